@@ -1,0 +1,146 @@
+"""AIGVA settings: everything comes from the environment, with dev-safe defaults (SPEC R-2, R-3)."""
+
+from pathlib import Path
+
+from environs import Env
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# Deferred validation: every malformed variable is reported at once by env.seal() below.
+env = Env(eager=False)
+env.read_env(str(BASE_DIR / ".env"), recurse=False)
+
+DEBUG = env.bool("DEBUG", default=True)
+DATA_DIR = env.path("AIGVA_DATA_DIR", default=BASE_DIR / "var").resolve()
+SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-never-used-in-production" if DEBUG else None)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+DATABASES = {
+    "default": env.dj_db_url("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'db.sqlite3'}", conn_max_age=60)
+}
+REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default=None)
+AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default=None)
+MEDIA_ROOT = env.path("AIGVA_MEDIA_ROOT", default=DATA_DIR / "media")
+# Largest accepted upload; bigger files are refused before a byte is stored.
+AIGVA_MAX_UPLOAD_BYTES = env.int("AIGVA_MAX_UPLOAD_BYTES", default=20 * 1024**3)
+# When set (e.g. "/protected-media/"), media is handed to nginx with X-Accel-Redirect after the check.
+AIGVA_MEDIA_ACCEL_PREFIX = env.str("AIGVA_MEDIA_ACCEL_PREFIX", default="")
+# A running job whose heartbeat is older than this is taken to have lost its worker.
+AIGVA_JOB_STALE_SECONDS = env.int("AIGVA_JOB_STALE_SECONDS", default=120)
+AIGVA_JOB_HEARTBEAT_SECONDS = env.float("AIGVA_JOB_HEARTBEAT_SECONDS", default=5.0)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
+env.seal()
+
+if AWS_STORAGE_BUCKET_NAME:
+    DEFAULT_STORAGE = {"BACKEND": "storages.backends.s3.S3Storage"}
+    AWS_S3_FILE_OVERWRITE = False
+    AWS_DEFAULT_ACL = None
+    AWS_QUERYSTRING_EXPIRE = 3600
+else:
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES = {
+    "default": DEFAULT_STORAGE,
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage."
+        + ("CompressedStaticFilesStorage" if DEBUG else "CompressedManifestStaticFilesStorage")
+    },
+}
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "template_partials",
+    "django_dramatiq",
+    "projects",
+    "videos",
+    "labelling",
+    "prediction",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "aigva.urls"
+WSGI_APPLICATION = "aigva.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    }
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "projects:dashboard"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = DATA_DIR / "staticfiles"
+MEDIA_URL = "media/"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Uploads always go to a temporary file in chunks, never into memory (SPEC V-1).
+FILE_UPLOAD_HANDLERS = ["videos.uploads.LimitedTemporaryFileUploadHandler"]
+
+DRAMATIQ_BROKER = {
+    "BROKER": "dramatiq.brokers.redis.RedisBroker",
+    "OPTIONS": {"url": REDIS_URL},
+    "MIDDLEWARE": [
+        "dramatiq.middleware.AgeLimit",
+        "dramatiq.middleware.TimeLimit",
+        "dramatiq.middleware.Callbacks",
+        "dramatiq.middleware.Retries",
+        "django_dramatiq.middleware.DbConnectionsMiddleware",
+    ],
+}
+DRAMATIQ_AUTODISCOVER_MODULES = ["actors"]
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "INFO"},
+}

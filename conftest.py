@@ -1,0 +1,75 @@
+"""Shared fixtures: real Redis broker and worker, headless Debian Chromium, users and media."""
+
+import os
+
+import dramatiq
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls in tests are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def broker():
+    broker = dramatiq.get_broker()
+    broker.flush_all()
+    return broker
+
+
+@pytest.fixture
+def worker(broker):
+    worker = dramatiq.Worker(broker, worker_threads=2, worker_timeout=100)
+    worker.start()
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture(scope="session")
+def video_files(tmp_path_factory) -> dict:
+    """Numbered test videos (frame i shows i), one per case the ingest must get exactly right."""
+    from videos.tests.numbered_video import write_numbered_video
+
+    folder = tmp_path_factory.mktemp("videos")
+    vfr_ms = [sum((33, 50)[k % 2] for k in range(i)) for i in range(40)]
+    cases = {
+        "cfr.mp4": dict(codec="libx264", count=48),
+        "vp9.webm": dict(codec="libvpx-vp9", count=48),
+        "vfr.mkv": dict(codec="libx264", count=40, pts_ms=vfr_ms),
+        "late-start.webm": dict(codec="libvpx-vp9", count=30, pts_ms=[2000 + round(i * 1000 / 24) for i in range(30)]),
+        "old.avi": dict(codec="mpeg4", count=48, audio=True),
+        "old.mpg": dict(codec="mpeg2video", count=50, fps=25, container_format="mpeg"),
+    }
+    return {name: write_numbered_video(folder / name, **kwargs) for name, kwargs in cases.items()}
+
+
+@pytest.fixture(scope="session")
+def bad_files(tmp_path_factory, video_files) -> dict:
+    """Files that must be refused with a clear message."""
+    folder = tmp_path_factory.mktemp("bad")
+    whole = video_files["cfr.mp4"].read_bytes()
+    files = {
+        "empty.mp4": b"",
+        "notes.mp4": b"just some text, not a video\n" * 20,
+        "page.mp4": b"<!doctype html><html><script>alert(1)</script></html>",
+        # The moov atom follows mdat in a plain mp4: cutting the end loses it.
+        "truncated.mp4": whole[: len(whole) // 2],
+    }
+    for name, content in files.items():
+        (folder / name).write_bytes(content)
+    return {name: folder / name for name in files}

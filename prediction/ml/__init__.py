@@ -1,0 +1,1 @@
+"""Plain PyTorch: backbones, transforms, the inference pipeline and training. No Django here."""

@@ -1,0 +1,53 @@
+from django import forms
+from django.contrib.auth import get_user_model
+
+from projects.models import LabelClass, Project, Role
+
+
+class ProjectCreateForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    classes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One per line or separated by commas, e.g. “road, junction, parking”.",
+    )
+    default_class = forms.CharField(
+        max_length=60, required=False, help_text="The class every frame of a new video starts with (first if empty)."
+    )
+
+
+class ProjectEditForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = ["name", "description", "default_class"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["default_class"].queryset = self.instance.classes.all()
+        self.fields["default_class"].required = True
+
+
+class ClassForm(forms.Form):
+    name = forms.CharField(max_length=60)
+    colour = forms.CharField(max_length=7, widget=forms.TextInput(attrs={"type": "color"}), required=False)
+    shortcut = forms.CharField(max_length=1, required=False)
+
+
+class ClassDeleteForm(forms.Form):
+    map_to = forms.ModelChoiceField(queryset=LabelClass.objects.none(), required=False, label="Relabel its frames as")
+
+    def __init__(self, *args, label_class: LabelClass, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["map_to"].queryset = label_class.project.classes.exclude(pk=label_class.pk)
+
+
+class MemberForm(forms.Form):
+    username = forms.CharField(max_length=150)
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.LABELLER)
+
+    def clean_username(self):
+        user = get_user_model().objects.filter(username=self.cleaned_data["username"]).first()
+        if user is None:
+            raise forms.ValidationError("No user with that name. Create the account in the admin first.")
+        return user

@@ -1,0 +1,141 @@
+"""The helper every actor uses to run a Job (J-1): claim, progress, heartbeat, cancel, outcome."""
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import F, Q
+from django.utils import timezone
+
+from aigva.errors import UserFacingError
+from projects.models import Job, JobStatus
+
+log = logging.getLogger(__name__)
+STALE_ERROR = "The worker running this job stopped responding (killed or crashed). Start it again."
+
+
+class JobCancelled(Exception):
+    """Raised between chunks of work once a user asked to cancel."""
+
+
+class JobReporter:
+    """Writes progress at most once a second and notices cancellation."""
+
+    def __init__(self, job_id: int) -> None:
+        self.job_id = job_id
+        self._started = time.monotonic()
+        self._last_write = 0.0
+
+    def progress(self, fraction: float, message: str = "") -> None:
+        """Record progress 0-1; raises JobCancelled when a cancel was requested."""
+        now = time.monotonic()
+        if now - self._last_write < 1.0:
+            return
+        self._last_write = now
+        fraction = min(max(fraction, 0.0), 1.0)
+        elapsed = now - self._started
+        eta = elapsed * (1 - fraction) / fraction if fraction > 0.01 else None
+        jobs = Job.objects.filter(pk=self.job_id)
+        jobs.update(progress=fraction, eta_seconds=eta, message=message[:200], heartbeat_at=timezone.now())
+        if jobs.filter(cancel_requested=True).exists():
+            raise JobCancelled
+
+    def check_cancelled(self) -> None:
+        if Job.objects.filter(pk=self.job_id, cancel_requested=True).exists():
+            raise JobCancelled
+
+
+class _Heartbeat(threading.Thread):
+    """Keeps heartbeat_at fresh while work runs, so only a dead worker's job goes stale."""
+
+    def __init__(self, job_id: int) -> None:
+        super().__init__(daemon=True, name=f"job-{job_id}-heartbeat")
+        self.job_id = job_id
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stopped.wait(settings.AIGVA_JOB_HEARTBEAT_SECONDS):
+                Job.objects.filter(pk=self.job_id, status=JobStatus.RUNNING).update(heartbeat_at=timezone.now())
+        finally:
+            connection.close()
+
+
+def claim_job(job_id: int) -> bool:
+    """Atomically move a queued job, or a running one whose worker died, to running."""
+    now = timezone.now()
+    stale_before = now - timedelta(seconds=settings.AIGVA_JOB_STALE_SECONDS)
+    claimable = Q(status=JobStatus.QUEUED) | Q(status=JobStatus.RUNNING, heartbeat_at__lt=stale_before)
+    return bool(
+        Job.objects.filter(claimable, pk=job_id, cancel_requested=False).update(
+            status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1, error=""
+        )
+    )
+
+
+def _finish(job_id: int, status: str, **fields) -> None:
+    Job.objects.filter(pk=job_id).update(
+        status=status, finished_at=timezone.now(), eta_seconds=None, heartbeat_at=timezone.now(), **fields
+    )
+
+
+def run_job(
+    job_id: int, work: Callable[[Job, JobReporter], dict | None], on_failure: Callable[[Job, str], None] | None = None
+) -> None:
+    """Claim the job, run work(job, reporter), and record how it ended (on_failure sees failures)."""
+    if not claim_job(job_id):
+        return  # claimed elsewhere, cancelled or gone
+    heartbeat = _Heartbeat(job_id)
+    heartbeat.start()
+    try:
+        metrics = work(Job.objects.get(pk=job_id), JobReporter(job_id))
+    except JobCancelled:
+        _finish(job_id, JobStatus.CANCELLED, message="Cancelled")
+    except UserFacingError as exc:
+        _fail(job_id, str(exc), on_failure)
+    except Exception:
+        log.exception("job %s failed", job_id)
+        _fail(job_id, "Unexpected error; see the worker log.", on_failure)
+        raise
+    else:
+        _finish(job_id, JobStatus.SUCCEEDED, progress=1.0, message="Done", metrics=metrics or {})
+    finally:
+        heartbeat.stopped.set()
+        heartbeat.join(timeout=1)  # a beat waiting on a row lock must not hold up the job's end
+
+
+def _fail(job_id: int, error: str, on_failure: Callable[[Job, str], None] | None) -> None:
+    _finish(job_id, JobStatus.FAILED, error=error)
+    if on_failure is not None:
+        job = Job.objects.filter(pk=job_id).first()
+        if job is not None:
+            on_failure(job, error)
+
+
+def request_cancel(job: Job) -> None:
+    """Cancel a queued job at once; ask a running one to stop at its next chunk."""
+    Job.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
+        status=JobStatus.CANCELLED, finished_at=timezone.now(), message="Cancelled"
+    )
+    Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(cancel_requested=True, message="Cancelling…")
+
+
+def fail_stale_jobs() -> list[int]:
+    """Mark running jobs whose heartbeat stopped as failed; returns their ids."""
+    stale_before = timezone.now() - timedelta(seconds=settings.AIGVA_JOB_STALE_SECONDS)
+    from videos.models import Video, VideoStatus
+
+    stale = Job.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=stale_before)
+    ids = list(stale.values_list("pk", flat=True))
+    if ids:
+        stale.filter(pk__in=ids).update(
+            status=JobStatus.FAILED, error=STALE_ERROR, finished_at=timezone.now(), eta_seconds=None
+        )
+        Video.objects.filter(jobs__pk__in=ids).exclude(status=VideoStatus.READY).update(
+            status=VideoStatus.FAILED, error=STALE_ERROR
+        )
+    return ids

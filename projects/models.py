@@ -1,0 +1,113 @@
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class Role(models.TextChoices):
+    VIEWER = "viewer", "Viewer"
+    LABELLER = "labeller", "Labeller"
+    MANAGER = "manager", "Manager"
+
+
+# Higher rank = more rights; a manager may do all a labeller may, and so on.
+ROLE_RANK = {Role.VIEWER: 0, Role.LABELLER: 1, Role.MANAGER: 2}
+
+
+class Project(models.Model):
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    default_class = models.ForeignKey(
+        "LabelClass", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="project_name_unique_ci")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LabelClass(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="classes")
+    name = models.CharField(max_length=60)
+    colour = models.CharField(max_length=7, default="#4e79a7")
+    shortcut = models.CharField(max_length=1, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name_plural = "label classes"
+        constraints = [
+            models.UniqueConstraint("project", Lower("name"), name="class_name_unique_ci"),
+            models.UniqueConstraint(
+                fields=["project", "shortcut"], condition=~models.Q(shortcut=""), name="class_shortcut_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.LABELLER)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "user"], name="membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.project} ({self.role})"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+ACTIVE_JOB_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+class Job(models.Model):
+    """Any background work (J-1): one row, updated by the actor that runs it."""
+
+    class Kind(models.TextChoices):
+        PROBE = "probe", "Probe video"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="jobs")
+    video = models.ForeignKey("videos.Video", null=True, blank=True, on_delete=models.CASCADE, related_name="jobs")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.FloatField(default=0.0)
+    eta_seconds = models.FloatField(null=True, blank=True)
+    message = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    metrics = models.JSONField(default=dict, blank=True)
+    cancel_requested = models.BooleanField(default=False)
+    attempts = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "heartbeat_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_JOB_STATUSES
+
+    @property
+    def percent(self) -> int:
+        return round(self.progress * 100)

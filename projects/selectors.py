@@ -1,0 +1,45 @@
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, QuerySet
+from django.http import Http404
+
+from projects.models import ROLE_RANK, Job, Membership, Project, Role
+
+
+def get_role(user: AbstractBaseUser, project: Project) -> Role | None:
+    """The user's role in the project; superusers act as managers everywhere."""
+    if user.is_superuser:
+        return Role.MANAGER
+    role = Membership.objects.filter(project=project, user=user).values_list("role", flat=True).first()
+    return Role(role) if role else None
+
+
+def require_role(user: AbstractBaseUser, project: Project, min_role: Role) -> Role:
+    """404 for non-members (ids of other projects stay secret), 403 for too low a role."""
+    role = get_role(user, project)
+    if role is None:
+        raise Http404("No such project.")
+    if ROLE_RANK[role] < ROLE_RANK[min_role]:
+        raise PermissionDenied(f"This needs the {min_role.label.lower()} role in {project.name}.")
+    return role
+
+
+def get_member_project(user: AbstractBaseUser, project_id: int, min_role: Role = Role.VIEWER) -> Project:
+    project = Project.objects.filter(pk=project_id).select_related("default_class").first()
+    if project is None:
+        raise Http404("No such project.")
+    require_role(user, project, min_role)
+    return project
+
+
+def list_user_projects(user: AbstractBaseUser) -> QuerySet[Project]:
+    projects = Project.objects.all() if user.is_superuser else Project.objects.filter(memberships__user=user)
+    return projects.annotate(video_count=Count("videos", distinct=True)).order_by("name")
+
+
+def get_member_job(user: AbstractBaseUser, job_id: int, min_role: Role = Role.VIEWER) -> Job:
+    job = Job.objects.filter(pk=job_id).select_related("project", "video").first()
+    if job is None:
+        raise Http404("No such job.")
+    require_role(user, job.project, min_role)
+    return job

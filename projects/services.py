@@ -1,0 +1,166 @@
+import re
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models.functions import Lower
+
+from aigva.errors import UserFacingError
+from labelling import services as labelling_services
+from projects.models import LabelClass, Membership, Project, Role
+
+PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f"]
+# Digits first, then letters the player leaves free.
+SHORTCUT_KEYS = "1234567890qwertyuzxcvbn"
+MAX_CLASS_NAME = 60
+
+
+def clean_class_name(name: str) -> str:
+    """Trim and collapse whitespace; refuse empty, over-long or control-character names."""
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise UserFacingError("A class name cannot be empty.")
+    if len(cleaned) > MAX_CLASS_NAME:
+        raise UserFacingError(f"Class names are at most {MAX_CLASS_NAME} characters.")
+    if re.search(r"[\x00-\x1f\x7f]", cleaned):
+        raise UserFacingError("Class names cannot contain control characters.")
+    return cleaned
+
+
+def parse_class_names(text: str) -> list[str]:
+    """Split 'a, b' or one name per line into unique trimmed names (case-insensitive)."""
+    names = [clean_class_name(part) for part in re.split(r"[,\n]", text) if part.strip()]
+    seen: set[str] = set()
+    for name in names:
+        if name.casefold() in seen:
+            raise UserFacingError(f"The class “{name}” is listed twice (names ignore case).")
+        seen.add(name.casefold())
+    if not names:
+        raise UserFacingError("A project needs at least one class.")
+    return names
+
+
+def _check_name_free(project: Project, name: str, exclude_pk: int | None = None) -> None:
+    clash = project.classes.annotate(lower=Lower("name")).filter(lower=name.lower()).exclude(pk=exclude_pk)
+    if clash.exists():
+        raise UserFacingError(f"The project already has a class called “{name}”.")
+
+
+def _check_shortcut(project: Project, shortcut: str, exclude_pk: int | None = None) -> str:
+    shortcut = shortcut.strip().lower()
+    if len(shortcut) > 1 or (shortcut and not shortcut.isalnum()):
+        raise UserFacingError("A shortcut is one letter or digit.")
+    if shortcut and project.classes.filter(shortcut=shortcut).exclude(pk=exclude_pk).exists():
+        raise UserFacingError(f"The shortcut “{shortcut}” is already taken in this project.")
+    return shortcut
+
+
+def _check_colour(colour: str) -> str:
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+        raise UserFacingError("A colour is written #rrggbb.")
+    return colour.lower()
+
+
+def _next_free(project: Project) -> tuple[str, str, int]:
+    """A colour, shortcut and order for a new class."""
+    used = set(project.classes.values_list("shortcut", flat=True))
+    shortcut = next((key for key in SHORTCUT_KEYS if key not in used), "")
+    count = project.classes.count()
+    return PALETTE[count % len(PALETTE)], shortcut, count
+
+
+def _check_project_name(name: str, exclude_pk: int | None = None) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise UserFacingError("A project needs a name.")
+    clash = Project.objects.annotate(lower=Lower("name")).filter(lower=name.lower()).exclude(pk=exclude_pk)
+    if clash.exists():
+        raise UserFacingError(f"A project called “{name}” already exists.")
+    return name
+
+
+@transaction.atomic
+def create_project(
+    *, name: str, class_names: list[str], created_by: AbstractBaseUser | None,
+    description: str = "", default_class_name: str | None = None,
+) -> Project:
+    """Create a project with its classes; the creator becomes its manager."""
+    project = Project.objects.create(
+        name=_check_project_name(name), description=description.strip(), created_by=created_by
+    )
+    for class_name in class_names:
+        add_class(project=project, name=class_name)
+    wanted = (default_class_name or class_names[0]).strip().casefold()
+    default = next((c for c in project.classes.all() if c.name.casefold() == wanted), None)
+    if default is None:
+        raise UserFacingError(f"The default class “{default_class_name}” is not one of the classes.")
+    project.default_class = default
+    project.save(update_fields=["default_class"])
+    if created_by is not None:
+        Membership.objects.create(project=project, user=created_by, role=Role.MANAGER)
+    return project
+
+
+def update_project(*, project: Project, name: str, description: str, default_class: LabelClass) -> Project:
+    """Rename or describe a project and pick its default class."""
+    if default_class.project_id != project.pk:
+        raise UserFacingError("The default class must belong to this project.")
+    project.name = _check_project_name(name, exclude_pk=project.pk)
+    project.description = description.strip()
+    project.default_class = default_class
+    project.save(update_fields=["name", "description", "default_class"])
+    return project
+
+
+def add_class(*, project: Project, name: str, colour: str = "", shortcut: str | None = None) -> LabelClass:
+    """Append a class with a free colour and shortcut unless given."""
+    name = clean_class_name(name)
+    _check_name_free(project, name)
+    free_colour, free_shortcut, order = _next_free(project)
+    shortcut = free_shortcut if shortcut is None else _check_shortcut(project, shortcut)
+    return LabelClass.objects.create(
+        project=project, name=name, colour=_check_colour(colour or free_colour), shortcut=shortcut, order=order
+    )
+
+
+def update_class(*, label_class: LabelClass, name: str, colour: str, shortcut: str) -> LabelClass:
+    """Rename or restyle a class; labels point at the class, so they follow a rename."""
+    name = clean_class_name(name)
+    _check_name_free(label_class.project, name, exclude_pk=label_class.pk)
+    label_class.shortcut = _check_shortcut(label_class.project, shortcut, exclude_pk=label_class.pk)
+    label_class.name, label_class.colour = name, _check_colour(colour)
+    label_class.save(update_fields=["name", "colour", "shortcut"])
+    return label_class
+
+
+@transaction.atomic
+def delete_class(*, label_class: LabelClass, map_to: LabelClass | None) -> None:
+    """Delete a class; frames that carry it are relabelled `map_to`, which is required then."""
+    project = Project.objects.select_for_update().get(pk=label_class.project_id)
+    remaining = project.classes.exclude(pk=label_class.pk)
+    if not remaining.exists():
+        raise UserFacingError("A project needs at least one class.")
+    if map_to is not None and (map_to.project_id != project.pk or map_to.pk == label_class.pk):
+        raise UserFacingError("Map the labels to another class of this project.")
+    in_use = labelling_services.count_class_frames(project=project, label_class=label_class)
+    if in_use and map_to is None:
+        raise UserFacingError(f"{in_use} frames are labelled “{label_class.name}”: choose a class for them.")
+    if in_use:
+        labelling_services.remap_class(project=project, old=label_class, new=map_to)
+    if project.default_class_id == label_class.pk:
+        project.default_class = map_to or remaining.first()
+        project.save(update_fields=["default_class"])
+    label_class.delete()
+
+
+def set_membership(*, project: Project, user: AbstractBaseUser, role: Role) -> Membership:
+    """Add a member or change their role."""
+    membership, _ = Membership.objects.update_or_create(project=project, user=user, defaults={"role": role})
+    return membership
+
+
+def remove_membership(*, membership: Membership) -> None:
+    """Remove a member; the last manager stays so the project keeps an owner."""
+    managers = membership.project.memberships.filter(role=Role.MANAGER)
+    if membership.role == Role.MANAGER and managers.count() == 1:
+        raise UserFacingError("A project keeps at least one manager.")
+    membership.delete()

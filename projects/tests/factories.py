@@ -1,0 +1,35 @@
+import factory
+from django.contrib.auth import get_user_model
+
+from projects.models import Membership, Project, Role
+from projects.services import create_project
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def saved(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+def make_project(*, name: str | None = None, classes=("road", "junction", "parking"), manager=None) -> Project:
+    """A project through the real service, as the app makes them."""
+    make_project.counter = getattr(make_project, "counter", 0) + 1
+    return create_project(
+        name=name or f"Project {make_project.counter}", class_names=list(classes), created_by=manager
+    )
+
+
+def add_member(project: Project, role: Role = Role.LABELLER, user=None):
+    user = user or UserFactory()
+    Membership.objects.update_or_create(project=project, user=user, defaults={"role": role})
+    return user

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from projects import views
+
+app_name = "projects"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("projects/new/", views.project_create, name="project-create"),
+    path("projects/<int:project_id>/edit/", views.project_edit, name="project-edit"),
+    path("projects/<int:project_id>/classes/", views.class_add, name="class-add"),
+    path("projects/<int:project_id>/classes/<int:class_id>/", views.class_update, name="class-update"),
+    path("projects/<int:project_id>/classes/<int:class_id>/delete/", views.class_delete, name="class-delete"),
+    path("projects/<int:project_id>/members/", views.member_add, name="member-add"),
+    path(
+        "projects/<int:project_id>/members/<int:membership_id>/remove/",
+        views.member_remove, name="member-remove",
+    ),
+    path("jobs/<int:job_id>/progress/", views.job_progress, name="job-progress"),
+    path("jobs/<int:job_id>/cancel/", views.job_cancel, name="job-cancel"),
+]

@@ -1,0 +1,143 @@
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from aigva.errors import UserFacingError
+from projects import services
+from projects.forms import ClassDeleteForm, ClassForm, MemberForm, ProjectCreateForm, ProjectEditForm
+from projects.jobs import fail_stale_jobs, request_cancel
+from projects.models import Role
+from projects.selectors import get_member_job, get_member_project, list_user_projects
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "projects/project_list.html", {"projects": list_user_projects(request.user)})
+
+
+def project_create(request: HttpRequest) -> HttpResponse:
+    form = ProjectCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            project = services.create_project(
+                name=data["name"], description=data["description"], created_by=request.user,
+                class_names=services.parse_class_names(data["classes"]),
+                default_class_name=data["default_class"] or None,
+            )
+        except UserFacingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("videos:video-list", project.pk)
+    return render(request, "projects/project_create.html", {"form": form})
+
+
+def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = get_member_project(request.user, project_id, Role.MANAGER)
+    form = ProjectEditForm(request.POST or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_project(project=project, **form.cleaned_data)
+        except UserFacingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Project saved.")
+            return redirect("projects:project-edit", project.pk)
+    project.refresh_from_db()
+    return render(request, "projects/project_edit.html", _edit_context(project, form=form))
+
+
+def _edit_context(project, **extra) -> dict:
+    return {
+        "project": project,
+        "classes": [(c, ClassForm(initial={"name": c.name, "colour": c.colour, "shortcut": c.shortcut}))
+                    for c in project.classes.all()],
+        "memberships": project.memberships.select_related("user").order_by("user__username"),
+        "form": ProjectEditForm(instance=project),
+        "class_form": ClassForm(),
+        "member_form": MemberForm(),
+        **extra,
+    }
+
+
+@require_POST
+def class_add(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = get_member_project(request.user, project_id, Role.MANAGER)
+    form = ClassForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_class(project=project, name=form.cleaned_data["name"],
+                               colour=form.cleaned_data["colour"], shortcut=form.cleaned_data["shortcut"] or None)
+        except UserFacingError as exc:
+            form.add_error(None, str(exc))
+    if form.errors:
+        return render(request, "projects/project_edit.html", _edit_context(project, class_form=form), status=400)
+    return redirect("projects:project-edit", project.pk)
+
+
+@require_POST
+def class_update(request: HttpRequest, project_id: int, class_id: int) -> HttpResponse:
+    project = get_member_project(request.user, project_id, Role.MANAGER)
+    label_class = get_object_or_404(project.classes, pk=class_id)
+    form = ClassForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise UserFacingError("Give the class a name of at most 60 characters.")
+        services.update_class(label_class=label_class, **form.cleaned_data)
+    except UserFacingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Class “{label_class.name}” saved.")
+    return redirect("projects:project-edit", project.pk)
+
+
+def class_delete(request: HttpRequest, project_id: int, class_id: int) -> HttpResponse:
+    project = get_member_project(request.user, project_id, Role.MANAGER)
+    label_class = get_object_or_404(project.classes, pk=class_id)
+    form = ClassDeleteForm(request.POST or None, label_class=label_class)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.delete_class(label_class=label_class, map_to=form.cleaned_data["map_to"])
+        except UserFacingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Class “{label_class.name}” deleted.")
+            return redirect("projects:project-edit", project.pk)
+    return render(request, "projects/class_delete.html", {"project": project, "label_class": label_class, "form": form})
+
+
+@require_POST
+def member_add(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = get_member_project(request.user, project_id, Role.MANAGER)
+    form = MemberForm(request.POST)
+    if form.is_valid():
+        services.set_membership(project=project, user=form.cleaned_data["username"], role=form.cleaned_data["role"])
+        messages.success(request, f"{form.cleaned_data['username']} is now a {form.cleaned_data['role']}.")
+    else:
+        messages.error(request, " ".join(form.errors.get("username", ["Check the form."])))
+    return redirect("projects:project-edit", project.pk)
+
+
+@require_POST
+def member_remove(request: HttpRequest, project_id: int, membership_id: int) -> HttpResponse:
+    project = get_member_project(request.user, project_id, Role.MANAGER)
+    membership = get_object_or_404(project.memberships, pk=membership_id)
+    try:
+        services.remove_membership(membership=membership)
+    except UserFacingError as exc:
+        messages.error(request, str(exc))
+    return redirect("projects:project-edit", project.pk)
+
+
+def job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
+    fail_stale_jobs()
+    job = get_member_job(request.user, job_id)
+    return render(request, "projects/_job_progress.html", {"job": job})
+
+
+@require_POST
+def job_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = get_member_job(request.user, job_id, Role.LABELLER)
+    request_cancel(job)
+    job.refresh_from_db()
+    return render(request, "projects/_job_progress.html", {"job": job})

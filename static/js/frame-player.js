@@ -1,0 +1,59 @@
+// Wraps a <video>: knows which frame is on screen (requestVideoFrameCallback) and seeks to frames.
+import { frameAt, seekOffsetOf } from "./frame-clock.js";
+
+export class FramePlayer {
+  constructor(root) {
+    this.root = root;
+    this.video = root.querySelector("video");
+    this.frame = 0;
+    this.times = null;
+    this.base = 0; // browser media time of frame 0 (containers may start at a non-zero time)
+    this.aborter = new AbortController();
+  }
+
+  async load() {
+    const response = await fetch(this.root.dataset.frameTimesUrl, { credentials: "same-origin" });
+    this.times = new Float64Array(await response.arrayBuffer());
+    if (this.video.readyState < 1) {
+      await new Promise((resolve) => this.video.addEventListener("loadedmetadata", resolve, { once: true }));
+    }
+    const first = this.nextPresented();
+    this.video.currentTime = 0;
+    this.base = (await first).mediaTime;
+    this.watch();
+    this.show(0);
+  }
+
+  nextPresented() {
+    return new Promise((resolve) => this.video.requestVideoFrameCallback((_now, meta) => resolve(meta)));
+  }
+
+  watch() {
+    const onFrame = (_now, meta) => {
+      this.show(frameAt(this.times, meta.mediaTime - this.base));
+      if (!this.aborter.signal.aborted) this.video.requestVideoFrameCallback(onFrame);
+    };
+    this.video.requestVideoFrameCallback(onFrame);
+  }
+
+  show(frame) {
+    this.frame = frame;
+    this.root.dataset.currentFrame = String(frame);
+    this.root.dispatchEvent(new CustomEvent("player:frame", { detail: { frame } }));
+  }
+
+  seekToFrame(frame) {
+    const target = Math.max(0, Math.min(frame, this.times.length - 1));
+    delete this.root.dataset.currentFrame; // set again once that frame is on screen
+    this.video.currentTime = this.base + seekOffsetOf(this.times, target);
+  }
+
+  step(delta) {
+    this.video.pause();
+    this.seekToFrame(this.frame + delta);
+  }
+
+  destroy() {
+    this.aborter.abort();
+  }
+}

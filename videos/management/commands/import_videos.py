@@ -1,0 +1,58 @@
+import sys
+from pathlib import Path
+
+from django.core.files import File
+from django.core.management.base import BaseCommand
+from tqdm import tqdm
+
+from aigva.errors import UserFacingError
+from projects.commands import json_line, resolve_project
+from projects.jobs import run_job
+from videos import services
+from videos.models import Video, VideoStatus
+
+
+class Command(BaseCommand):
+    help = "Import video files and folders into a project, probing each one."
+
+    def add_arguments(self, parser):
+        parser.add_argument("project", help="project id or name")
+        parser.add_argument("paths", nargs="+", help="video files or folders of them")
+        parser.add_argument("--enqueue", action="store_true", help="let the workers probe instead of this process")
+        parser.add_argument("--json", action="store_true", help="print the results as JSON on the last line")
+
+    def handle(self, *args, **options):
+        project = resolve_project(options["project"])
+        paths = services.import_path_list(options["paths"])
+        results = [
+            self._import(project, path, options["enqueue"])
+            for path in tqdm(paths, desc="Importing", unit="file", file=sys.stderr, disable=not paths)
+        ]
+        if options["json"]:
+            self.stdout.write(json_line(results))
+        else:
+            for result in results:
+                detail = result["error"] or f"{result['frame_count']} frames"
+                self.stdout.write(f"{result['name']}: {result['status']}, {detail}")
+        if any(result["error"] for result in results):
+            sys.exit(1)
+
+    def _import(self, project, path: Path, enqueue: bool) -> dict:
+        try:
+            with path.open("rb") as handle:
+                video = services.create_video(
+                    project=project, upload=File(handle, name=path.name), name=path.name,
+                    created_by=None, enqueue=enqueue,
+                )
+        except (UserFacingError, OSError) as exc:
+            message = str(exc) if isinstance(exc, UserFacingError) else f"Cannot read the file: {exc.strerror}."
+            return {"id": None, "name": path.name, "frame_count": None, "fps": None, "status": "rejected",
+                    "error": message}
+        if not enqueue:
+            run_job(video.probe_job.pk, services.probe_video, on_failure=services.mark_probe_failed)
+        video = Video.objects.get(pk=video.pk)
+        return {
+            "id": video.pk, "name": video.name, "frame_count": video.frame_count,
+            "fps": str(video.fps) if video.fps else None, "status": video.status,
+            "error": video.error or None if video.status == VideoStatus.FAILED else None,
+        }

@@ -1,0 +1,78 @@
+import uuid
+import zlib
+from fractions import Fraction
+
+import numpy as np
+from django.conf import settings
+from django.db import models
+from django.db.models.fields.files import FieldFile
+
+
+class VideoStatus(models.TextChoices):
+    PROCESSING = "processing", "Processing"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+def original_path(video: "Video", filename: str) -> str:
+    # Storage names are ours, never the uploader's: the display name is kept in Video.name.
+    return f"videos/{video.project_id}/{uuid.uuid4().hex}/original"
+
+
+def playback_path(video: "Video", filename: str) -> str:
+    return f"videos/{video.project_id}/{uuid.uuid4().hex}/playback.mp4"
+
+
+class Video(models.Model):
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="videos")
+    name = models.CharField(max_length=200)
+    file = models.FileField(upload_to=original_path, max_length=200)
+    playback = models.FileField(upload_to=playback_path, max_length=200, blank=True)
+    size = models.BigIntegerField(default=0)
+    status = models.CharField(max_length=12, choices=VideoStatus.choices, default=VideoStatus.PROCESSING)
+    error = models.TextField(blank=True)
+    mime_type = models.CharField(max_length=40, blank=True)
+    codec = models.CharField(max_length=40, blank=True)
+    frame_count = models.PositiveIntegerField(null=True, blank=True)
+    fps_num = models.PositiveIntegerField(null=True, blank=True)
+    fps_den = models.PositiveIntegerField(null=True, blank=True)
+    duration = models.FloatField(null=True, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    time_base_num = models.PositiveIntegerField(null=True, blank=True)
+    time_base_den = models.PositiveIntegerField(null=True, blank=True)
+    # Presentation time of every frame in time-base units: zlib-compressed int64 array.
+    frame_pts = models.BinaryField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def fps(self) -> Fraction | None:
+        return Fraction(self.fps_num, self.fps_den) if self.fps_num and self.fps_den else None
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == VideoStatus.READY
+
+    @property
+    def playback_file(self) -> FieldFile:
+        """What the browser plays: the rendition when there is one, else the original."""
+        return self.playback if self.playback else self.file
+
+    @property
+    def playback_mime(self) -> str:
+        return "video/mp4" if self.playback else self.mime_type
+
+    def set_frame_pts(self, pts: np.ndarray) -> None:
+        self.frame_pts = zlib.compress(pts.astype("<i8").tobytes())
+
+    def frame_seconds(self) -> np.ndarray:
+        """(N,) float64 presentation time of each frame in seconds."""
+        pts = np.frombuffer(zlib.decompress(bytes(self.frame_pts)), dtype="<i8")
+        return pts * (self.time_base_num / self.time_base_den)

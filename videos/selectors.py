@@ -1,0 +1,35 @@
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import Http404
+
+from labelling.models import LabelSet
+from projects.models import Job, Project, Role
+from projects.selectors import require_role
+from videos.models import Video
+
+
+def get_member_video(user: AbstractBaseUser, video_id: int, min_role: Role = Role.VIEWER) -> Video:
+    """404 unless the user may see the video's project (other projects' ids stay secret)."""
+    video = Video.objects.filter(pk=video_id).select_related("project").first()
+    if video is None:
+        raise Http404("No such video.")
+    require_role(user, video.project, min_role)
+    return video
+
+
+def list_project_videos(project: Project) -> QuerySet[Video]:
+    """Videos with their latest job and whether their current labels are reviewed."""
+    latest_job = Job.objects.filter(video=OuterRef("pk")).order_by("-created_at")
+    current = LabelSet.objects.filter(video=OuterRef("pk"), is_current=True)
+    return project.videos.defer("frame_pts").annotate(
+        latest_job_id=Subquery(latest_job.values("pk")[:1]),
+        labels_reviewed=Subquery(current.values("reviewed")[:1]),
+    )
+
+
+def attach_latest_jobs(videos: list[Video]) -> list[Video]:
+    """Put each video's latest job object on it as `latest_job` (one query)."""
+    jobs = Job.objects.in_bulk([v.latest_job_id for v in videos if v.latest_job_id])
+    for video in videos:
+        video.latest_job = jobs.get(video.latest_job_id)
+    return videos

@@ -1,0 +1,154 @@
+import logging
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files import File
+from django.db import transaction
+
+from aigva.errors import UserFacingError
+from labelling.services import create_initial_label_set
+from projects.jobs import JobReporter, request_cancel
+from projects.models import Job, Project
+from videos import media
+from videos.models import Video, VideoStatus
+
+log = logging.getLogger(__name__)
+MAX_NAME = 120
+
+
+def clean_file_name(name: str) -> str:
+    """A display name safe anywhere: no path, no control characters, at most 120 characters."""
+    name = unicodedata.normalize("NFC", name.replace("\\", "/").rsplit("/", 1)[-1])
+    name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip().lstrip(".") or "video"
+    stem, dot, ext = name.rpartition(".")
+    if dot and len(ext) <= 8 and len(name) > MAX_NAME:
+        return stem[: MAX_NAME - len(ext) - 1] + "." + ext
+    return name[:MAX_NAME]
+
+
+@transaction.atomic
+def create_video(
+    *, project: Project, upload: File, name: str, created_by: AbstractBaseUser | None, enqueue: bool = True
+) -> Video:
+    """Store an upload and schedule probing; returns the video with its probe job as `probe_job`."""
+    display_name = clean_file_name(name)
+    if upload.size == 0:
+        raise UserFacingError(f"“{display_name}” is empty (0 bytes).")
+    if upload.size > settings.AIGVA_MAX_UPLOAD_BYTES:
+        raise UserFacingError(f"“{display_name}” is larger than the {_gib(settings.AIGVA_MAX_UPLOAD_BYTES)} limit.")
+    video = Video(project=project, name=display_name, size=upload.size, created_by=created_by)
+    video.file.save("original", upload, save=False)  # storage copies in chunks
+    video.save()
+    video.probe_job = _schedule_probe(video, created_by, enqueue)
+    return video
+
+
+def _schedule_probe(video: Video, requested_by: AbstractBaseUser | None, enqueue: bool) -> Job:
+    job = Job.objects.create(project=video.project, video=video, kind=Job.Kind.PROBE, created_by=requested_by)
+    if enqueue:
+        from videos import actors
+
+        transaction.on_commit(lambda: actors.probe_video.send(job.pk))
+    return job
+
+
+@transaction.atomic
+def reprobe_video(*, video: Video, requested_by: AbstractBaseUser | None) -> Job:
+    """Probe again (e.g. after a decoder upgrade); labels survive when the frame count holds."""
+    Video.objects.filter(pk=video.pk).update(status=VideoStatus.PROCESSING, error="")
+    return _schedule_probe(video, requested_by, enqueue=True)
+
+
+def _gib(size: int) -> str:
+    return f"{size / 1024**3:.3g} GiB" if size >= 1024**3 else f"{size / 1024**2:.3g} MiB"
+
+
+@contextmanager
+def local_copy(field) -> Iterator[str]:
+    """A local path for a stored file: the file itself on disk storage, else a temporary copy."""
+    try:
+        yield field.path
+        return
+    except NotImplementedError:
+        pass
+    with tempfile.NamedTemporaryFile(suffix=".video") as tmp, field.open("rb") as source:
+        shutil.copyfileobj(source, tmp, length=8 * 1024**2)
+        tmp.flush()
+        yield tmp.name
+
+
+def probe_video(job: Job, reporter: JobReporter) -> dict:
+    """Probe frame-exactly, make a rendition when browsers cannot play the file, create the labels."""
+    video = Video.objects.select_related("project").get(pk=job.video_id)
+    Video.objects.filter(pk=video.pk).update(status=VideoStatus.PROCESSING, error="")
+    with local_copy(video.file) as path:
+        try:
+            probed = media.probe(path, on_progress=lambda f: reporter.progress(f * 0.5, "Counting frames"))
+            if not probed.browser_playable:
+                _store_rendition(video, path, probed, reporter)
+        except media.MediaError as exc:
+            raise UserFacingError(str(exc)) from exc
+    _store_probe(video, probed)
+    if not video.label_sets.filter(is_current=True, frame_count=probed.frame_count).exists():
+        create_initial_label_set(video=video)
+    Video.objects.filter(pk=video.pk).update(status=VideoStatus.READY)
+    return {"frame_count": probed.frame_count, "fps": str(probed.fps), "rendition": bool(video.playback)}
+
+
+def _store_rendition(video: Video, path: str, probed: media.ProbeResult, reporter: JobReporter) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        out_path = os.path.join(folder, "playback.mp4")
+        media.make_rendition(path, out_path, probed, lambda f: reporter.progress(0.5 + f * 0.5, "Converting"))
+        with open(out_path, "rb") as rendition:
+            video.playback.save("playback.mp4", File(rendition), save=False)
+    Video.objects.filter(pk=video.pk).update(playback=video.playback.name)
+
+
+def _store_probe(video: Video, probed: media.ProbeResult) -> None:
+    video.frame_count = probed.frame_count
+    video.fps_num, video.fps_den = probed.fps.numerator, probed.fps.denominator
+    video.time_base_num, video.time_base_den = probed.time_base.numerator, probed.time_base.denominator
+    video.set_frame_pts(probed.pts)
+    video.duration = probed.duration_seconds
+    video.width, video.height = probed.width, probed.height
+    video.codec, video.mime_type = probed.codec, probed.mime_type
+    video.save(update_fields=[
+        "frame_count", "fps_num", "fps_den", "time_base_num", "time_base_den", "frame_pts",
+        "duration", "width", "height", "codec", "mime_type",
+    ])
+
+
+def mark_probe_failed(job: Job, error: str) -> None:
+    """A failed probe leaves the video visible, marked failed with the reason."""
+    Video.objects.filter(pk=job.video_id).update(status=VideoStatus.FAILED, error=error)
+
+
+@transaction.atomic
+def delete_video(*, video: Video) -> None:
+    """Delete the video, its labels and jobs, then its files once the rows are gone."""
+    for job in video.jobs.all():
+        request_cancel(job)
+    files = [f.name for f in (video.file, video.playback) if f]
+    storage = video.file.storage
+    video.delete()
+    transaction.on_commit(lambda: [storage.delete(name) for name in files])
+
+
+def import_path_list(paths: list[str]) -> list[Path]:
+    """Expand folders into the files under them, sorted, hidden files left out."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+        else:
+            found.append(path)
+    return found

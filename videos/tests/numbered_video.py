@@ -1,0 +1,64 @@
+"""Test videos whose frame i shows i in digits and as a bit strip, so any reader can check which frame it got."""
+
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+from PIL import Image, ImageDraw
+
+BITS = 12
+BIT_WIDTH = 20
+BIT_HEIGHT = 24
+
+
+def numbered_frame(index: int, width: int, height: int) -> np.ndarray:
+    """(H, W, 3) uint8: grey with the index in digits and a black/white bit strip along the top."""
+    image = Image.new("RGB", (width, height), (96, 96, 96))
+    ImageDraw.Draw(image).text((10, height // 3), f"{index:05d}", fill="white", font_size=min(64, height // 3))
+    pixels = np.asarray(image).copy()
+    for bit in range(BITS):
+        pixels[:BIT_HEIGHT, bit * BIT_WIDTH : (bit + 1) * BIT_WIDTH] = 255 * ((index >> bit) & 1)
+    return pixels
+
+
+def read_frame_number(pixels: np.ndarray) -> int:
+    """Inverse of the bit strip: sample the middle of each block of an (H, W, 3) image."""
+    row = pixels[BIT_HEIGHT // 2]
+    return sum(1 << bit for bit in range(BITS) if row[bit * BIT_WIDTH + BIT_WIDTH // 2].mean() > 127)
+
+
+def write_numbered_video(
+    path: Path, *, codec: str = "libx264", count: int = 48, fps: int = 24, size: tuple[int, int] = (320, 240),
+    pts_ms: list[int] | None = None, container_format: str | None = None, audio: bool = False,
+) -> Path:
+    """Encode `count` numbered frames; pts_ms gives explicit (variable or offset) times in milliseconds."""
+    width, height = size
+    with av.open(str(path), "w", format=container_format) as out:
+        stream = out.add_stream(codec, rate=fps)
+        stream.width, stream.height = width, height
+        stream.pix_fmt = "yuv420p"
+        if pts_ms is not None:
+            stream.time_base = Fraction(1, 1000)
+            stream.codec_context.time_base = Fraction(1, 1000)
+        sound = out.add_stream("aac" if path.suffix in (".mp4", ".mov") else "mp2", rate=48000) if audio else None
+        for index in range(count):
+            frame = av.VideoFrame.from_ndarray(numbered_frame(index, width, height), format="rgb24")
+            if pts_ms is not None:
+                frame.pts, frame.time_base = pts_ms[index], Fraction(1, 1000)
+            out.mux(stream.encode(frame))
+        out.mux(stream.encode(None))
+        if sound is not None:
+            _write_tone(out, sound, seconds=count / fps)
+    return path
+
+
+def _write_tone(out, stream, seconds: float) -> None:
+    samples = int(seconds * 48000)
+    tone = (0.2 * np.sin(np.arange(samples) * 2 * np.pi * 440 / 48000)).astype(np.float32)
+    for start in range(0, samples, 1152):
+        chunk = tone[start : start + 1152].reshape(1, -1)
+        frame = av.AudioFrame.from_ndarray(chunk, format="flt", layout="mono")
+        frame.sample_rate = 48000
+        out.mux(stream.encode(frame))
+    out.mux(stream.encode(None))

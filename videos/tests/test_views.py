@@ -1,0 +1,142 @@
+import pytest
+from django.core.files import File
+from django.urls import reverse
+
+from projects.jobs import run_job
+from projects.models import Job, Role
+from projects.tests.factories import UserFactory, add_member, make_project
+from videos import services
+from videos.models import Video, VideoStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def project():
+    return make_project()
+
+
+@pytest.fixture
+def labeller(client, project):
+    user = add_member(project, Role.LABELLER)
+    client.force_login(user)
+    return user
+
+
+def ingest(project, path, name=None) -> Video:
+    """Store and probe a file in this process, as `import_videos` does."""
+    with open(path, "rb") as handle:
+        video = services.create_video(project=project, upload=File(handle, name=path.name),
+                                      name=name or path.name, created_by=None, enqueue=False)
+    run_job(video.probe_job.pk, services.probe_video, on_failure=services.mark_probe_failed)
+    return Video.objects.get(pk=video.pk)
+
+
+def upload(client, project, path, name=None):
+    with open(path, "rb") as handle:
+        return client.post(reverse("videos:video-upload", args=[project.pk]),
+                           {"file": File(handle, name=name or path.name)}, HTTP_HX_REQUEST="true")
+
+
+def test_upload_stores_the_file_and_queues_a_probe(
+    client, labeller, project, video_files, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = upload(client, project, video_files["cfr.mp4"])
+    assert response.status_code == 201
+    video = Video.objects.get()
+    assert video.name == "cfr.mp4" and video.size == video_files["cfr.mp4"].stat().st_size
+    assert video.file.read() == video_files["cfr.mp4"].read_bytes()
+    assert Job.objects.get().status == "queued" and len(callbacks) == 1
+    assert f'id="video-{video.pk}"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "name", ["../../etc/passwd.mp4", "a\x00b.mp4", "x" * 300 + ".mp4", "<img src=x onerror=alert(1)>.mp4"]
+)
+def test_hostile_file_names_are_made_safe(client, labeller, project, video_files, name):
+    response = upload(client, project, video_files["cfr.mp4"], name=name)
+    assert response.status_code == 201
+    video = Video.objects.get()
+    assert "/" not in video.name and "\x00" not in video.name and len(video.name) <= 120
+    assert video.file.name.startswith(f"videos/{project.pk}/") and ".." not in video.file.name
+    assert "<img" not in response.content.decode()
+
+
+def test_a_zero_byte_upload_is_refused(client, labeller, project, bad_files):
+    response = upload(client, project, bad_files["empty.mp4"])
+    assert response.status_code == 400
+    assert "is empty" in response.content.decode()
+    assert not Video.objects.exists()
+
+
+def test_an_oversized_upload_is_refused_before_storing(client, labeller, project, video_files, settings):
+    settings.AIGVA_MAX_UPLOAD_BYTES = 1000
+    response = upload(client, project, video_files["cfr.mp4"])
+    assert response.status_code == 400
+    assert "upload limit" in response.content.decode()
+    assert not Video.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["notes.mp4", "page.mp4", "truncated.mp4"])
+def test_non_videos_end_failed_with_a_reason(project, bad_files, name):
+    video = ingest(project, bad_files[name])
+    assert video.status == VideoStatus.FAILED
+    assert "not a video file" in video.error
+    assert video.jobs.get().status == "failed"
+    assert not video.label_sets.exists()
+
+
+def test_a_viewer_cannot_upload_or_delete(client, project, video_files):
+    video = ingest(project, video_files["cfr.mp4"])
+    client.force_login(add_member(project, Role.VIEWER))
+    assert upload(client, project, video_files["cfr.mp4"]).status_code == 403
+    assert client.post(reverse("videos:video-delete", args=[video.pk])).status_code == 403
+    assert Video.objects.count() == 1
+
+
+def test_another_projects_video_is_404_everywhere(client, labeller, video_files):
+    video = ingest(make_project(), video_files["cfr.mp4"])
+    for name in ["video-detail", "video-row", "video-delete", "video-media", "video-frame-times"]:
+        assert client.get(reverse(f"videos:{name}", args=[video.pk])).status_code == 404, name
+    assert client.post(reverse("videos:video-delete", args=[video.pk])).status_code == 404
+    assert Video.objects.filter(pk=video.pk).exists()
+
+
+def test_delete_removes_labels_and_files(client, project, video_files, django_capture_on_commit_callbacks):
+    video = ingest(project, video_files["old.avi"])
+    storage, names = video.file.storage, [video.file.name, video.playback.name]
+    assert all(storage.exists(n) for n in names)
+    client.force_login(add_member(project, Role.MANAGER))
+    assert "cannot be undone" in client.get(reverse("videos:video-delete", args=[video.pk])).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("videos:video-delete", args=[video.pk]))
+    assert response.status_code == 302
+    assert not Video.objects.exists() and not storage.exists(names[0]) and not storage.exists(names[1])
+
+
+def test_video_table_pages_by_ten(client, labeller, project, video_files):
+    for index in range(12):
+        Video.objects.create(project=project, name=f"clip{index:02d}.mp4", status=VideoStatus.READY, frame_count=10)
+    first = client.get(reverse("videos:video-list", args=[project.pk])).content.decode()
+    second = client.get(reverse("videos:video-list", args=[project.pk]) + "?page=2").content.decode()
+    assert first.count('data-video-status=') == 10 and second.count('data-video-status=') == 2
+    assert "Page 1 of 2" in first
+
+
+def test_frame_times_are_served_relative_to_the_first_frame(client, labeller, project, video_files):
+    import numpy as np
+
+    video = ingest(project, video_files["late-start.webm"])
+    times = np.frombuffer(client.get(reverse("videos:video-frame-times", args=[video.pk])).content, dtype="<f8")
+    assert len(times) == 30 and times[0] == 0 and times[1] == pytest.approx(0.042)
+
+
+def test_login_page_is_public(client):
+    assert client.get(reverse("login")).status_code == 200
+
+
+def test_superuser_sees_everything(client, video_files):
+    video = ingest(make_project(), video_files["cfr.mp4"])
+    client.force_login(UserFactory(is_superuser=True))
+    assert client.get(reverse("videos:video-detail", args=[video.pk])).status_code == 200

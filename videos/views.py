@@ -1,0 +1,125 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from aigva.errors import UserFacingError
+from projects.jobs import fail_stale_jobs
+from projects.models import Role
+from projects.selectors import get_member_project, get_role
+from videos import services
+from videos.forms import VideoUploadForm
+from videos.ranges import RangeNotSatisfiable, parse_range
+from videos.selectors import attach_latest_jobs, get_member_video, list_project_videos
+
+CHUNK = 256 * 1024
+
+
+def video_list(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = get_member_project(request.user, project_id)
+    fail_stale_jobs()
+    page = Paginator(list_project_videos(project), 10).get_page(request.GET.get("page"))
+    attach_latest_jobs(page.object_list)
+    role = get_role(request.user, project)
+    return render(request, "videos/video_list.html", {
+        "project": project, "page": page, "role": role, "max_upload": settings.AIGVA_MAX_UPLOAD_BYTES,
+    })
+
+
+@require_POST
+def video_upload(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = get_member_project(request.user, project_id, Role.LABELLER)
+    form = VideoUploadForm(request.POST, request.FILES)
+    try:
+        if getattr(request, "upload_too_large", False):
+            raise UserFacingError(f"The file is over the upload limit ({settings.AIGVA_MAX_UPLOAD_BYTES} bytes).")
+        if not form.is_valid():
+            raise UserFacingError("Choose a video file to upload.")
+        upload = form.cleaned_data["file"]
+        video = services.create_video(project=project, upload=upload, name=upload.name, created_by=request.user)
+    except UserFacingError as exc:
+        return render(request, "videos/video_list.html#upload-error", {"error": str(exc)}, status=400)
+    video.latest_job = video.probe_job
+    return render(request, "videos/video_list.html#video-row", {"video": video, "project": project}, status=201)
+
+
+def video_row(request: HttpRequest, video_id: int) -> HttpResponse:
+    video = get_member_video(request.user, video_id)
+    fail_stale_jobs()
+    video.latest_job = video.jobs.order_by("-created_at").first()
+    return render(request, "videos/video_list.html#video-row", {"video": video, "project": video.project})
+
+
+def video_detail(request: HttpRequest, video_id: int) -> HttpResponse:
+    video = get_member_video(request.user, video_id)
+    return render(request, "videos/video_detail.html", {"video": video, "project": video.project})
+
+
+def video_frame_times(request: HttpRequest, video_id: int) -> HttpResponse:
+    """Each frame's presentation time in seconds after the first frame, as little-endian float64."""
+    video = get_member_video(request.user, video_id)
+    if not video.is_ready:
+        return HttpResponse("This video is not ready yet.", status=409, content_type="text/plain")
+    seconds = video.frame_seconds()
+    response = HttpResponse((seconds - seconds[0]).astype("<f8").tobytes(), content_type="application/octet-stream")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def video_delete(request: HttpRequest, video_id: int) -> HttpResponse:
+    video = get_member_video(request.user, video_id, Role.MANAGER)
+    if request.method == "POST":
+        project = video.project
+        services.delete_video(video=video)
+        messages.success(request, f"Deleted “{video.name}” with its labels and files.")
+        return redirect("videos:video-list", project.pk)
+    return render(request, "videos/video_delete.html", {"video": video, "project": video.project})
+
+
+def video_media(request: HttpRequest, video_id: int) -> HttpResponse:
+    """The playable file, to members only, with single-range support so the player can seek."""
+    video = get_member_video(request.user, video_id)
+    if not video.is_ready:
+        return HttpResponse("This video is not ready yet.", status=409, content_type="text/plain")
+    field = video.playback_file
+    if settings.AWS_STORAGE_BUCKET_NAME:
+        return HttpResponseRedirect(field.url)  # a presigned URL, issued after the check above
+    size = field.size
+    try:
+        byte_range = parse_range(request.headers.get("Range"), size)
+    except RangeNotSatisfiable:
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        return _media_headers(response, video)
+    first, last = byte_range or (0, size - 1)
+    if settings.AIGVA_MEDIA_ACCEL_PREFIX:
+        response = HttpResponse()
+        response["X-Accel-Redirect"] = settings.AIGVA_MEDIA_ACCEL_PREFIX + field.name
+        return _media_headers(response, video)
+    response = StreamingHttpResponse(_read(field, first, last), status=206 if byte_range else 200)
+    response["Content-Length"] = str(last - first + 1)
+    if byte_range:
+        response["Content-Range"] = f"bytes {first}-{last}/{size}"
+    return _media_headers(response, video)
+
+
+def _media_headers(response: HttpResponse, video) -> HttpResponse:
+    response["Content-Type"] = video.playback_mime
+    response["Accept-Ranges"] = "bytes"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _read(field, first: int, last: int):
+    with field.storage.open(field.name, "rb") as handle:
+        handle.seek(first)
+        remaining = last - first + 1
+        while remaining > 0:
+            chunk = handle.read(min(CHUNK, remaining))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+            yield chunk
