@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from environs import Env
+from marshmallow.validate import Length
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -12,7 +13,12 @@ env.read_env(str(BASE_DIR / ".env"), recurse=False)
 
 DEBUG = env.bool("DEBUG", default=True)
 DATA_DIR = env.path("AIGVA_DATA_DIR", default=BASE_DIR / "var").resolve()
-SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-never-used-in-production" if DEBUG else None)
+# Production (DEBUG=false) refuses to start without a real secret key.
+SECRET_KEY = (
+    env.str("SECRET_KEY", default="dev-only-insecure-key-never-used-in-production")
+    if DEBUG
+    else env.str("SECRET_KEY", validate=Length(min=50, error="SECRET_KEY must be at least 50 random characters."))
+)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 DATABASES = {

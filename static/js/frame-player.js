@@ -6,6 +6,7 @@ export class FramePlayer {
     this.root = root;
     this.video = root.querySelector("video");
     this.frame = 0;
+    this.pending = null; // frame a seek is heading for, so quick steps add up
     this.times = null;
     this.base = 0; // browser media time of frame 0 (containers may start at a non-zero time)
     this.aborter = new AbortController();
@@ -37,6 +38,7 @@ export class FramePlayer {
   }
 
   show(frame) {
+    if (frame === this.pending) this.pending = null;
     this.frame = frame;
     this.root.dataset.currentFrame = String(frame);
     this.root.dispatchEvent(new CustomEvent("player:frame", { detail: { frame } }));
@@ -44,13 +46,14 @@ export class FramePlayer {
 
   seekToFrame(frame) {
     const target = Math.max(0, Math.min(frame, this.times.length - 1));
+    this.pending = target;
     delete this.root.dataset.currentFrame; // set again once that frame is on screen
     this.video.currentTime = this.base + seekOffsetOf(this.times, target);
   }
 
   step(delta) {
     this.video.pause();
-    this.seekToFrame(this.frame + delta);
+    this.seekToFrame((this.pending ?? this.frame) + delta);
   }
 
   destroy() {

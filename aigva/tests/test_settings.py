@@ -1,0 +1,33 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {"DEBUG": "false", "SECRET_KEY": "x" * 30 + "-production-secret-of-enough-length-1234567890",
+              "ALLOWED_HOSTS": "aigva.example.org", "DATABASE_URL": "sqlite:////tmp/aigva-deploy-check.sqlite3"}
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    unset = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    base = {k: v for k, v in os.environ.items() if k not in unset}
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env},
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_a_malformed_setting_stops_start_up_with_a_clear_message():
+    result = manage("check", DEBUG="maybe", AIGVA_MAX_UPLOAD_BYTES="lots")
+    assert result.returncode != 0
+    assert "DEBUG" in result.stderr and "AIGVA_MAX_UPLOAD_BYTES" in result.stderr
+
+
+def test_production_needs_a_secret_key():
+    env = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
+    result = manage("check", **env)
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+    assert manage("check", **{**PRODUCTION, "SECRET_KEY": "short"}).returncode != 0
+
+
+def test_check_deploy_is_clean_in_production():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr

@@ -1,0 +1,22 @@
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from projects.models import Project
+
+
+@pytest.mark.django_db
+def test_create_project_prints_json(capsys):
+    call_command("create_project", "Dashcam", "--classes", "road, junction ,parking", "--default", "junction", "--json")
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    project = Project.objects.get()
+    assert result == {"id": project.pk, "name": "Dashcam", "classes": ["road", "junction", "parking"]}
+    assert project.default_class.name == "junction"
+
+
+@pytest.mark.django_db
+def test_create_project_refuses_duplicate_classes():
+    with pytest.raises(CommandError, match="listed twice"):
+        call_command("create_project", "P", "--classes", "a,A")
+    assert not Project.objects.exists()

@@ -1,0 +1,153 @@
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from projects import jobs
+from projects.models import Job, JobStatus
+from projects.tests.factories import make_project
+
+
+@pytest.fixture
+def job(db):
+    return Job.objects.create(project=make_project(), kind=Job.Kind.PROBE)
+
+
+def test_a_job_is_claimed_once(job):
+    assert jobs.claim_job(job.pk)
+    assert not jobs.claim_job(job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.RUNNING and job.attempts == 1
+
+
+def test_a_job_whose_worker_died_can_be_claimed_again(job, settings):
+    jobs.claim_job(job.pk)
+    long_ago = timezone.now() - timedelta(seconds=settings.AIGVA_JOB_STALE_SECONDS + 1)
+    Job.objects.filter(pk=job.pk).update(heartbeat_at=long_ago)
+    assert jobs.claim_job(job.pk)
+    job.refresh_from_db()
+    assert job.attempts == 2
+
+
+def test_run_job_records_success_and_metrics(job):
+    jobs.run_job(job.pk, lambda job, reporter: {"frames": 3})
+    job.refresh_from_db()
+    assert (job.status, job.progress, job.metrics) == (JobStatus.SUCCEEDED, 1.0, {"frames": 3})
+
+
+def test_run_job_records_a_readable_error(job):
+    from aigva.errors import UserFacingError
+
+    def work(job, reporter):
+        raise UserFacingError("The video is damaged.")
+
+    jobs.run_job(job.pk, work)
+    job.refresh_from_db()
+    assert (job.status, job.error) == (JobStatus.FAILED, "The video is damaged.")
+
+
+def test_unexpected_errors_fail_the_job_and_propagate(job):
+    def work(job, reporter):
+        raise RuntimeError("bug")
+
+    with pytest.raises(RuntimeError):
+        jobs.run_job(job.pk, work)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and "Unexpected error" in job.error
+
+
+def test_cancellation_stops_work_between_chunks(job):
+    chunks_done = []
+
+    def work(job, reporter):
+        for chunk in range(5):
+            if chunk == 2:
+                Job.objects.filter(pk=job.pk).update(cancel_requested=True)
+            reporter.check_cancelled()
+            chunks_done.append(chunk)
+
+    jobs.run_job(job.pk, work)
+    job.refresh_from_db()
+    assert job.status == JobStatus.CANCELLED and chunks_done == [0, 1]
+
+
+def test_progress_is_written_at_most_once_a_second(job):
+    jobs.claim_job(job.pk)
+    reporter = jobs.JobReporter(job.pk)
+    reporter.progress(0.25, "a")
+    reporter.progress(0.5, "b")
+    job.refresh_from_db()
+    assert (job.progress, job.message) == (0.25, "a")
+    assert job.eta_seconds is not None
+
+
+def test_cancelling_a_queued_job_ends_it_at_once(job):
+    jobs.request_cancel(job)
+    job.refresh_from_db()
+    assert job.status == JobStatus.CANCELLED
+    assert not jobs.claim_job(job.pk)
+
+
+def test_the_job_partial_polls_only_while_active(client, job):
+    from django.urls import reverse
+
+    from projects.tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_superuser=True))
+    url = reverse("projects:job-progress", args=[job.pk])
+    assert "hx-trigger" in client.get(url).content.decode()
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.SUCCEEDED)
+    assert "hx-trigger" not in client.get(url).content.decode()
+
+
+def worker_env(media_root) -> dict:
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    return {**os.environ, "DATABASE_URL": url, "AIGVA_MEDIA_ROOT": str(media_root),
+            "AIGVA_JOB_HEARTBEAT_SECONDS": "0.5"}
+
+
+def wait_for(predicate, seconds: float):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if result := predicate():
+            return result
+        time.sleep(0.2)
+    raise AssertionError("timed out")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_killed_worker_leaves_its_job_failed_not_running(broker, media_root, settings, tmp_path):
+    from django.core.files import File
+
+    from videos import actors, services
+    from videos.models import VideoStatus
+    from videos.tests.numbered_video import write_numbered_video
+
+    settings.AIGVA_JOB_STALE_SECONDS = 2
+    source = write_numbered_video(tmp_path / "long.avi", codec="mpeg4", count=1500, size=(640, 480))
+    with source.open("rb") as handle:
+        video = services.create_video(project=make_project(), upload=File(handle, name="long.avi"), name="long.avi",
+                                      created_by=None, enqueue=False)
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "rundramatiq", "--processes", "1", "--threads", "1"],
+        env=worker_env(media_root), start_new_session=True,
+    )
+    try:
+        actors.probe_video.send(video.probe_job.pk)
+        running = Job.objects.filter(pk=video.probe_job.pk, status=JobStatus.RUNNING, progress__gt=0)
+        wait_for(running.exists, 60)
+    finally:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
+    wait_for(lambda: video.probe_job.pk in jobs.fail_stale_jobs(), 15)
+    job = Job.objects.get(pk=video.probe_job.pk)
+    assert job.status == JobStatus.FAILED and "stopped responding" in job.error
+    video.refresh_from_db()
+    assert video.status == VideoStatus.FAILED and not video.label_sets.exists()
