@@ -8,6 +8,8 @@ from fractions import Fraction
 import av
 import numpy as np
 
+from videos import decoding
+
 Progress = Callable[[float], None]
 
 # Container families we accept, by what the content is (ffmpeg's demuxer), never by extension.
@@ -74,8 +76,7 @@ def _open(path: str) -> av.container.InputContainer:
     return container
 
 
-def _fps_of(stream: av.video.stream.VideoStream, pts: np.ndarray, time_base: Fraction) -> Fraction:
-    rate = stream.average_rate or stream.guessed_rate
+def _fps_of(rate: Fraction | None, pts: np.ndarray, time_base: Fraction) -> Fraction:
     if rate:
         return Fraction(rate).limit_denominator(100_000)
     if len(pts) > 1:
@@ -83,32 +84,47 @@ def _fps_of(stream: av.video.stream.VideoStream, pts: np.ndarray, time_base: Fra
     return Fraction(25)
 
 
-def probe(path: str, on_progress: Progress | None = None) -> ProbeResult:
-    """Decode every frame once (decode-verified count) and record each one's presentation time."""
+def probe(path: str, on_progress: Progress | None = None, workers: int | None = None) -> ProbeResult:
+    """Every frame's presentation time, decode-verified: packets listed, then all of them decoded."""
     with _open(path) as container:
         stream = container.streams.video[0]
-        stream.thread_type = "AUTO"
         time_base = stream.time_base or Fraction(1, 90_000)
-        expected = float(container.duration / av.time_base) if container.duration else None
         audio = container.streams.audio[0].codec_context.name if container.streams.audio else None
-        pts: list[int] = []
-        try:
-            for frame in container.decode(stream):
-                pts.append(frame.pts if frame.pts is not None else _next_pts(pts, stream, time_base))
-                if on_progress and expected and len(pts) % 250 == 0:
-                    on_progress(min(float(frame.pts or 0) * float(time_base) / expected, 0.99))
-        except av.error.FFmpegError as exc:
-            raise MediaError(f"The video is damaged: decoding stopped after {len(pts)} frames ({exc}).") from exc
-        if not pts:
-            raise MediaError("The video track has no frames that decode.")
-        decoded = np.asarray(pts, dtype=np.int64)
-        fps = _fps_of(stream, decoded, time_base)
         codec = stream.codec_context
-        return ProbeResult(
-            family=ACCEPTED_FORMATS[container.format.name], codec=codec.name, pix_fmt=codec.format.name,
-            width=codec.width, height=codec.height, fps=fps, time_base=Fraction(time_base),
-            pts=_presentation_times(decoded, fps, time_base), audio_codec=audio,
+        rate = stream.average_rate or stream.guessed_rate
+        details = dict(
+            family=ACCEPTED_FORMATS[container.format.name], codec=codec.name,
+            pix_fmt=codec.format.name if codec.format else "",
+            width=codec.width, height=codec.height, time_base=Fraction(time_base), audio_codec=audio,
         )
+        index = decoding.index_packets(container, stream)
+    decoded = _decoded_pts(path, index, workers or decoding.default_workers(), on_progress)
+    if not decoded:
+        raise MediaError("The video track has no frames that decode.")
+    pts = np.asarray(_fill_missing(decoded, rate, time_base), dtype=np.int64)
+    fps = _fps_of(rate, pts, time_base)
+    return ProbeResult(**details, fps=fps, pts=_presentation_times(pts, fps, time_base))
+
+
+def _decoded_pts(path: str, index, workers: int, on_progress: Progress | None) -> list[int | None]:
+    try:
+        if workers > 1 and index.all_timed and len(index.pts) >= decoding.PARALLEL_MIN_FRAMES:
+            parallel = decoding.decode_parallel(path, index, workers, on_progress)
+            if parallel is not None:
+                return parallel
+        expected = max(len(index.pts), 1)
+        return decoding.decode_all(path, on_progress and (lambda n: on_progress(min(n / expected, 0.99))))
+    except decoding.DecodeError as exc:
+        raise MediaError(f"The video is damaged: {exc}.") from exc
+
+
+def _fill_missing(pts: list[int | None], rate: Fraction | None, time_base: Fraction) -> list[int]:
+    """A frame without a timestamp follows the previous one by one frame period."""
+    step = max(round(1 / (float(rate or 25) * float(time_base))), 1)
+    filled: list[int] = []
+    for value in pts:
+        filled.append(value if value is not None else (filled[-1] + step if filled else 0))
+    return filled
 
 
 def _presentation_times(decoded: np.ndarray, fps: Fraction, time_base: Fraction) -> np.ndarray:
@@ -118,13 +134,6 @@ def _presentation_times(decoded: np.ndarray, fps: Fraction, time_base: Fraction)
         return decoded
     step = 1 / (fps * time_base)
     return decoded[0] + np.round(np.arange(len(decoded)) * float(step)).astype(np.int64)
-
-
-def _next_pts(pts: list[int], stream, time_base: Fraction) -> int:
-    """A frame without a timestamp follows the previous one by one frame period."""
-    rate = stream.average_rate or stream.guessed_rate or 25
-    step = max(round(1 / (float(rate) * float(time_base))), 1)
-    return pts[-1] + step if pts else 0
 
 
 def make_rendition(path: str, out_path: str, probed: ProbeResult, on_progress: Progress | None = None) -> None:

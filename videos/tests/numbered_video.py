@@ -30,7 +30,7 @@ def read_frame_number(pixels: np.ndarray) -> int:
 
 def write_numbered_video(
     path: Path, *, codec: str = "libx264", count: int = 48, fps: int = 24, size: tuple[int, int] = (320, 240),
-    pts_ms: list[int] | None = None, container_format: str | None = None, audio: bool = False,
+    pts_ms: list[int] | None = None, container_format: str | None = None, audio: bool = False, gop: int | None = None,
 ) -> Path:
     """Encode `count` numbered frames; pts_ms gives explicit (variable or offset) times in milliseconds."""
     width, height = size
@@ -38,6 +38,8 @@ def write_numbered_video(
         stream = out.add_stream(codec, rate=fps)
         stream.width, stream.height = width, height
         stream.pix_fmt = "yuv420p"
+        if gop:
+            stream.codec_context.gop_size = gop
         if pts_ms is not None:
             stream.time_base = Fraction(1, 1000)
             stream.codec_context.time_base = Fraction(1, 1000)
