@@ -44,7 +44,14 @@ def ensure_admin(env: dict) -> None:
     print(f"\nCreated the admin account. User name: admin   Password: {password}\n(shown once; keep it)\n")
 
 
+def _stop(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    # Ctrl-C and `kill` both stop everything, even when started from a script that ignores SIGINT.
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "aigva.settings")
     data_dir = Path(env.setdefault("AIGVA_DATA_DIR", str(BASE_DIR / "var"))).resolve()

@@ -60,8 +60,8 @@ def _check_colour(colour: str) -> str:
     return colour.lower()
 
 
-def _next_free(project: Project) -> tuple[str, str, int]:
-    """A colour, shortcut and order for a new class."""
+def suggest_class_style(project: Project) -> tuple[str, str, int]:
+    """A free colour, shortcut and the order for a new class."""
     used = set(project.classes.values_list("shortcut", flat=True))
     shortcut = next((key for key in SHORTCUT_KEYS if key not in used), "")
     count = project.classes.count()
@@ -115,7 +115,7 @@ def add_class(*, project: Project, name: str, colour: str = "", shortcut: str | 
     """Append a class with a free colour and shortcut unless given."""
     name = clean_class_name(name)
     _check_name_free(project, name)
-    free_colour, free_shortcut, order = _next_free(project)
+    free_colour, free_shortcut, order = suggest_class_style(project)
     shortcut = free_shortcut if shortcut is None else _check_shortcut(project, shortcut)
     return LabelClass.objects.create(
         project=project, name=name, colour=_check_colour(colour or free_colour), shortcut=shortcut, order=order

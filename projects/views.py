@@ -54,7 +54,7 @@ def _edit_context(project, **extra) -> dict:
                     for c in project.classes.all()],
         "memberships": project.memberships.select_related("user").order_by("user__username"),
         "form": ProjectEditForm(instance=project),
-        "class_form": ClassForm(),
+        "class_form": ClassForm(initial={"colour": services.suggest_class_style(project)[0]}),
         "member_form": MemberForm(),
         **extra,
     }

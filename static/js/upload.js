@@ -35,7 +35,7 @@ if (section) {
     request.addEventListener("load", () => {
       if (request.status === 201) {
         bar.value = 100;
-        status.textContent = "Uploaded; probing…";
+        status.textContent = "Uploaded: its row below shows the probe.";
         item.classList.add("done");
         const rows = document.getElementById("video-rows");
         rows.querySelector(".empty-row")?.remove();
