@@ -15,6 +15,8 @@ from aigva.errors import UserFacingError
 from projects.models import Job, JobStatus
 
 log = logging.getLogger(__name__)
+CANCELLED_ERROR = "Cancelled before it finished."
+UNEXPECTED_ERROR = "Unexpected error; see the worker log."
 STALE_ERROR = "The worker running this job stopped responding (killed or crashed). Start it again."
 
 
@@ -83,10 +85,8 @@ def _finish(job_id: int, status: str, **fields) -> None:
     )
 
 
-def run_job(
-    job_id: int, work: Callable[[Job, JobReporter], dict | None], on_failure: Callable[[Job, str], None] | None = None
-) -> None:
-    """Claim the job, run work(job, reporter), and record how it ended (on_failure sees failures)."""
+def run_job(job_id: int, work: Callable[[Job, JobReporter], dict | None]) -> None:
+    """Claim the job, run work(job, reporter), and record how it ended."""
     if not claim_job(job_id):
         return  # claimed elsewhere, cancelled or gone
     heartbeat = _Heartbeat(job_id)
@@ -94,12 +94,12 @@ def run_job(
     try:
         metrics = work(Job.objects.get(pk=job_id), JobReporter(job_id))
     except JobCancelled:
-        _finish(job_id, JobStatus.CANCELLED, message="Cancelled")
+        _end_badly(job_id, JobStatus.CANCELLED, CANCELLED_ERROR)
     except UserFacingError as exc:
-        _fail(job_id, str(exc), on_failure)
+        _end_badly(job_id, JobStatus.FAILED, str(exc))
     except Exception:
         log.exception("job %s failed", job_id)
-        _fail(job_id, "Unexpected error; see the worker log.", on_failure)
+        _end_badly(job_id, JobStatus.FAILED, UNEXPECTED_ERROR)
         raise
     else:
         _finish(job_id, JobStatus.SUCCEEDED, progress=1.0, message="Done", metrics=metrics or {})
@@ -108,34 +108,40 @@ def run_job(
         heartbeat.join(timeout=1)  # a beat waiting on a row lock must not hold up the job's end
 
 
-def _fail(job_id: int, error: str, on_failure: Callable[[Job, str], None] | None) -> None:
-    _finish(job_id, JobStatus.FAILED, error=error)
-    if on_failure is not None:
-        job = Job.objects.filter(pk=job_id).first()
-        if job is not None:
-            on_failure(job, error)
+def _end_badly(job_id: int, status: JobStatus, error: str) -> None:
+    if status == JobStatus.CANCELLED:
+        _finish(job_id, status, message="Cancelled")
+    else:
+        _finish(job_id, status, error=error)
+    _release_videos([job_id], error)
+
+
+def _release_videos(job_ids: list[int], error: str) -> None:
+    """A video still being prepared by a job that ended badly is marked failed, never left processing."""
+    from videos.models import Video, VideoStatus
+
+    Video.objects.filter(jobs__pk__in=job_ids).exclude(status=VideoStatus.READY).update(
+        status=VideoStatus.FAILED, error=error
+    )
 
 
 def request_cancel(job: Job) -> None:
     """Cancel a queued job at once; ask a running one to stop at its next chunk."""
-    Job.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
+    if Job.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
         status=JobStatus.CANCELLED, finished_at=timezone.now(), message="Cancelled"
-    )
+    ):
+        _release_videos([job.pk], CANCELLED_ERROR)
     Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(cancel_requested=True, message="Cancelling…")
 
 
 def fail_stale_jobs() -> list[int]:
     """Mark running jobs whose heartbeat stopped as failed; returns their ids."""
     stale_before = timezone.now() - timedelta(seconds=settings.AIGVA_JOB_STALE_SECONDS)
-    from videos.models import Video, VideoStatus
-
     stale = Job.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=stale_before)
     ids = list(stale.values_list("pk", flat=True))
     if ids:
         stale.filter(pk__in=ids).update(
             status=JobStatus.FAILED, error=STALE_ERROR, finished_at=timezone.now(), eta_seconds=None
         )
-        Video.objects.filter(jobs__pk__in=ids).exclude(status=VideoStatus.READY).update(
-            status=VideoStatus.FAILED, error=STALE_ERROR
-        )
+        _release_videos(ids, STALE_ERROR)
     return ids

@@ -9,4 +9,4 @@ HOUR_MS = 3_600_000
 @dramatiq.actor(queue_name="default", max_retries=0, time_limit=6 * HOUR_MS)
 def probe_video(job_id: int) -> None:
     """Probe a stored video, convert it when needed and create its first label set."""
-    run_job(job_id, services.probe_video, on_failure=services.mark_probe_failed)
+    run_job(job_id, services.probe_video)

@@ -126,11 +126,6 @@ def _store_probe(video: Video, probed: media.ProbeResult) -> None:
     ])
 
 
-def mark_probe_failed(job: Job, error: str) -> None:
-    """A failed probe leaves the video visible, marked failed with the reason."""
-    Video.objects.filter(pk=job.video_id).update(status=VideoStatus.FAILED, error=error)
-
-
 @transaction.atomic
 def delete_video(*, video: Video) -> None:
     """Delete the video, its labels and jobs, then its files once the rows are gone."""

@@ -42,14 +42,16 @@ def video_upload(request: HttpRequest, project_id: int) -> HttpResponse:
     except UserFacingError as exc:
         return render(request, "videos/video_list.html#upload-error", {"error": str(exc)}, status=400)
     video.latest_job = video.probe_job
-    return render(request, "videos/video_list.html#video-row", {"video": video, "project": project}, status=201)
+    context = {"video": video, "project": project, "role": get_role(request.user, project)}
+    return render(request, "videos/video_list.html#video-row", context, status=201)
 
 
 def video_row(request: HttpRequest, video_id: int) -> HttpResponse:
     video = get_member_video(request.user, video_id)
     fail_stale_jobs()
     video.latest_job = video.jobs.order_by("-created_at").first()
-    return render(request, "videos/video_list.html#video-row", {"video": video, "project": video.project})
+    context = {"video": video, "project": video.project, "role": get_role(request.user, video.project)}
+    return render(request, "videos/video_list.html#video-row", context)
 
 
 def video_detail(request: HttpRequest, video_id: int) -> HttpResponse:

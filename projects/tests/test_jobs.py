@@ -151,3 +151,14 @@ def test_a_killed_worker_leaves_its_job_failed_not_running(broker, media_root, s
     assert job.status == JobStatus.FAILED and "stopped responding" in job.error
     video.refresh_from_db()
     assert video.status == VideoStatus.FAILED and not video.label_sets.exists()
+
+
+def test_cancelling_a_probe_marks_its_video_failed_not_processing(db):
+    from videos.models import Video, VideoStatus
+
+    project = make_project()
+    video = Video.objects.create(project=project, name="v.mp4")
+    queued = Job.objects.create(project=project, video=video, kind=Job.Kind.PROBE)
+    jobs.request_cancel(queued)
+    video.refresh_from_db()
+    assert video.status == VideoStatus.FAILED and "Cancelled" in video.error

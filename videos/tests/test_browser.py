@@ -22,6 +22,7 @@ READ_BIT_STRIP = """(video) => {
 
 
 def log_in(page: Page, live_server, user) -> None:
+    page.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))  # escaped HTML never runs
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", user.username)
     page.fill("input[name=password]", PASSWORD)
@@ -30,7 +31,7 @@ def log_in(page: Page, live_server, user) -> None:
 
 
 def test_upload_three_videos_at_once_and_see_them_probed(page: Page, live_server, broker, worker, video_files):
-    project = make_project()
+    project = make_project(name="<img src=x onerror=alert(1)>", classes=["<script>alert(2)</script>", "b"])
     log_in(page, live_server, add_member(project, Role.LABELLER))
     page.goto(f"{live_server.url}/projects/{project.pk}/videos/")
     page.get_by_test_id("upload-input").set_input_files(

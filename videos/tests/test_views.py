@@ -28,7 +28,7 @@ def ingest(project, path, name=None) -> Video:
     with open(path, "rb") as handle:
         video = services.create_video(project=project, upload=File(handle, name=path.name),
                                       name=name or path.name, created_by=None, enqueue=False)
-    run_job(video.probe_job.pk, services.probe_video, on_failure=services.mark_probe_failed)
+    run_job(video.probe_job.pk, services.probe_video)
     return Video.objects.get(pk=video.pk)
 
 
@@ -140,3 +140,15 @@ def test_superuser_sees_everything(client, video_files):
     video = ingest(make_project(), video_files["cfr.mp4"])
     client.force_login(UserFactory(is_superuser=True))
     assert client.get(reverse("videos:video-detail", args=[video.pk])).status_code == 200
+
+
+def test_reprobe_keeps_the_labels_when_the_frames_match(project, video_files, django_capture_on_commit_callbacks):
+    video = ingest(project, video_files["cfr.mp4"])
+    labels = video.label_sets.get(is_current=True)
+    with django_capture_on_commit_callbacks() as callbacks:
+        job = services.reprobe_video(video=video, requested_by=None)
+    assert len(callbacks) == 1
+    run_job(job.pk, services.probe_video)
+    video.refresh_from_db()
+    assert video.status == VideoStatus.READY
+    assert video.label_sets.get(is_current=True).pk == labels.pk

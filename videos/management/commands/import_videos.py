@@ -49,7 +49,7 @@ class Command(BaseCommand):
             return {"id": None, "name": path.name, "frame_count": None, "fps": None, "status": "rejected",
                     "error": message}
         if not enqueue:
-            run_job(video.probe_job.pk, services.probe_video, on_failure=services.mark_probe_failed)
+            run_job(video.probe_job.pk, services.probe_video)
         video = Video.objects.get(pk=video.pk)
         return {
             "id": video.pk, "name": video.name, "frame_count": video.frame_count,
