@@ -17,6 +17,8 @@ ACCEPTED_FORMATS = {"mov,mp4,m4a,3gp,3g2,mj2": "mp4", "matroska,webm": "matroska
 BROWSER_VIDEO_CODECS = {"mp4": {"h264", "vp9", "av1"}, "matroska": {"vp8", "vp9", "av1"}}
 BROWSER_AUDIO_CODECS = {"aac", "mp3", "opus", "vorbis", "flac"}
 BROWSER_PIXEL_FORMATS = {"yuv420p", "yuvj420p"}
+# Playback copies only need to look right while labelling; speed of making them matters more.
+RENDITION_X264_OPTIONS = {"preset": "superfast", "crf": "23"}
 
 
 class MediaError(ValueError):
@@ -150,7 +152,7 @@ def make_rendition(path: str, out_path: str, probed: ProbeResult, on_progress: P
         video_out.pix_fmt = "yuv420p"
         video_out.time_base = probed.time_base
         video_out.codec_context.gop_size = max(1, math.ceil(probed.fps))
-        video_out.codec_context.options = {"preset": "veryfast", "crf": "20"}
+        video_out.codec_context.options = RENDITION_X264_OPTIONS
         audio_in = source.streams.audio[0] if source.streams.audio else None
         audio_out = out.add_stream("aac", rate=audio_in.rate) if audio_in else None
         streams = [video_in] + ([audio_in] if audio_in else [])

@@ -20,6 +20,16 @@ def test_parallel_probe_matches_one_sequential_decode(short_gops, monkeypatch):
     assert progress and progress[-1] == 1.0
 
 
+def test_decode_parallel_takes_the_parallel_path_on_closed_gops(short_gops):
+    import av
+
+    with av.open(str(short_gops)) as container:
+        index = decoding.index_packets(container, container.streams.video[0])
+    parallel = decoding.decode_parallel(str(short_gops), index, workers=2)
+    assert parallel is not None
+    assert parallel == sorted(index.pts.tolist())
+
+
 def test_segments_start_on_keyframes_and_cover_every_packet(short_gops):
     import av
 
