@@ -8,4 +8,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("projects.urls")),
     path("", include("videos.urls")),
+    path("", include("labelling.urls")),
 ]

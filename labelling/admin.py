@@ -9,7 +9,7 @@ class LabelSetAdmin(admin.ModelAdmin):
     list_display = ["video", "frame_count", "is_current", "reviewed", "reviewed_by", "created_by", "created_at"]
     list_filter = ["is_current", "reviewed", "video__project"]
     search_fields = ["video__name", "video__project__name"]
-    exclude = ["data"]
+    exclude = ["runs", "confidences"]
     readonly_fields = ["video", "frame_count"]
     actions = ["mark_reviewed", "mark_unreviewed"]
 

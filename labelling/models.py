@@ -1,7 +1,8 @@
+import numpy as np
 from django.conf import settings
 from django.db import models
 
-from labelling.frames import FrameLabels
+from labelling.runs import LabelRuns, confidences_from_bytes
 
 
 class LabelSet(models.Model):
@@ -10,7 +11,10 @@ class LabelSet(models.Model):
     video = models.ForeignKey("videos.Video", on_delete=models.CASCADE, related_name="label_sets")
     is_current = models.BooleanField(default=True)
     frame_count = models.PositiveIntegerField()
-    data = models.BinaryField()
+    # LabelRuns.to_bytes(): run-length (class, author) segments.
+    runs = models.BinaryField()
+    # Model confidence per frame (float16, compressed); empty when no model made the set.
+    confidences = models.BinaryField(null=True, blank=True)
     reviewed = models.BooleanField(default=False)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -33,5 +37,30 @@ class LabelSet(models.Model):
         return f"Labels of {self.video} ({'current' if self.is_current else 'previous'})"
 
     @property
-    def labels(self) -> FrameLabels:
-        return FrameLabels.from_bytes(bytes(self.data))
+    def label_runs(self) -> LabelRuns:
+        return LabelRuns.from_bytes(bytes(self.runs))
+
+    def model_confidences(self) -> np.ndarray | None:
+        """(N,) float16, or None when every label came from people or the default."""
+        return confidences_from_bytes(bytes(self.confidences)) if self.confidences else None
+
+
+class LabelEdit(models.Model):
+    """One range edit (Y-1): who set frames start..end to which class, when; enough to undo it."""
+
+    label_set = models.ForeignKey(LabelSet, on_delete=models.CASCADE, related_name="edits")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    label_class = models.ForeignKey("projects.LabelClass", on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # LabelRuns of start..end before the edit, restored by undo.
+    previous = models.BinaryField()
+    undone = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        indexes = [models.Index(fields=["label_set", "start", "end"])]
+
+    def __str__(self) -> str:
+        return f"{self.start}-{self.end} → {self.label_class} by {self.author}"

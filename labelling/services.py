@@ -1,46 +1,113 @@
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils import timezone
 
-from labelling.frames import FrameLabels
-from labelling.models import LabelSet
+from aigva.errors import UserFacingError
+from labelling.models import LabelEdit, LabelSet
+from labelling.runs import SYSTEM_AUTHOR, LabelRuns, confidences_to_bytes
 from projects.models import LabelClass, Project
 
 
 @transaction.atomic
 def create_label_set(
-    *, video, labels: FrameLabels, created_by: AbstractBaseUser | None = None
+    *, video, class_ids: np.ndarray, confidences: np.ndarray | None = None, author: int = SYSTEM_AUTHOR,
+    created_by: AbstractBaseUser | None = None,
 ) -> LabelSet:
-    """Store a new label set for the video and make it the current one."""
-    if len(labels) != video.frame_count:
-        raise ValueError(f"{len(labels)} labels for a video of {video.frame_count} frames")
+    """Store per-frame classes (N,) and optional confidences (N,) as the video's new current set."""
+    class_ids = np.asarray(class_ids, dtype=np.int64)
+    if len(class_ids) != video.frame_count or (confidences is not None and len(confidences) != len(class_ids)):
+        raise ValueError(f"labels for {len(class_ids)} frames given for a video of {video.frame_count} frames")
+    unknown = set(np.unique(class_ids).tolist()) - set(video.project.classes.values_list("pk", flat=True))
+    if unknown:
+        raise UserFacingError(f"Classes {sorted(unknown)} are not classes of the project “{video.project.name}”.")
+    runs = LabelRuns.from_frames(class_ids, np.full(len(class_ids), author, dtype=np.int64))
     LabelSet.objects.select_for_update().filter(video=video, is_current=True).update(is_current=False)
     return LabelSet.objects.create(
-        video=video, frame_count=len(labels), data=labels.to_bytes(), created_by=created_by
+        video=video, frame_count=len(class_ids), runs=runs.to_bytes(), created_by=created_by,
+        confidences=None if confidences is None else confidences_to_bytes(confidences),
     )
 
 
 def create_initial_label_set(*, video) -> LabelSet:
     """Every frame gets the project's default class (V-2)."""
     default = video.project.default_class or video.project.classes.first()
-    return create_label_set(video=video, labels=FrameLabels.filled(video.frame_count, default.pk))
+    return create_label_set(video=video, class_ids=np.full(video.frame_count, default.pk, dtype=np.int64))
+
+
+def _lock(label_set: LabelSet) -> LabelSet:
+    """The set, row-locked for this transaction, so concurrent edits apply one after the other."""
+    labels = LabelSet.objects.select_for_update(of=("self",)).select_related("video__project")
+    locked = labels.filter(pk=label_set.pk).first()
+    if locked is None:
+        raise UserFacingError("These labels no longer exist (the video was deleted); nothing was changed.")
+    return locked
+
+
+@transaction.atomic
+def label_range(
+    *, label_set: LabelSet, start: int, end: int, label_class: LabelClass, user: AbstractBaseUser
+) -> LabelEdit:
+    """Set frames start..end (inclusive) to a class, authored by the user, and log the edit."""
+    locked = _lock(label_set)
+    if not 0 <= start <= end < locked.frame_count:
+        raise UserFacingError(f"Frames {start}-{end} are outside 0-{locked.frame_count - 1} or reversed.")
+    if label_class.project_id != locked.video.project_id:
+        raise UserFacingError("That class belongs to another project.")
+    runs = locked.label_runs
+    edit = LabelEdit.objects.create(
+        label_set=locked, start=start, end=end, label_class=label_class, author=user,
+        previous=runs.window(start, end).to_bytes(),
+    )
+    locked.runs = runs.paint(start, end, label_class.pk, user.pk).to_bytes()
+    locked.save(update_fields=["runs"])
+    return edit
+
+
+@transaction.atomic
+def undo_last_edit(*, label_set: LabelSet, user: AbstractBaseUser) -> LabelEdit:
+    """Undo the user's latest edit of this set, unless someone has since relabelled those frames."""
+    locked = _lock(label_set)
+    edit = locked.edits.filter(author=user, undone=False).first()
+    if edit is None:
+        raise UserFacingError("There is no change of yours left to undo here.")
+    overlapping = locked.edits.filter(pk__gt=edit.pk, undone=False, start__lte=edit.end, end__gte=edit.start)
+    if overlapping.exists():
+        raise UserFacingError("Someone else has relabelled these frames since; undoing would overwrite their work.")
+    previous = LabelRuns.from_bytes(bytes(edit.previous))
+    locked.runs = locked.label_runs.assign(edit.start, edit.end, previous).to_bytes()
+    locked.save(update_fields=["runs"])
+    edit.undone = True
+    edit.save(update_fields=["undone"])
+    return edit
+
+
+def set_reviewed(*, label_set: LabelSet, reviewed: bool, user: AbstractBaseUser) -> LabelSet:
+    """Mark a set reviewed (Blitz Label training data, L-5) or not, recording who and when."""
+    label_set.reviewed = reviewed
+    label_set.reviewed_by = user if reviewed else None
+    label_set.reviewed_at = timezone.now() if reviewed else None
+    label_set.save(update_fields=["reviewed", "reviewed_by", "reviewed_at"])
+    return label_set
 
 
 def count_class_frames(*, project: Project, label_class: LabelClass) -> int:
     """How many frames of the project's label sets carry the class."""
-    return sum(
-        int(np.count_nonzero(label_set.labels.class_ids == label_class.pk))
-        for label_set in LabelSet.objects.filter(video__project=project)
-    )
+    total = 0
+    for label_set in LabelSet.objects.filter(video__project=project).only("runs"):
+        runs = label_set.label_runs
+        hits = runs.class_ids == label_class.pk
+        total += int((runs.ends[hits] - runs.starts[hits] + 1).sum())
+    return total
 
 
 @transaction.atomic
 def remap_class(*, project: Project, old: LabelClass, new: LabelClass) -> None:
-    """Relabel every frame of `old` as `new`, in current and previous sets alike."""
+    """Relabel every frame of `old` as `new`, in current and previous sets and in undo history."""
     for label_set in LabelSet.objects.select_for_update().filter(video__project=project):
-        labels = label_set.labels
-        hits = labels.class_ids == old.pk
-        if hits.any():
-            labels.class_ids[hits] = new.pk
-            label_set.data = labels.to_bytes()
-            label_set.save(update_fields=["data"])
+        label_set.runs = label_set.label_runs.replace_class(old.pk, new.pk).to_bytes()
+        label_set.save(update_fields=["runs"])
+    for edit in LabelEdit.objects.filter(label_set__video__project=project):
+        edit.previous = LabelRuns.from_bytes(bytes(edit.previous)).replace_class(old.pk, new.pk).to_bytes()
+        edit.label_class_id = new.pk if edit.label_class_id == old.pk else edit.label_class_id
+        edit.save(update_fields=["previous", "label_class"])

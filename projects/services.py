@@ -144,11 +144,11 @@ def delete_class(*, label_class: LabelClass, map_to: LabelClass | None) -> None:
     in_use = labelling_services.count_class_frames(project=project, label_class=label_class)
     if in_use and map_to is None:
         raise UserFacingError(f"{in_use} frames are labelled “{label_class.name}”: choose a class for them.")
-    if in_use:
-        labelling_services.remap_class(project=project, old=label_class, new=map_to)
     if project.default_class_id == label_class.pk:
         project.default_class = map_to or remaining.first()
         project.save(update_fields=["default_class"])
+    # Even an unused class may sit in undo history: point that at the successor too.
+    labelling_services.remap_class(project=project, old=label_class, new=map_to or project.default_class)
     label_class.delete()
 
 

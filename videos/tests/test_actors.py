@@ -20,5 +20,5 @@ def test_probe_actor_ingests_uploads_end_to_end(broker, worker, video_files):
     assert video.frame_count == 50 and video.fps == 25
     assert video.playback.name.endswith("playback.mp4")
     assert video.jobs.get().status == JobStatus.SUCCEEDED
-    labels = video.label_sets.get(is_current=True).labels
-    assert len(labels) == 50 and set(labels.class_ids) == {project.default_class_id}
+    runs = video.label_sets.get(is_current=True).label_runs
+    assert runs.frame_count == 50 and runs.class_ids.tolist() == [project.default_class_id]

@@ -1,0 +1,72 @@
+import numpy as np
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.http import Http404
+
+from labelling.models import LabelSet
+from projects.models import Role
+from projects.selectors import require_role
+
+CONFIDENCE_BINS = 1000
+
+
+def get_member_label_set(user: AbstractBaseUser, label_set_id: int, min_role: Role = Role.VIEWER) -> LabelSet:
+    """404 unless the user may see the set's project; 403 when the role is too low."""
+    label_set = LabelSet.objects.filter(pk=label_set_id).select_related("video__project").first()
+    if label_set is None:
+        raise Http404("No such label set.")
+    require_role(user, label_set.video.project, min_role)
+    return label_set
+
+
+def get_current_label_set(video) -> LabelSet | None:
+    return video.label_sets.filter(is_current=True).first()
+
+
+def author_names(codes) -> dict[int, str]:
+    """Display names for author codes: users by name, 0 the default, negative codes models."""
+    codes = {int(code) for code in codes}
+    users = dict(get_user_model().objects.filter(pk__in=[c for c in codes if c > 0]).values_list("pk", "username"))
+    return {c: users.get(c, "deleted user") if c > 0 else ("default" if c == 0 else f"model {-c}") for c in codes}
+
+
+def confidence_bins(label_set: LabelSet, bins: int = CONFIDENCE_BINS) -> list[float]:
+    """The lowest confidence in each of `bins` equal stretches, so weak spots stand out (L-3)."""
+    model = label_set.model_confidences()
+    if model is None:
+        return [1.0] * min(bins, label_set.frame_count)
+    _, authors = label_set.label_runs.to_frames()
+    confidence = np.where(authors > 0, 1.0, model.astype(np.float32))  # people's labels count as certain
+    edges = np.linspace(0, len(confidence), min(bins, len(confidence)) + 1).astype(np.int64)
+    return np.round(np.minimum.reduceat(confidence, edges[:-1]), 3).tolist()
+
+
+def get_timeline(label_set: LabelSet) -> dict:
+    """What the player draws: run-length segments, author names and the confidence heat-map."""
+    runs = label_set.label_runs
+    return {
+        "label_set": label_set.pk,
+        "frame_count": runs.frame_count,
+        "starts": runs.starts.tolist(),
+        "classes": runs.class_ids.tolist(),
+        "authors": runs.authors.tolist(),
+        "author_names": author_names(runs.authors),
+        "confidence": confidence_bins(label_set),
+        "reviewed": label_set.reviewed,
+    }
+
+
+def get_frame_history(label_set: LabelSet, frame: int) -> list[dict]:
+    """Who or what set this frame's label, and when: newest first, ending with the set's origin."""
+    edits = label_set.edits.filter(start__lte=frame, end__gte=frame).select_related("author", "label_class")
+    if not 0 <= frame < label_set.frame_count:
+        return []
+    history = [
+        {"author": e.author.username if e.author else "deleted user", "class": e.label_class.name,
+         "at": e.created_at.isoformat(), "start": e.start, "end": e.end, "undone": e.undone}
+        for e in edits
+    ]
+    origin = label_set.created_by.username if label_set.created_by else "default"
+    history.append({"author": origin, "class": None, "at": label_set.created_at.isoformat(), "start": 0,
+                    "end": label_set.frame_count - 1, "undone": False})
+    return history

@@ -1,0 +1,154 @@
+import threading
+
+import numpy as np
+import pytest
+from django.db import connection
+
+from aigva.errors import UserFacingError
+from labelling import services
+from labelling.selectors import confidence_bins, get_frame_history, get_timeline
+from projects.tests.factories import UserFactory, make_project
+from videos.models import Video, VideoStatus
+
+
+def make_labelled_video(frames: int = 100, project=None):
+    project = project or make_project()
+    video = Video.objects.create(project=project, name="clip.mp4", frame_count=frames, status=VideoStatus.READY)
+    return video, services.create_initial_label_set(video=video)
+
+
+def frames_of(label_set) -> np.ndarray:
+    label_set.refresh_from_db()
+    return label_set.label_runs.to_frames()[0]
+
+
+@pytest.fixture
+def labelled(db):
+    video, label_set = make_labelled_video()
+    road, junction, parking = video.project.classes.all()
+    return label_set, road, junction, parking
+
+
+def test_a_range_edit_labels_exactly_those_frames_with_the_user_as_author(labelled):
+    label_set, road, junction, _ = labelled
+    user = UserFactory()
+    services.label_range(label_set=label_set, start=10, end=19, label_class=junction, user=user)
+    classes = frames_of(label_set)
+    assert (classes[10:20] == junction.pk).all() and (classes[:10] == road.pk).all() and classes[20] == road.pk
+    assert label_set.label_runs.at(15) == (junction.pk, user.pk)
+    timeline = get_timeline(label_set)
+    assert timeline["starts"] == [0, 10, 20] and timeline["author_names"][user.pk] == user.username
+
+
+@pytest.mark.parametrize(("start", "end"), [(-1, 5), (5, 100), (50, 40)])
+def test_out_of_bounds_or_reversed_ranges_change_nothing(labelled, start, end):
+    label_set, _, junction, _ = labelled
+    with pytest.raises(UserFacingError, match="outside"):
+        services.label_range(label_set=label_set, start=start, end=end, label_class=junction, user=UserFactory())
+    assert len(set(frames_of(label_set))) == 1 and not label_set.edits.exists()
+
+
+def test_a_class_of_another_project_is_refused(labelled):
+    label_set, *_ = labelled
+    foreign = make_project().classes.first()
+    with pytest.raises(UserFacingError, match="another project"):
+        services.label_range(label_set=label_set, start=0, end=5, label_class=foreign, user=UserFactory())
+
+
+def test_undo_goes_back_several_levels(labelled):
+    label_set, road, junction, parking = labelled
+    user = UserFactory()
+    services.label_range(label_set=label_set, start=0, end=49, label_class=junction, user=user)
+    services.label_range(label_set=label_set, start=20, end=69, label_class=parking, user=user)
+    services.undo_last_edit(label_set=label_set, user=user)
+    assert (frames_of(label_set)[:50] == junction.pk).all() and (frames_of(label_set)[50:] == road.pk).all()
+    services.undo_last_edit(label_set=label_set, user=user)
+    assert (frames_of(label_set) == road.pk).all()
+    assert label_set.label_runs.authors.tolist() == [0]
+    with pytest.raises(UserFacingError, match="no change of yours"):
+        services.undo_last_edit(label_set=label_set, user=user)
+
+
+def test_undo_never_overwrites_someone_elses_later_edit(labelled):
+    label_set, _, junction, parking = labelled
+    me, colleague = UserFactory(), UserFactory()
+    services.label_range(label_set=label_set, start=0, end=30, label_class=junction, user=me)
+    services.label_range(label_set=label_set, start=20, end=40, label_class=parking, user=colleague)
+    with pytest.raises(UserFacingError, match="Someone else"):
+        services.undo_last_edit(label_set=label_set, user=me)
+    assert (frames_of(label_set)[20:41] == parking.pk).all()
+
+
+def test_history_says_who_set_a_frame_and_when(labelled):
+    label_set, _, junction, parking = labelled
+    alice, bob = UserFactory(username="alice"), UserFactory(username="bob")
+    services.label_range(label_set=label_set, start=0, end=30, label_class=junction, user=alice)
+    services.label_range(label_set=label_set, start=25, end=40, label_class=parking, user=bob)
+    history = get_frame_history(label_set, 27)
+    expected = [("bob", "parking"), ("alice", "junction"), ("default", None)]
+    assert [(h["author"], h["class"]) for h in history] == expected
+    assert [h["author"] for h in get_frame_history(label_set, 5)] == ["alice", "default"]
+
+
+def test_review_records_who_and_when(labelled):
+    label_set, *_ = labelled
+    user = UserFactory()
+    services.set_reviewed(label_set=label_set, reviewed=True, user=user)
+    label_set.refresh_from_db()
+    assert label_set.reviewed and label_set.reviewed_by == user and label_set.reviewed_at
+    services.set_reviewed(label_set=label_set, reviewed=False, user=user)
+    label_set.refresh_from_db()
+    assert not label_set.reviewed and label_set.reviewed_by is None
+
+
+def test_label_sets_from_predictions_keep_per_frame_confidence(db):
+    video, _ = make_labelled_video(frames=2000)
+    road, junction, _ = video.project.classes.all()
+    classes = np.where(np.arange(2000) < 1000, road.pk, junction.pk)
+    confidences = np.full(2000, 0.9, dtype=np.float16)
+    confidences[1500] = 0.2
+    label_set = services.create_label_set(video=video, class_ids=classes, confidences=confidences, author=-4)
+    assert video.label_sets.filter(is_current=True).get() == label_set
+    bins = confidence_bins(label_set, bins=4)
+    assert bins == [pytest.approx(0.9, abs=1e-3)] * 3 + [pytest.approx(0.2, abs=1e-3)]
+    services.label_range(label_set=label_set, start=1500, end=1999, label_class=junction, user=UserFactory())
+    label_set.refresh_from_db()
+    assert confidence_bins(label_set, bins=4)[3] == 1.0  # people's labels are certain
+
+
+def test_predictions_with_unknown_classes_are_refused(db):
+    video, _ = make_labelled_video(frames=10)
+    with pytest.raises(UserFacingError, match="not classes of the project"):
+        services.create_label_set(video=video, class_ids=np.full(10, 999_999))
+
+
+def test_a_deleted_videos_labels_cannot_be_edited(labelled):
+    label_set, _, junction, _ = labelled
+    label_set.video.delete()
+    with pytest.raises(UserFacingError, match="no longer exist"):
+        services.label_range(label_set=label_set, start=0, end=5, label_class=junction, user=UserFactory())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_edits_of_different_ranges_both_survive():
+    video, label_set = make_labelled_video(frames=1000)
+    _, junction, parking = video.project.classes.all()
+    users = [UserFactory(), UserFactory()]
+    barrier = threading.Barrier(2)
+
+    def edit(start: int, label_class, user) -> None:
+        try:
+            barrier.wait()
+            for offset in range(0, 100, 10):
+                services.label_range(label_set=label_set, start=start + offset, end=start + offset + 9,
+                                     label_class=label_class, user=user)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=edit, args=(0, junction, users[0])),
+               threading.Thread(target=edit, args=(500, parking, users[1]))]
+    [thread.start() for thread in threads]
+    [thread.join() for thread in threads]
+    classes = frames_of(label_set)
+    assert (classes[:100] == junction.pk).all() and (classes[500:600] == parking.pk).all()
+    assert label_set.edits.count() == 20

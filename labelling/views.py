@@ -1,0 +1,71 @@
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.http import require_GET, require_POST
+
+from aigva.errors import UserFacingError
+from labelling import services
+from labelling.forms import LabelRangeForm, ReviewForm
+from labelling.selectors import get_frame_history, get_member_label_set, get_timeline
+from projects.models import Role
+
+
+def _refused(message: str) -> JsonResponse:
+    return JsonResponse({"error": message}, status=400)
+
+
+@require_GET
+def timeline(request: HttpRequest, label_set_id: int) -> JsonResponse:
+    return JsonResponse(get_timeline(get_member_label_set(request.user, label_set_id)))
+
+
+@require_POST
+def label_range(request: HttpRequest, label_set_id: int) -> JsonResponse:
+    """Set a frame range to a class (L-4); answers with the new timeline."""
+    label_set = get_member_label_set(request.user, label_set_id, Role.LABELLER)
+    form = LabelRangeForm(request.POST)
+    if not form.is_valid():
+        return _refused("Give a start frame, an end frame and a class.")
+    label_class = label_set.video.project.classes.filter(pk=form.cleaned_data["class_id"]).first()
+    if label_class is None:
+        return _refused("That class is not one of this project's classes.")
+    try:
+        edit = services.label_range(label_set=label_set, start=form.cleaned_data["start"],
+                                    end=form.cleaned_data["end"], label_class=label_class, user=request.user)
+    except UserFacingError as exc:
+        return _refused(str(exc))
+    label_set.refresh_from_db()
+    return JsonResponse({**get_timeline(label_set), "edit": edit.pk})
+
+
+@require_POST
+def undo(request: HttpRequest, label_set_id: int) -> JsonResponse:
+    label_set = get_member_label_set(request.user, label_set_id, Role.LABELLER)
+    try:
+        edit = services.undo_last_edit(label_set=label_set, user=request.user)
+    except UserFacingError as exc:
+        return _refused(str(exc))
+    label_set.refresh_from_db()
+    return JsonResponse({**get_timeline(label_set), "undone": edit.pk})
+
+
+@require_POST
+def review(request: HttpRequest, label_set_id: int) -> JsonResponse:
+    """Mark reviewed or not (L-5)."""
+    label_set = get_member_label_set(request.user, label_set_id, Role.LABELLER)
+    form = ReviewForm(request.POST)
+    form.is_valid()
+    label_set = services.set_reviewed(label_set=label_set, reviewed=form.cleaned_data["reviewed"], user=request.user)
+    return JsonResponse({
+        "reviewed": label_set.reviewed,
+        "reviewed_by": label_set.reviewed_by.username if label_set.reviewed_by else None,
+        "reviewed_at": label_set.reviewed_at.isoformat() if label_set.reviewed_at else None,
+    })
+
+
+@require_GET
+def history(request: HttpRequest, label_set_id: int) -> JsonResponse:
+    """Who or what set a frame's label, and when (Y-1): ?frame=N."""
+    label_set = get_member_label_set(request.user, label_set_id)
+    frame = request.GET.get("frame", "")
+    if not frame.isdigit():
+        return _refused("Give the frame as ?frame=N.")
+    return JsonResponse({"frame": int(frame), "history": get_frame_history(label_set, int(frame))})
