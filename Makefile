@@ -26,4 +26,5 @@ lint: install
 	$(BIN)/ruff check .
 
 bench: install
+	bash scripts/test-services.sh $(BIN)/python bench/labels.py
 	$(BIN)/python bench/ingest.py

@@ -15,6 +15,8 @@ class LabelSet(models.Model):
     runs = models.BinaryField()
     # Model confidence per frame (float16, compressed); empty when no model made the set.
     confidences = models.BinaryField(null=True, blank=True)
+    # The lowest model confidence in each of ~1000 equal stretches, kept for the heat-map (L-3).
+    confidence_bins = models.JSONField(default=list, blank=True)
     reviewed = models.BooleanField(default=False)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

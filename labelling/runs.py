@@ -103,6 +103,29 @@ class LabelRuns:
             return cls(int(arrays["frame_count"]), arrays["starts"], arrays["class_ids"], arrays["authors"])
 
 
+def bin_edges(frame_count: int, bins: int) -> np.ndarray:
+    """(B+1,) frame boundaries of `bins` equal stretches (fewer for short videos)."""
+    return np.linspace(0, frame_count, min(bins, frame_count) + 1).astype(np.int64)
+
+
+def lowest_per_bin(confidences: np.ndarray, bins: int) -> np.ndarray:
+    """(B,) the minimum of each stretch of the (N,) confidences."""
+    edges = bin_edges(len(confidences), bins)
+    return np.minimum.reduceat(confidences.astype(np.float32), edges[:-1])
+
+
+def covered_bins(runs: LabelRuns, bins: int, authored) -> np.ndarray:
+    """(B,) bool: stretches in which every frame's author satisfies `authored` (e.g. is a person)."""
+    edges = bin_edges(runs.frame_count, bins)
+    others = ~authored(runs.authors)
+    first = np.searchsorted(edges, runs.starts[others], side="right") - 1
+    last = np.searchsorted(edges, runs.ends[others], side="right") - 1
+    touched = np.zeros(len(edges), dtype=np.int64)  # difference array over stretches
+    np.add.at(touched, first, 1)
+    np.add.at(touched, last + 1, -1)
+    return np.cumsum(touched)[:-1] == 0
+
+
 def confidences_to_bytes(confidences: np.ndarray) -> bytes:
     return zlib.compress(np.asarray(confidences, dtype="<f2").tobytes(), level=1)
 

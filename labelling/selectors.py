@@ -4,15 +4,20 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.http import Http404
 
 from labelling.models import LabelSet
+from labelling.runs import covered_bins
 from projects.models import Role
 from projects.selectors import require_role
 
-CONFIDENCE_BINS = 1000
+# Big blobs that most requests never read.
+HEAVY_FIELDS = ("confidences", "video__frame_pts")
 
 
 def get_member_label_set(user: AbstractBaseUser, label_set_id: int, min_role: Role = Role.VIEWER) -> LabelSet:
     """404 unless the user may see the set's project; 403 when the role is too low."""
-    label_set = LabelSet.objects.filter(pk=label_set_id).select_related("video__project").first()
+    label_set = (
+        LabelSet.objects.filter(pk=label_set_id).select_related("video__project")
+        .defer(*HEAVY_FIELDS).first()
+    )
     if label_set is None:
         raise Http404("No such label set.")
     require_role(user, label_set.video.project, min_role)
@@ -30,15 +35,17 @@ def author_names(codes) -> dict[int, str]:
     return {c: users.get(c, "deleted user") if c > 0 else ("default" if c == 0 else f"model {-c}") for c in codes}
 
 
-def confidence_bins(label_set: LabelSet, bins: int = CONFIDENCE_BINS) -> list[float]:
-    """The lowest confidence in each of `bins` equal stretches, so weak spots stand out (L-3)."""
-    model = label_set.model_confidences()
-    if model is None:
-        return [1.0] * min(bins, label_set.frame_count)
-    _, authors = label_set.label_runs.to_frames()
-    confidence = np.where(authors > 0, 1.0, model.astype(np.float32))  # people's labels count as certain
-    edges = np.linspace(0, len(confidence), min(bins, len(confidence)) + 1).astype(np.int64)
-    return np.round(np.minimum.reduceat(confidence, edges[:-1]), 3).tolist()
+def confidence_bins(label_set: LabelSet) -> list[float]:
+    """The lowest confidence per stretch of the video, so weak spots stand out (L-3).
+
+    Model minima are kept from when the set was made; stretches that people have labelled
+    throughout count as certain.
+    """
+    if not label_set.confidence_bins:
+        return []
+    model = np.asarray(label_set.confidence_bins, dtype=np.float32)
+    people = covered_bins(label_set.label_runs, len(model), lambda authors: authors > 0)
+    return np.where(people, 1.0, model).round(3).tolist()
 
 
 def get_timeline(label_set: LabelSet) -> dict:

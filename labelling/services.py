@@ -5,8 +5,11 @@ from django.utils import timezone
 
 from aigva.errors import UserFacingError
 from labelling.models import LabelEdit, LabelSet
-from labelling.runs import SYSTEM_AUTHOR, LabelRuns, confidences_to_bytes
+from labelling.runs import SYSTEM_AUTHOR, LabelRuns, confidences_to_bytes, lowest_per_bin
+from labelling.selectors import HEAVY_FIELDS
 from projects.models import LabelClass, Project
+
+CONFIDENCE_BINS = 1000  # heat-map resolution; finer than any timeline is wide
 
 
 @transaction.atomic
@@ -26,6 +29,7 @@ def create_label_set(
     return LabelSet.objects.create(
         video=video, frame_count=len(class_ids), runs=runs.to_bytes(), created_by=created_by,
         confidences=None if confidences is None else confidences_to_bytes(confidences),
+        confidence_bins=[] if confidences is None else lowest_per_bin(confidences, CONFIDENCE_BINS).round(3).tolist(),
     )
 
 
@@ -37,7 +41,7 @@ def create_initial_label_set(*, video) -> LabelSet:
 
 def _lock(label_set: LabelSet) -> LabelSet:
     """The set, row-locked for this transaction, so concurrent edits apply one after the other."""
-    labels = LabelSet.objects.select_for_update(of=("self",)).select_related("video__project")
+    labels = LabelSet.objects.select_for_update(of=("self",)).select_related("video__project").defer(*HEAVY_FIELDS)
     locked = labels.filter(pk=label_set.pk).first()
     if locked is None:
         raise UserFacingError("These labels no longer exist (the video was deleted); nothing was changed.")

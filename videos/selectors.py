@@ -10,7 +10,7 @@ from videos.models import Video
 
 def get_member_video(user: AbstractBaseUser, video_id: int, min_role: Role = Role.VIEWER) -> Video:
     """404 unless the user may see the video's project (other projects' ids stay secret)."""
-    video = Video.objects.filter(pk=video_id).select_related("project").first()
+    video = Video.objects.filter(pk=video_id).select_related("project").defer("frame_pts").first()
     if video is None:
         raise Http404("No such video.")
     require_role(user, video.project, min_role)

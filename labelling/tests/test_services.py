@@ -109,11 +109,12 @@ def test_label_sets_from_predictions_keep_per_frame_confidence(db):
     confidences[1500] = 0.2
     label_set = services.create_label_set(video=video, class_ids=classes, confidences=confidences, author=-4)
     assert video.label_sets.filter(is_current=True).get() == label_set
-    bins = confidence_bins(label_set, bins=4)
-    assert bins == [pytest.approx(0.9, abs=1e-3)] * 3 + [pytest.approx(0.2, abs=1e-3)]
+    bins = confidence_bins(label_set)
+    assert len(bins) == 1000 and bins[750] == pytest.approx(0.2, abs=1e-3) and bins[0] == pytest.approx(0.9, abs=1e-3)
     services.label_range(label_set=label_set, start=1500, end=1999, label_class=junction, user=UserFactory())
     label_set.refresh_from_db()
-    assert confidence_bins(label_set, bins=4)[3] == 1.0  # people's labels are certain
+    bins = confidence_bins(label_set)
+    assert bins[750:] == [1.0] * 250 and bins[749] == pytest.approx(0.9, abs=1e-3)  # people's labels are certain
 
 
 def test_predictions_with_unknown_classes_are_refused(db):
