@@ -54,6 +54,7 @@ def video_files(tmp_path_factory) -> dict:
         "late-start.webm": dict(codec="libvpx-vp9", count=30, pts_ms=[2000 + round(i * 1000 / 24) for i in range(30)]),
         "old.avi": dict(codec="mpeg4", count=48, audio=True),
         "old.mpg": dict(codec="mpeg2video", count=50, fps=25, container_format="mpeg"),
+        "fast.mp4": dict(codec="libx264", count=120, fps=60),
     }
     return {name: write_numbered_video(folder / name, **kwargs) for name, kwargs in cases.items()}
 

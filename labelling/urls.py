@@ -9,4 +9,6 @@ urlpatterns = [
     path("label-sets/<int:label_set_id>/undo/", views.undo, name="undo"),
     path("label-sets/<int:label_set_id>/review/", views.review, name="review"),
     path("label-sets/<int:label_set_id>/history/", views.history, name="history"),
+    path("label-sets/<int:label_set_id>/confidences/", views.confidences, name="confidences"),
+    path("label-sets/<int:label_set_id>/edits/", views.edits, name="edits"),
 ]

@@ -1,4 +1,6 @@
-from django.http import HttpRequest, JsonResponse
+import numpy as np
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from aigva.errors import UserFacingError
@@ -15,6 +17,27 @@ def _refused(message: str) -> JsonResponse:
 @require_GET
 def timeline(request: HttpRequest, label_set_id: int) -> JsonResponse:
     return JsonResponse(get_timeline(get_member_label_set(request.user, label_set_id)))
+
+
+@require_GET
+def confidences(request: HttpRequest, label_set_id: int) -> HttpResponse:
+    """The model's confidence per frame as one byte (0-255), or 204 when no model made the set."""
+    label_set = get_member_label_set(request.user, label_set_id)
+    values = label_set.model_confidences()
+    if values is None:
+        return HttpResponse(status=204)
+    quantised = np.round(np.clip(values.astype(np.float32), 0, 1) * 255).astype(np.uint8)
+    response = HttpResponse(quantised.tobytes(), content_type="application/octet-stream")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@require_GET
+def edits(request: HttpRequest, label_set_id: int) -> HttpResponse:
+    """The latest edits of the set, newest first (HTMX partial beside the player)."""
+    label_set = get_member_label_set(request.user, label_set_id)
+    recent = label_set.edits.select_related("author", "label_class")[:15]
+    return render(request, "labelling/_edit_log.html", {"edits": recent})
 
 
 @require_POST

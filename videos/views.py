@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from aigva.errors import UserFacingError
+from labelling.selectors import get_current_label_set
 from projects.jobs import fail_stale_jobs
 from projects.models import Role
 from projects.selectors import get_member_project, get_role
@@ -55,8 +56,14 @@ def video_row(request: HttpRequest, video_id: int) -> HttpResponse:
 
 
 def video_detail(request: HttpRequest, video_id: int) -> HttpResponse:
+    """The analysis page: frame-exact player, timeline and labelling (SPEC L-1..L-5)."""
     video = get_member_video(request.user, video_id)
-    return render(request, "videos/video_detail.html", {"video": video, "project": video.project})
+    role = get_role(request.user, video.project)
+    return render(request, "videos/video_detail.html", {
+        "video": video, "project": video.project, "label_set": get_current_label_set(video),
+        "classes": list(video.project.classes.values("id", "name", "colour", "shortcut")),
+        "can_edit": role != Role.VIEWER,
+    })
 
 
 def video_frame_times(request: HttpRequest, video_id: int) -> HttpResponse:

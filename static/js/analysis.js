@@ -1,17 +1,183 @@
-// Entry point of the video analysis page.
+// Entry point of the video analysis page: player, timeline, labelling keys and stats.
 import { FramePlayer } from "./frame-player.js";
+import { LabelTrack, postForm } from "./label-track.js";
 import { bindShortcuts } from "./shortcuts.js";
+import { Timeline } from "./timeline.js";
 
 const root = document.querySelector("[data-player]");
-if (root) {
+if (root) start(root);
+
+async function start(root) {
   const player = new FramePlayer(root);
-  const label = root.querySelector("[data-testid=current-frame]");
-  root.addEventListener("player:frame", (event) => { label.textContent = String(event.detail.frame); });
-  bindShortcuts({
+  const signal = player.aborter.signal;
+  const classes = JSON.parse(document.getElementById("label-classes").textContent);
+  const byId = Object.fromEntries(classes.map((c) => [c.id, c]));
+  const byKey = Object.fromEntries(classes.filter((c) => c.shortcut).map((c) => [c.shortcut, c]));
+  const token = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
+  const urls = root.dataset;
+  const $ = (name) => root.querySelector(`[data-stat=${name}]`);
+  const state = { marks: {}, paint: null, track: null, confidences: null };
+  const timeline = new Timeline(root.querySelector("[data-timeline]"),
+    Object.fromEntries(classes.map((c) => [c.id, c.colour])), (frame) => player.seekToFrame(frame), signal);
+
+  const say = (message, failed = false) => {
+    const line = root.querySelector("[data-status]");
+    line.textContent = message;
+    line.classList.toggle("failed", failed);
+  };
+  const redraw = () => timeline.draw({ track: state.track, frame: player.frame, marks: paintMarks() ?? state.marks });
+  const paintMarks = () => state.paint && { in: state.paint.min, out: state.paint.max };
+
+  const showStats = (frame) => {
+    root.querySelector("[data-testid=current-frame]").textContent = String(frame);
+    $("time").textContent = player.secondsOf(frame).toFixed(3);
+    $("progress").textContent = ((100 * frame) / Math.max(player.frameCount - 1, 1)).toFixed(1);
+    if (!state.track) return;
+    const labelClass = byId[state.track.classAt(frame)];
+    const author = state.track.authorAt(frame);
+    $("label").textContent = labelClass ? labelClass.name : "?";
+    $("label").style.setProperty("--chip", labelClass ? labelClass.colour : "#999");
+    const confidence = author.code > 0 || !state.confidences ? 1 : state.confidences[frame] / 255;
+    $("confidence").textContent = confidence.toFixed(2);
+    $("author").textContent = author.name;
+  };
+
+  const applyTimeline = (body) => {
+    state.track.update(body);
+    root.querySelector("[data-review]").checked = body.reviewed;
+    showStats(player.frame);
+    redraw();
+    document.body.dispatchEvent(new CustomEvent("labels-changed"));
+  };
+
+  const labelRange = async (first, last, classId) => {
+    const [start, end] = [Math.min(first, last), Math.max(first, last)];
+    try {
+      applyTimeline(await postForm(urls.rangeUrl, { start, end, class_id: classId }, token));
+      say(`Frames ${start}–${end} are now “${byId[classId].name}”.`);
+    } catch (error) {
+      say(error.message, true);
+    }
+  };
+
+  const useClass = (labelClass) => {
+    const { marks } = state;
+    if (marks.in != null) {
+      labelRange(marks.in, marks.out ?? player.frame, labelClass.id);
+      state.marks = {};
+    } else {
+      state.paint = { classId: labelClass.id, min: player.frame, max: player.frame };
+    }
+    redraw();
+  };
+
+  const finishPaint = () => {
+    const paint = state.paint;
+    state.paint = null;
+    if (paint) labelRange(paint.min, paint.max, paint.classId);
+  };
+
+  const undo = async () => {
+    try {
+      applyTimeline(await postForm(urls.undoUrl, {}, token));
+      say("Undone.");
+    } catch (error) {
+      say(error.message, true);
+    }
+  };
+
+  const jump = (target) => { if (target != null) player.seekToFrame(target); };
+  const quarter = () => Math.max(1, Math.round(player.fps / 4));
+  const half = () => Math.max(1, Math.round(player.fps / 2));
+  const second = () => Math.max(1, Math.round(player.fps));
+  const keymap = {
+    " ": () => player.toggle(),
     ArrowRight: () => player.step(1),
     ArrowLeft: () => player.step(-1),
-    " ": () => (player.video.paused ? player.video.play() : player.video.pause()),
-  }, player.aborter.signal);
+    "Shift+ArrowRight": () => player.step(quarter()),
+    "Shift+ArrowLeft": () => player.step(-quarter()),
+    ArrowUp: () => player.step(half()),
+    ArrowDown: () => player.step(-half()),
+    "Shift+ArrowUp": () => player.step(second()),
+    "Shift+ArrowDown": () => player.step(-second()),
+    PageDown: () => jump(state.track.nextChange(player.frame)),
+    PageUp: () => jump(state.track.previousChange(player.frame)),
+    Home: () => player.seekToFrame(0),
+    End: () => player.seekToFrame(player.frameCount - 1),
+    i: () => { state.marks = { in: player.frame, out: state.marks.out }; redraw(); },
+    o: () => { state.marks = { in: state.marks.in ?? player.frame, out: player.frame }; redraw(); },
+    Escape: () => { state.marks = {}; root.querySelector("[data-help]").hidden = true; redraw(); },
+    g: () => root.querySelector("[name=goto]").focus(),
+    "-": () => player.setRate(player.video.playbackRate / 2),
+    "=": () => player.setRate(player.video.playbackRate * 2),
+    "?": () => { const help = root.querySelector("[data-help]"); help.hidden = !help.hidden; },
+    "Ctrl+z": undo,
+  };
+  for (const labelClass of classes) {
+    if (labelClass.shortcut) keymap[labelClass.shortcut] = (event) => { if (!event.repeat) useClass(labelClass); };
+  }
+  bindShortcuts(keymap, signal, (event) => {
+    if (state.paint && byKey[event.key.toLowerCase()]?.id === state.paint.classId) finishPaint();
+  });
+
+  root.addEventListener("player:frame", (event) => {
+    const { frame } = event.detail;
+    if (state.paint) {
+      state.paint.min = Math.min(state.paint.min, frame);
+      state.paint.max = Math.max(state.paint.max, frame);
+    }
+    showStats(frame);
+    redraw();
+  }, { signal });
+  root.addEventListener("player:rate", (event) => { $("rate").textContent = `${event.detail.rate}×`; }, { signal });
+  wireControls(root, player, { useClass, labelRange, undo, byId, say, token, urls, finishPaint }, signal);
+
   window.aigvaPlayer = player;
-  player.load();
+  const [timelineBody, confidenceBytes] = await Promise.all([
+    fetch(urls.timelineUrl, { credentials: "same-origin" }).then((r) => r.json()),
+    fetch(urls.confidencesUrl, { credentials: "same-origin" }).then((r) => (r.status === 200 ? r.arrayBuffer() : null)),
+  ]);
+  state.track = new LabelTrack(timelineBody);
+  state.confidences = confidenceBytes && new Uint8Array(confidenceBytes);
+  await player.load();
+  root.dataset.ready = "true";
+}
+
+function wireControls(root, player, actions, signal) {
+  const on = (selector, type, handler) =>
+    root.querySelectorAll(selector).forEach((node) => node.addEventListener(type, handler, { signal }));
+  on("[data-class-id]", "pointerdown", (event) => actions.useClass(actions.byId[event.currentTarget.dataset.classId]));
+  on("[data-class-id]", "pointerup", actions.finishPaint);
+  on("[data-action=play]", "click", () => player.toggle());
+  on("[data-step]", "click", (event) => {
+    const step = event.currentTarget.dataset.step; // a frame count, or "second" / "-second"
+    const seconds = { second: 1, "-second": -1 }[step];
+    player.step(seconds ? seconds * Math.max(1, Math.round(player.fps)) : Number(step));
+  });
+  on("[data-action=help]", "click", () => { root.querySelector("[data-help]").hidden = false; });
+  on("[data-action=undo]", "click", actions.undo);
+  on("[data-goto]", "submit", (event) => {
+    event.preventDefault();
+    player.seekToFrame(Number(new FormData(event.currentTarget).get("goto")));
+    event.currentTarget.querySelector("input").blur();
+  });
+  on("[data-range-form]", "submit", (event) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    actions.labelRange(Number(form.get("start")), Number(form.get("end")), Number(form.get("class_id")));
+  });
+  on("[data-speed]", "change", (event) => player.setRate(Number(event.currentTarget.value)));
+  on("[data-review]", "change", async (event) => {
+    const fields = event.currentTarget.checked ? { reviewed: "on" } : {};
+    try {
+      const body = await postForm(actions.urls.reviewUrl, fields, actions.token);
+      actions.say(body.reviewed ? `Marked reviewed by ${body.reviewed_by}.` : "Marked not reviewed.");
+    } catch (error) {
+      actions.say(error.message, true);
+    }
+  });
+  const slider = root.querySelector("[data-slider]");
+  slider.max = String(Number(root.dataset.frameCount) - 1);
+  on("[data-slider]", "input", () => player.seekToFrame(Number(slider.value)));
+  root.addEventListener("player:frame", (event) => { slider.value = String(event.detail.frame); }, { signal });
 }

@@ -5,11 +5,17 @@ export class FramePlayer {
   constructor(root) {
     this.root = root;
     this.video = root.querySelector("video");
+    const [num, den] = (root.dataset.fps || "30/1").split("/").map(Number);
+    this.fps = num / (den || 1);
     this.frame = 0;
     this.pending = null; // frame a seek is heading for, so quick steps add up
     this.times = null;
     this.base = 0; // browser media time of frame 0 (containers may start at a non-zero time)
     this.aborter = new AbortController();
+  }
+
+  get frameCount() {
+    return this.times.length;
   }
 
   async load() {
@@ -45,7 +51,11 @@ export class FramePlayer {
   }
 
   seekToFrame(frame) {
-    const target = Math.max(0, Math.min(frame, this.times.length - 1));
+    const target = Math.max(0, Math.min(Math.round(frame), this.frameCount - 1));
+    if (target === this.frame && this.pending === null) {
+      this.show(target); // already on screen: no new frame will be presented
+      return;
+    }
     this.pending = target;
     delete this.root.dataset.currentFrame; // set again once that frame is on screen
     this.video.currentTime = this.base + seekOffsetOf(this.times, target);
@@ -54,6 +64,20 @@ export class FramePlayer {
   step(delta) {
     this.video.pause();
     this.seekToFrame((this.pending ?? this.frame) + delta);
+  }
+
+  toggle() {
+    if (this.video.paused) this.video.play();
+    else this.video.pause();
+  }
+
+  setRate(rate) {
+    this.video.playbackRate = Math.min(4, Math.max(0.25, rate));
+    this.root.dispatchEvent(new CustomEvent("player:rate", { detail: { rate: this.video.playbackRate } }));
+  }
+
+  secondsOf(frame) {
+    return this.times[frame] ?? 0;
   }
 
   destroy() {
