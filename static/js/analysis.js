@@ -63,10 +63,10 @@ async function start(root) {
   const useClass = (labelClass) => {
     const { marks } = state;
     if (marks.in != null) {
-      labelRange(marks.in, marks.out ?? player.frame, labelClass.id);
+      labelRange(marks.in, marks.out ?? player.target, labelClass.id);
       state.marks = {};
     } else {
-      state.paint = { classId: labelClass.id, min: player.frame, max: player.frame };
+      state.paint = { classId: labelClass.id, min: player.target, max: player.target };
     }
     redraw();
   };
@@ -100,20 +100,20 @@ async function start(root) {
     ArrowDown: () => player.step(-half()),
     "Shift+ArrowUp": () => player.step(second()),
     "Shift+ArrowDown": () => player.step(-second()),
-    PageDown: () => jump(state.track.nextChange(player.frame)),
-    PageUp: () => jump(state.track.previousChange(player.frame)),
+    PageDown: () => jump(state.track.nextChange(player.target)),
+    PageUp: () => jump(state.track.previousChange(player.target)),
     Home: () => player.seekToFrame(0),
     End: () => player.seekToFrame(player.frameCount - 1),
-    i: () => { state.marks = { in: player.frame, out: state.marks.out }; redraw(); },
-    o: () => { state.marks = { in: state.marks.in ?? player.frame, out: player.frame }; redraw(); },
+    i: () => { state.marks = { in: player.target, out: state.marks.out }; redraw(); },
+    o: () => { state.marks = { in: state.marks.in ?? player.target, out: player.target }; redraw(); },
     Escape: () => { state.marks = {}; root.querySelector("[data-help]").hidden = true; redraw(); },
     g: () => root.querySelector("[name=goto]").focus(),
     "-": () => player.setRate(player.video.playbackRate / 2),
     "=": () => player.setRate(player.video.playbackRate * 2),
     "?": () => { const help = root.querySelector("[data-help]"); help.hidden = !help.hidden; },
-    "Ctrl+z": undo,
   };
-  for (const labelClass of classes) {
+  if (root.dataset.canEdit === "true") keymap["Ctrl+z"] = undo;
+  for (const labelClass of root.dataset.canEdit === "true" ? classes : []) {
     if (labelClass.shortcut) keymap[labelClass.shortcut] = (event) => { if (!event.repeat) useClass(labelClass); };
   }
   bindShortcuts(keymap, signal, (event) => {

@@ -14,6 +14,11 @@ export class FramePlayer {
     this.aborter = new AbortController();
   }
 
+  /** The frame the user is on: where a seek is heading, else the one on screen. */
+  get target() {
+    return this.pending ?? this.frame;
+  }
+
   get frameCount() {
     return this.times.length;
   }
@@ -63,7 +68,7 @@ export class FramePlayer {
 
   step(delta) {
     this.video.pause();
-    this.seekToFrame((this.pending ?? this.frame) + delta);
+    this.seekToFrame(this.target + delta);
   }
 
   toggle() {
