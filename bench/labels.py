@@ -81,11 +81,15 @@ def main() -> None:
 
         range_edit = median_ms(edit)
         payload = client.get(f"/label-sets/{label_set.pk}/timeline/").content
+        frame_times_ms = median_ms(lambda: client.get(f"/videos/{video.pk}/frame-times/"))
+        frame_times = client.get(f"/videos/{video.pk}/frame-times/").content
         print(f"1.08 M-frame label set: {runs} runs before the edits, median of {REPEATS} requests each")
         print(f"  trivial view            {trivial:7.1f} ms")
         print(f"  analysis page           {page:7.1f} ms  ratio {page / trivial:6.1f}  (target < 300 ms)")
         print(f"  timeline JSON           {timeline:7.1f} ms  ratio {timeline / trivial:6.1f}  "
               f"payload {len(payload) / 1e3:.0f} kB ({len(gzip.compress(payload)) / 1e3:.0f} kB gzipped)")
+        print(f"  frame times             {frame_times_ms:7.1f} ms  ratio {frame_times_ms / trivial:6.1f}  "
+              f"payload {len(frame_times) / 1e3:.0f} kB gzip-encoded (8640 kB raw)")
         print(f"  range edit              {range_edit:7.1f} ms  ratio {range_edit / trivial:6.1f}  (target < 50 ms)")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

@@ -25,7 +25,7 @@ def get_member_label_set(user: AbstractBaseUser, label_set_id: int, min_role: Ro
 
 
 def get_current_label_set(video) -> LabelSet | None:
-    return video.label_sets.filter(is_current=True).first()
+    return video.label_sets.filter(is_current=True).defer("confidences").first()
 
 
 def author_names(codes) -> dict[int, str]:

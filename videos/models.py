@@ -72,7 +72,6 @@ class Video(models.Model):
     def set_frame_pts(self, pts: np.ndarray) -> None:
         self.frame_pts = zlib.compress(pts.astype("<i8").tobytes())
 
-    def frame_seconds(self) -> np.ndarray:
-        """(N,) float64 presentation time of each frame in seconds."""
-        pts = np.frombuffer(zlib.decompress(bytes(self.frame_pts)), dtype="<i8")
-        return pts * (self.time_base_num / self.time_base_den)
+    def frame_pts_array(self) -> np.ndarray:
+        """(N,) int64 presentation time of each frame in time-base units."""
+        return np.frombuffer(zlib.decompress(bytes(self.frame_pts)), dtype="<i8")

@@ -1,3 +1,6 @@
+import gzip
+
+import numpy as np
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -67,12 +70,19 @@ def video_detail(request: HttpRequest, video_id: int) -> HttpResponse:
 
 
 def video_frame_times(request: HttpRequest, video_id: int) -> HttpResponse:
-    """Each frame's presentation time in seconds after the first frame, as little-endian float64."""
+    """Each frame's duration to the next, in time-base units (X-Time-Base); the player sums them.
+
+    Little-endian int64 steps, gzip-encoded on the wire: a constant frame rate is one repeated
+    value, so a 10-hour video costs kilobytes, not megabytes.
+    """
     video = get_member_video(request.user, video_id)
     if not video.is_ready:
         return HttpResponse("This video is not ready yet.", status=409, content_type="text/plain")
-    seconds = video.frame_seconds()
-    response = HttpResponse((seconds - seconds[0]).astype("<f8").tobytes(), content_type="application/octet-stream")
+    pts = video.frame_pts_array()
+    body = gzip.compress(np.diff(pts, prepend=pts[0]).astype("<i8").tobytes(), compresslevel=1)
+    response = HttpResponse(body, content_type="application/octet-stream")
+    response["Content-Encoding"] = "gzip"
+    response["X-Time-Base"] = f"{video.time_base_num}/{video.time_base_den}"
     response["Cache-Control"] = "private, max-age=3600"
     return response
 

@@ -25,7 +25,14 @@ export class FramePlayer {
 
   async load() {
     const response = await fetch(this.root.dataset.frameTimesUrl, { credentials: "same-origin" });
-    this.times = new Float64Array(await response.arrayBuffer());
+    const [num, den] = response.headers.get("X-Time-Base").split("/").map(Number);
+    const steps = new BigInt64Array(await response.arrayBuffer()); // time-base units from the previous frame
+    this.times = new Float64Array(steps.length);
+    let pts = 0n;
+    for (let i = 0; i < steps.length; i++) {
+      pts += steps[i];
+      this.times[i] = (Number(pts) * num) / den;
+    }
     if (this.video.readyState < 1) {
       await new Promise((resolve) => this.video.addEventListener("loadedmetadata", resolve, { once: true }));
     }
