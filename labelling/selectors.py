@@ -70,10 +70,10 @@ def get_frame_history(label_set: LabelSet, frame: int) -> list[dict]:
         return []
     history = [
         {"author": e.author.username if e.author else "deleted user", "class": e.label_class.name,
-         "at": e.created_at.isoformat(), "start": e.start, "end": e.end, "undone": e.undone}
+         "at": e.created_at, "start": e.start, "end": e.end, "undone": e.undone}
         for e in edits
     ]
     origin = label_set.created_by.username if label_set.created_by else "default"
-    history.append({"author": origin, "class": None, "at": label_set.created_at.isoformat(), "start": 0,
+    history.append({"author": origin, "class": None, "at": label_set.created_at, "start": 0,
                     "end": label_set.frame_count - 1, "undone": False})
     return history

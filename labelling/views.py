@@ -91,4 +91,7 @@ def history(request: HttpRequest, label_set_id: int) -> JsonResponse:
     frame = request.GET.get("frame", "")
     if not frame.isdigit():
         return _refused("Give the frame as ?frame=N.")
-    return JsonResponse({"frame": int(frame), "history": get_frame_history(label_set, int(frame))})
+    entries = get_frame_history(label_set, int(frame))
+    if request.htmx:
+        return render(request, "labelling/_frame_history.html", {"frame": int(frame), "history": entries})
+    return JsonResponse({"frame": int(frame), "history": entries})

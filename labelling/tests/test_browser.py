@@ -58,9 +58,15 @@ def test_label_undo_and_paint_with_the_keyboard(page: Page, live_server, video_f
     assert [(h["author"], h["class"], h["undone"]) for h in history] == [
         (user.username, "parking", False), ("default", None, False)]
     assert [(h["class"], h["undone"]) for h in get_frame_history(label_set, 8)][0] == ("junction", True)
+    page.get_by_role("button", name="Who labelled this frame?").click()
+    expect(page.get_by_test_id("frame-history")).to_contain_text(f"parking by {user.username} (frames 20–24)")
+    page.get_by_label("Reviewed").check()
+    expect(page.locator("[data-reviewed-by]")).to_contain_text(f"Reviewed by {user.username}")
     edits = page.get_by_test_id("edit-log").locator("li")
     expect(edits.first).to_contain_text("frames 20–24 → parking")
     expect(edits.nth(1)).to_contain_text("undone")
+    label_set.refresh_from_db()
+    assert label_set.reviewed and label_set.reviewed_by == user
 
 
 def test_the_range_form_refuses_bad_ranges_with_a_message(page: Page, live_server, video_files):

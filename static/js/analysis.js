@@ -172,6 +172,7 @@ function wireControls(root, player, actions, signal) {
     try {
       const body = await postForm(actions.urls.reviewUrl, fields, actions.token);
       actions.say(body.reviewed ? `Marked reviewed by ${body.reviewed_by}.` : "Marked not reviewed.");
+      root.querySelector("[data-reviewed-by]").textContent = body.reviewed ? `Reviewed by ${body.reviewed_by}, just now.` : "";
     } catch (error) {
       actions.say(error.message, true);
     }
