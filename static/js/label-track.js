@@ -58,7 +58,11 @@ export async function postForm(url, fields, token) {
     headers: { "X-CSRFToken": token },
     body: new URLSearchParams(fields),
   });
-  const body = await response.json().catch(() => ({ error: `The server answered ${response.status}.` }));
+  const fallback = {
+    403: "Your role in this project does not allow changing labels.",
+    404: "This video or its labels no longer exist; nothing was changed.",
+  }[response.status] ?? `The server answered ${response.status}.`;
+  const body = await response.json().catch(() => ({ error: fallback }));
   if (!response.ok) throw new Error(body.error || `The server answered ${response.status}.`);
   return body;
 }
