@@ -1,0 +1,24 @@
+"""Device and CPU settings; the caller decides, these helpers only resolve the choice."""
+
+import os
+
+import torch
+
+
+def pick_device(preference: str = "auto") -> torch.device:
+    """'cuda' or 'cpu' forces one; 'auto' takes CUDA when present (SPEC R-5)."""
+    if preference == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError("AIGVA_DEVICE=cuda but no CUDA device is available.")
+    if preference == "cpu" or (preference == "auto" and not torch.cuda.is_available()):
+        return torch.device("cpu")
+    return torch.device("cuda")
+
+
+def cpu_supports_bf16() -> bool:
+    return bool(torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported())
+
+
+def use_all_cores() -> int:
+    threads = len(os.sched_getaffinity(0))
+    torch.set_num_threads(threads)
+    return threads

@@ -1,0 +1,135 @@
+"""Decode -> batch -> infer, overlapped: a thread decodes and resizes while the model runs (X-1)."""
+
+import os
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import av
+import numpy as np
+import torch
+
+from prediction.ml.model import FrameClassifier
+from prediction.ml.smoothing import fill_from_nearest, smooth_labels
+
+
+@dataclass(frozen=True)
+class _End:
+    frame_count: int  # every decoded frame, predicted or skipped
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    batch_size: int = 16
+    frame_skip: int = 1  # predict every k-th frame, fill the rest from the nearest prediction
+    smooth: int = 1  # minimum run length of a label change
+    bf16: bool = False  # autocast to bfloat16 (CPU or GPU)
+    queue_batches: int = 4
+
+
+@dataclass
+class Prediction:
+    classes: np.ndarray  # (N,) int64 class index per frame
+    confidences: np.ndarray  # (N,) float32 softmax probability of that class
+    predicted_frames: np.ndarray  # (M,) int64 frames the model saw
+    embeddings: np.ndarray  # (M, D) float16 pooled backbone features of those frames
+
+
+class DecodeFailed(RuntimeError):
+    """The video stopped decoding; `frame` is where."""
+
+    def __init__(self, frame: int, cause: Exception) -> None:
+        super().__init__(f"decoding failed at frame {frame}: {cause}")
+        self.frame = frame
+
+
+def decode_batches(
+    path: str, size: int, frame_skip: int, batch_size: int
+) -> Iterator[tuple[np.ndarray, np.ndarray] | _End]:
+    """Yield (frame indices (B,), RGB images (B, size, size, 3) uint8), then _End; PyAV resizes while converting."""
+    indices, images, index = [], [], -1
+    with av.open(path) as container:
+        stream = container.streams.video[0]
+        # One decoding thread: the model already keeps every core busy, more threads only contend.
+        stream.thread_count = 1
+        try:
+            for index, frame in enumerate(container.decode(stream)):
+                if index % frame_skip:
+                    continue
+                indices.append(index)
+                images.append(frame.to_ndarray(format="rgb24", width=size, height=size))
+                if len(images) == batch_size:
+                    yield np.asarray(indices), np.stack(images)
+                    indices, images = [], []
+        except av.error.FFmpegError as exc:
+            raise DecodeFailed(index, exc) from exc
+    if images:
+        yield np.asarray(indices), np.stack(images)
+    yield _End(index + 1)
+
+
+def _produce(path: str, model_size: int, config: PipelineConfig, out: queue.Queue, stop: threading.Event) -> None:
+    # Decoding yields the CPU to the model's threads, so they are not held up waiting for one of
+    # their own (on CPU both share the cores); it fills the gaps between the model's kernels.
+    os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    try:
+        for batch in decode_batches(path, model_size, config.frame_skip, config.batch_size):
+            while not stop.is_set():
+                try:
+                    out.put(batch, timeout=0.2)
+                    break
+                except queue.Full:
+                    continue
+            if stop.is_set():
+                return
+    except Exception as exc:  # handed to the consumer, which raises it
+        out.put(exc)
+
+
+@torch.inference_mode()
+def predict_video(
+    path: str, model: FrameClassifier, device: torch.device, config: PipelineConfig,
+    on_batch: Callable[[int], None] | None = None,
+) -> Prediction:
+    """Classify every frame of the video. on_batch(frames seen so far) may raise to cancel."""
+    model = model.eval().to(device, memory_format=torch.channels_last)
+    batches: queue.Queue = queue.Queue(maxsize=config.queue_batches)
+    stop = threading.Event()
+    producer = threading.Thread(
+        target=_produce, args=(path, model.config.image_size, config, batches, stop), daemon=True
+    )
+    producer.start()
+    seen, classes, confidences, embeddings = [], [], [], []
+    try:
+        while not isinstance(item := batches.get(), _End):
+            if isinstance(item, Exception):
+                raise item
+            indices, images = item
+            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=config.bf16):
+                features = model.features(torch.from_numpy(images).to(device))  # (B, D)
+                probabilities = model.head(features).float().softmax(dim=1)  # (B, K)
+            best, label = probabilities.max(dim=1)
+            seen.append(indices)
+            classes.append(label.cpu().numpy())
+            confidences.append(best.cpu().numpy())
+            embeddings.append(features.to(torch.float16).cpu().numpy())
+            if on_batch:
+                on_batch(int(indices[-1]) + 1)
+    finally:
+        stop.set()
+        producer.join(timeout=5)
+    return _assemble(seen, classes, confidences, embeddings, config, item.frame_count)
+
+
+def _assemble(seen, classes, confidences, embeddings, config: PipelineConfig, frame_count: int) -> Prediction:
+    if not seen:
+        raise DecodeFailed(0, RuntimeError("no frame decoded"))
+    frames = np.concatenate(seen)
+    labels, scores = np.concatenate(classes), np.concatenate(confidences).astype(np.float32)
+    return Prediction(
+        classes=smooth_labels(fill_from_nearest(frames, labels, frame_count), config.smooth).astype(np.int64),
+        confidences=fill_from_nearest(frames, scores, frame_count),
+        predicted_frames=frames.astype(np.int64),
+        embeddings=np.concatenate(embeddings),
+    )

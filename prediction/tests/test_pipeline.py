@@ -1,0 +1,94 @@
+"""prediction.ml alone: tiny generated videos, random-init ResNet34 at 64 px, fixed seed."""
+
+import av
+import numpy as np
+import pytest
+import torch
+
+from prediction.ml.model import FrameClassifier, ModelConfig
+from prediction.ml.pipeline import DecodeFailed, PipelineConfig, predict_video
+from videos.tests.numbered_video import write_numbered_video
+
+CPU = torch.device("cpu")
+
+
+@pytest.fixture(scope="module")
+def model() -> FrameClassifier:
+    torch.manual_seed(0)
+    return FrameClassifier(ModelConfig("resnet34", ("a", "b", "c"), image_size=64), pretrained=False).eval()
+
+
+@pytest.fixture(scope="module")
+def clips(tmp_path_factory) -> dict:
+    folder = tmp_path_factory.mktemp("clips")
+    vfr_ms = [sum((33, 50)[k % 2] for k in range(i)) for i in range(30)]
+    return {
+        "cfr": write_numbered_video(folder / "cfr.mp4", count=37),
+        "vfr": write_numbered_video(folder / "vfr.mkv", count=30, pts_ms=vfr_ms),
+    }
+
+
+def reference_features(model: FrameClassifier, path) -> np.ndarray:
+    """Each frame decoded on its own, in order, through the same model: (N, D)."""
+    size = model.config.image_size
+    with av.open(str(path)) as container:
+        images = np.stack([f.to_ndarray(format="rgb24", width=size, height=size) for f in container.decode(video=0)])
+    with torch.inference_mode():
+        return model.features(torch.from_numpy(images)).numpy()
+
+
+@pytest.mark.parametrize("clip", ["cfr", "vfr"])
+def test_frame_i_prediction_lands_at_index_i(model, clips, clip):
+    prediction = predict_video(str(clips[clip]), model, CPU, PipelineConfig(batch_size=4))
+    reference = reference_features(model, clips[clip])
+    assert len(prediction.classes) == len(reference)
+    assert np.array_equal(prediction.predicted_frames, np.arange(len(reference)))
+    np.testing.assert_allclose(prediction.embeddings.astype(np.float32), reference, rtol=0.02, atol=0.02)
+    expected = torch.from_numpy(reference) @ model.head.weight.detach().T + model.head.bias.detach()
+    assert np.array_equal(prediction.classes, expected.argmax(1).numpy())
+
+
+def test_frame_skip_predicts_every_kth_frame_and_fills_from_the_nearest(model, clips):
+    prediction = predict_video(str(clips["cfr"]), model, CPU, PipelineConfig(batch_size=4, frame_skip=5))
+    assert len(prediction.classes) == 37
+    assert list(prediction.predicted_frames) == list(range(0, 37, 5))
+    reference = reference_features(model, clips["cfr"])
+    np.testing.assert_allclose(prediction.embeddings.astype(np.float32), reference[::5], rtol=0.02, atol=0.02)
+    for frame in range(37):
+        nearest = min(prediction.predicted_frames, key=lambda p: (abs(p - frame), p))
+        assert prediction.classes[frame] == prediction.classes[nearest]
+
+
+def test_cancelling_between_batches_stops_the_decoder(model, clips):
+    class Stop(Exception):
+        pass
+
+    seen = []
+
+    def on_batch(frames_done: int) -> None:
+        seen.append(frames_done)
+        if len(seen) == 2:
+            raise Stop
+
+    with pytest.raises(Stop):
+        predict_video(str(clips["cfr"]), model, CPU, PipelineConfig(batch_size=4), on_batch=on_batch)
+    assert seen == [4, 8]
+
+
+def test_a_truncated_video_fails_with_the_frame_where_it_stopped(model, clips, tmp_path):
+    broken = tmp_path / "broken.mkv"
+    data = clips["vfr"].read_bytes()
+    broken.write_bytes(data[: len(data) // 2] + b"\\x00" * 5000 + data[len(data) // 2 :][:100])
+    try:
+        prediction = predict_video(str(broken), model, CPU, PipelineConfig(batch_size=4))
+    except DecodeFailed as exc:
+        assert exc.frame >= 0 and "frame" in str(exc)
+    else:  # the demuxer may simply stop early: then fewer frames come back, never misplaced ones
+        assert len(prediction.classes) < 30
+
+
+def test_bf16_autocast_runs_and_mostly_agrees(model, clips):
+    plain = predict_video(str(clips["cfr"]), model, CPU, PipelineConfig(batch_size=8))
+    fast = predict_video(str(clips["cfr"]), model, CPU, PipelineConfig(batch_size=8, bf16=True))
+    assert fast.classes.shape == plain.classes.shape
+    assert (fast.classes == plain.classes).mean() >= 0.8
