@@ -16,7 +16,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from prediction.ml.device import cpu_supports_bf16, pick_device, use_all_cores  # noqa: E402
 from prediction.ml.model import FrameClassifier, ModelConfig  # noqa: E402
-from prediction.ml.pipeline import PipelineConfig, decode_batches, predict_video  # noqa: E402
+from prediction.ml.pipeline import PipelineConfig, TorchClassifier, decode_batches, predict_video  # noqa: E402
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 BATCH = 16
@@ -60,9 +60,9 @@ def decode_fps(path: Path) -> float:
     return frames / (time.perf_counter() - started)
 
 
-def timed_predict(path, model, device, config):
+def timed_predict(path, model, device, config, bf16: bool):
     started = time.perf_counter()
-    prediction = predict_video(str(path), model, device, config)
+    prediction = predict_video(str(path), TorchClassifier(model, device, bf16), config)
     return len(prediction.classes) / (time.perf_counter() - started), prediction
 
 
@@ -83,8 +83,8 @@ def main() -> None:
     print(f"model only: fp32 channels_last {fp32_fps:.1f} frames/s, bf16 autocast {chosen_fps:.1f} frames/s")
     decode = decode_fps(clip)
     print(f"decode only (PyAV, resized to 224 in the reformat): {decode:.1f} frames/s")
-    plain_fps, plain = timed_predict(clip, model, device, PipelineConfig(batch_size=BATCH))
-    e2e_fps, fast = timed_predict(clip, model, device, PipelineConfig(batch_size=BATCH, bf16=bf16))
+    plain_fps, plain = timed_predict(clip, model, device, PipelineConfig(batch_size=BATCH), bf16=False)
+    e2e_fps, fast = timed_predict(clip, model, device, PipelineConfig(batch_size=BATCH), bf16=bf16)
     disagree = float((fast.classes != plain.classes).mean())
     use_bf16 = bf16 and disagree <= 0.005
     e2e = e2e_fps if use_bf16 else plain_fps
@@ -94,8 +94,8 @@ def main() -> None:
           f"-> {'bf16' if use_bf16 else 'fp32'} is used")
     print(f"ceiling {ceiling:.1f} frames/s; end to end / ceiling = {e2e / ceiling:.3f}; / model only = "
           f"{e2e / model_only:.3f}")
-    skip_config = PipelineConfig(batch_size=BATCH, frame_skip=5, bf16=use_bf16)
-    skip_fps, skipped = timed_predict(clip, model, device, skip_config)
+    skip_config = PipelineConfig(batch_size=BATCH, frame_skip=5)
+    skip_fps, skipped = timed_predict(clip, model, device, skip_config, bf16=use_bf16)
     reference = fast if use_bf16 else plain
     skip_changed = float((skipped.classes != reference.classes).mean())
     embeddings = torch.from_numpy(reference.embeddings).to(device).float()

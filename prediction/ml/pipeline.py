@@ -5,6 +5,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 import av
 import numpy as np
@@ -24,7 +25,6 @@ class PipelineConfig:
     batch_size: int = 16
     frame_skip: int = 1  # predict every k-th frame, fill the rest from the nearest prediction
     smooth: int = 1  # minimum run length of a label change
-    bf16: bool = False  # autocast to bfloat16 (CPU or GPU)
     queue_batches: int = 4
 
 
@@ -33,7 +33,7 @@ class Prediction:
     classes: np.ndarray  # (N,) int64 class index per frame
     confidences: np.ndarray  # (N,) float32 softmax probability of that class
     predicted_frames: np.ndarray  # (M,) int64 frames the model saw
-    embeddings: np.ndarray  # (M, D) float16 pooled backbone features of those frames
+    embeddings: np.ndarray  # (M, D) float16 pooled backbone features of those frames; (0, 0) without a backbone
 
 
 class DecodeFailed(RuntimeError):
@@ -45,9 +45,12 @@ class DecodeFailed(RuntimeError):
 
 
 def decode_batches(
-    path: str, size: int, frame_skip: int, batch_size: int
+    path: str, size: int | None, frame_skip: int, batch_size: int
 ) -> Iterator[tuple[np.ndarray, np.ndarray] | _End]:
-    """Yield (frame indices (B,), RGB images (B, size, size, 3) uint8), then _End; PyAV resizes while converting."""
+    """Yield (frame indices (B,), RGB images (B, size, size, 3) uint8), then _End.
+
+    PyAV resizes while converting; size None keeps frames whole.
+    """
     indices, images, index = [], [], -1
     with av.open(path) as container:
         stream = container.streams.video[0]
@@ -58,7 +61,8 @@ def decode_batches(
                 if index % frame_skip:
                     continue
                 indices.append(index)
-                images.append(frame.to_ndarray(format="rgb24", width=size, height=size))
+                images.append(frame.to_ndarray(format="rgb24", width=size, height=size) if size else
+                              frame.to_ndarray(format="rgb24"))
                 if len(images) == batch_size:
                     yield np.asarray(indices), np.stack(images)
                     indices, images = [], []
@@ -69,7 +73,9 @@ def decode_batches(
     yield _End(index + 1)
 
 
-def _produce(path: str, model_size: int, config: PipelineConfig, out: queue.Queue, stop: threading.Event) -> None:
+def _produce(
+    path: str, model_size: int | None, config: PipelineConfig, out: queue.Queue, stop: threading.Event
+) -> None:
     # Decoding yields the CPU to the model's threads, so they are not held up waiting for one of
     # their own (on CPU both share the cores); it fills the gaps between the model's kernels.
     os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
@@ -87,17 +93,39 @@ def _produce(path: str, model_size: int, config: PipelineConfig, out: queue.Queu
         out.put(exc)
 
 
-@torch.inference_mode()
+class BatchClassifier(Protocol):
+    """Labels a batch of frames: (B, H, W, 3) uint8 RGB -> labels (B,), confidences (B,), features (B, D) or None."""
+
+    image_size: int | None  # frames arrive resized to size x size, or whole when None
+
+    def __call__(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]: ...
+
+
+class TorchClassifier:
+    """A FrameClassifier on a device, optionally under bfloat16 autocast."""
+
+    def __init__(self, model: FrameClassifier, device: torch.device, bf16: bool = False) -> None:
+        self.model = model.eval().to(device, memory_format=torch.channels_last)
+        self.device, self.bf16 = device, bf16
+        self.image_size = model.config.image_size
+
+    @torch.inference_mode()
+    def __call__(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.bf16):
+            features = self.model.features(torch.from_numpy(images).to(self.device))  # (B, D)
+            probabilities = self.model.head(features).float().softmax(dim=1)  # (B, K)
+        best, label = probabilities.max(dim=1)
+        return label.cpu().numpy(), best.cpu().numpy(), features.to(torch.float16).cpu().numpy()
+
+
 def predict_video(
-    path: str, model: FrameClassifier, device: torch.device, config: PipelineConfig,
-    on_batch: Callable[[int], None] | None = None,
+    path: str, classifier: BatchClassifier, config: PipelineConfig, on_batch: Callable[[int], None] | None = None
 ) -> Prediction:
     """Classify every frame of the video. on_batch(frames seen so far) may raise to cancel."""
-    model = model.eval().to(device, memory_format=torch.channels_last)
     batches: queue.Queue = queue.Queue(maxsize=config.queue_batches)
     stop = threading.Event()
     producer = threading.Thread(
-        target=_produce, args=(path, model.config.image_size, config, batches, stop), daemon=True
+        target=_produce, args=(path, classifier.image_size, config, batches, stop), daemon=True
     )
     producer.start()
     seen, classes, confidences, embeddings = [], [], [], []
@@ -106,14 +134,12 @@ def predict_video(
             if isinstance(item, Exception):
                 raise item
             indices, images = item
-            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=config.bf16):
-                features = model.features(torch.from_numpy(images).to(device))  # (B, D)
-                probabilities = model.head(features).float().softmax(dim=1)  # (B, K)
-            best, label = probabilities.max(dim=1)
+            labels, scores, features = classifier(images)
             seen.append(indices)
-            classes.append(label.cpu().numpy())
-            confidences.append(best.cpu().numpy())
-            embeddings.append(features.to(torch.float16).cpu().numpy())
+            classes.append(labels)
+            confidences.append(scores)
+            if features is not None:
+                embeddings.append(features)
             if on_batch:
                 on_batch(int(indices[-1]) + 1)
     finally:
@@ -131,5 +157,5 @@ def _assemble(seen, classes, confidences, embeddings, config: PipelineConfig, fr
         classes=smooth_labels(fill_from_nearest(frames, labels, frame_count), config.smooth).astype(np.int64),
         confidences=fill_from_nearest(frames, scores, frame_count),
         predicted_frames=frames.astype(np.int64),
-        embeddings=np.concatenate(embeddings),
+        embeddings=np.concatenate(embeddings) if embeddings else np.zeros((0, 0), dtype=np.float16),
     )

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from prediction.ml.model import FrameClassifier, ModelConfig
-from prediction.ml.pipeline import DecodeFailed, PipelineConfig, predict_video
+from prediction.ml.pipeline import DecodeFailed, PipelineConfig, TorchClassifier, predict_video
 from videos.tests.numbered_video import write_numbered_video
 
 CPU = torch.device("cpu")
@@ -39,7 +39,7 @@ def reference_features(model: FrameClassifier, path) -> np.ndarray:
 
 @pytest.mark.parametrize("clip", ["cfr", "vfr"])
 def test_frame_i_prediction_lands_at_index_i(model, clips, clip):
-    prediction = predict_video(str(clips[clip]), model, CPU, PipelineConfig(batch_size=4))
+    prediction = predict_video(str(clips[clip]), TorchClassifier(model, CPU), PipelineConfig(batch_size=4))
     reference = reference_features(model, clips[clip])
     assert len(prediction.classes) == len(reference)
     assert np.array_equal(prediction.predicted_frames, np.arange(len(reference)))
@@ -49,7 +49,8 @@ def test_frame_i_prediction_lands_at_index_i(model, clips, clip):
 
 
 def test_frame_skip_predicts_every_kth_frame_and_fills_from_the_nearest(model, clips):
-    prediction = predict_video(str(clips["cfr"]), model, CPU, PipelineConfig(batch_size=4, frame_skip=5))
+    config = PipelineConfig(batch_size=4, frame_skip=5)
+    prediction = predict_video(str(clips["cfr"]), TorchClassifier(model, CPU), config)
     assert len(prediction.classes) == 37
     assert list(prediction.predicted_frames) == list(range(0, 37, 5))
     reference = reference_features(model, clips["cfr"])
@@ -71,7 +72,7 @@ def test_cancelling_between_batches_stops_the_decoder(model, clips):
             raise Stop
 
     with pytest.raises(Stop):
-        predict_video(str(clips["cfr"]), model, CPU, PipelineConfig(batch_size=4), on_batch=on_batch)
+        predict_video(str(clips["cfr"]), TorchClassifier(model, CPU), PipelineConfig(batch_size=4), on_batch=on_batch)
     assert seen == [4, 8]
 
 
@@ -80,7 +81,7 @@ def test_a_truncated_video_fails_with_the_frame_where_it_stopped(model, clips, t
     data = clips["vfr"].read_bytes()
     broken.write_bytes(data[: len(data) // 2] + b"\\x00" * 5000 + data[len(data) // 2 :][:100])
     try:
-        prediction = predict_video(str(broken), model, CPU, PipelineConfig(batch_size=4))
+        prediction = predict_video(str(broken), TorchClassifier(model, CPU), PipelineConfig(batch_size=4))
     except DecodeFailed as exc:
         assert exc.frame >= 0 and "frame" in str(exc)
     else:  # the demuxer may simply stop early: then fewer frames come back, never misplaced ones
@@ -88,7 +89,7 @@ def test_a_truncated_video_fails_with_the_frame_where_it_stopped(model, clips, t
 
 
 def test_bf16_autocast_runs_and_mostly_agrees(model, clips):
-    plain = predict_video(str(clips["cfr"]), model, CPU, PipelineConfig(batch_size=8))
-    fast = predict_video(str(clips["cfr"]), model, CPU, PipelineConfig(batch_size=8, bf16=True))
+    plain = predict_video(str(clips["cfr"]), TorchClassifier(model, CPU), PipelineConfig(batch_size=8))
+    fast = predict_video(str(clips["cfr"]), TorchClassifier(model, CPU, bf16=True), PipelineConfig(batch_size=8))
     assert fast.classes.shape == plain.classes.shape
     assert (fast.classes == plain.classes).mean() >= 0.8
