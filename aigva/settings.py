@@ -38,6 +38,15 @@ AIGVA_JOB_STALE_SECONDS = env.int("AIGVA_JOB_STALE_SECONDS", default=120)
 AIGVA_JOB_HEARTBEAT_SECONDS = env.float("AIGVA_JOB_HEARTBEAT_SECONDS", default=5.0)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+# Prediction (SPEC R-5, M-1): device, backbone, and custom models as {"name": "module:function"}.
+AIGVA_DEVICE = env.str("AIGVA_DEVICE", default="auto", validate=lambda v: v in ("auto", "cpu", "cuda"))
+AIGVA_BACKBONE = env.str(
+    "AIGVA_BACKBONE", default="resnet34", validate=lambda v: v in ("resnet34", "efficientnet_lite0")
+)
+AIGVA_ALLOW_RANDOM_INIT = env.bool("AIGVA_ALLOW_RANDOM_INIT", default=False)
+AIGVA_BF16 = env.str("AIGVA_BF16", default="auto", validate=lambda v: v in ("auto", "on", "off"))
+AIGVA_PREDICT_BATCH = env.int("AIGVA_PREDICT_BATCH", default=16)
+AIGVA_CUSTOM_MODELS = env.json("AIGVA_CUSTOM_MODELS", default={})
 FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
 env.seal()
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("videos.urls")),
     path("", include("labelling.urls")),
+    path("", include("prediction.urls")),
 ]

@@ -17,6 +17,10 @@ class LabelSet(models.Model):
     confidences = models.BinaryField(null=True, blank=True)
     # The lowest model confidence in each of ~1000 equal stretches, kept for the heat-map (L-3).
     confidence_bins = models.JSONField(default=list, blank=True)
+    # The model that predicted this set; empty for the default set and imported labels.
+    source_model = models.ForeignKey(
+        "prediction.Model", null=True, blank=True, on_delete=models.SET_NULL, related_name="label_sets"
+    )
     reviewed = models.BooleanField(default=False)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -15,7 +15,7 @@ CONFIDENCE_BINS = 1000  # heat-map resolution; finer than any timeline is wide
 @transaction.atomic
 def create_label_set(
     *, video, class_ids: np.ndarray, confidences: np.ndarray | None = None, author: int = SYSTEM_AUTHOR,
-    created_by: AbstractBaseUser | None = None,
+    created_by: AbstractBaseUser | None = None, source_model=None,
 ) -> LabelSet:
     """Store per-frame classes (N,) and optional confidences (N,) as the video's new current set."""
     class_ids = np.asarray(class_ids, dtype=np.int64)
@@ -27,7 +27,7 @@ def create_label_set(
     runs = LabelRuns.from_frames(class_ids, np.full(len(class_ids), author, dtype=np.int64))
     LabelSet.objects.select_for_update().filter(video=video, is_current=True).update(is_current=False)
     return LabelSet.objects.create(
-        video=video, frame_count=len(class_ids), runs=runs.to_bytes(), created_by=created_by,
+        video=video, frame_count=len(class_ids), runs=runs.to_bytes(), created_by=created_by, source_model=source_model,
         confidences=None if confidences is None else confidences_to_bytes(confidences),
         confidence_bins=[] if confidences is None else lowest_per_bin(confidences, CONFIDENCE_BINS).round(3).tolist(),
     )

@@ -79,9 +79,13 @@ class Job(models.Model):
 
     class Kind(models.TextChoices):
         PROBE = "probe", "Probe video"
+        PREDICT = "predict", "Predict labels"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="jobs")
     video = models.ForeignKey("videos.Video", null=True, blank=True, on_delete=models.CASCADE, related_name="jobs")
+    model = models.ForeignKey("prediction.Model", null=True, blank=True, on_delete=models.CASCADE, related_name="jobs")
+    # What the job was asked to do (e.g. frame skip and smoothing of a prediction).
+    options = models.JSONField(default=dict, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
     progress = models.FloatField(default=0.0)

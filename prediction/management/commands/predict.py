@@ -1,0 +1,88 @@
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
+from tqdm import tqdm
+
+from aigva.errors import UserFacingError
+from prediction import services
+from prediction.models import Model
+from projects.commands import json_line, resolve_project
+from projects.jobs import JobReporter, run_job
+from projects.models import Job
+
+
+class Command(BaseCommand):
+    help = "Predict a label for every frame of a project's videos with a model."
+
+    def add_arguments(self, parser):
+        parser.add_argument("project", help="project id or name")
+        parser.add_argument("--model", required=True, type=int, help="model id")
+        parser.add_argument("--videos", nargs="*", default=[], help="video ids or file names (default: all)")
+        parser.add_argument("--frame-skip", type=int, default=1)
+        parser.add_argument("--smooth", type=int, default=1, help="a label change must last this many frames")
+        parser.add_argument("--device", choices=["auto", "cpu", "cuda"], help="overrides AIGVA_DEVICE")
+        parser.add_argument("--enqueue", action="store_true", help="let the workers predict instead of this process")
+        parser.add_argument("--json", action="store_true", help="print the results as JSON on the last line")
+
+    def handle(self, *args, **options):
+        project = resolve_project(options["project"])
+        model = Model.objects.filter(pk=options["model"], project=project).first()
+        if model is None:
+            raise CommandError(f"Project “{project.name}” has no model {options['model']}.")
+        if options["device"]:
+            from django.conf import settings
+
+            settings.AIGVA_DEVICE = options["device"]
+        videos = self._videos(project, options["videos"])
+        try:
+            jobs = services.start_predictions(model=model, videos=videos, frame_skip=options["frame_skip"],
+                                              smooth=options["smooth"], started_by=None, enqueue=options["enqueue"])
+        except UserFacingError as exc:
+            raise CommandError(str(exc)) from exc
+        if not options["enqueue"]:
+            self._run_here(jobs)
+        results = [self._result(Job.objects.select_related("video").get(pk=job.pk)) for job in jobs]
+        self.stdout.write(json_line(results) if options["json"] else "\n".join(
+            f"{r['video']}: {r['status']} {r['error'] or ''}" for r in results))
+        if any(r["status"] == "failed" for r in results):
+            sys.exit(1)
+
+    def _videos(self, project, references: list[str]):
+        if not references:
+            return list(project.videos.all())
+        found = []
+        for reference in references:
+            match = Q(name=reference) | (Q(pk=int(reference)) if reference.isdigit() else Q())
+            video = project.videos.filter(match).first()
+            if video is None:
+                raise CommandError(f"Project “{project.name}” has no video “{reference}”.")
+            found.append(video)
+        return found
+
+    def _run_here(self, jobs) -> None:
+        from prediction import predicting
+
+        for job in jobs:
+            with tqdm(total=job.video.frame_count, desc=job.video.name, unit="frame", file=sys.stderr) as bar:
+                def work(job, reporter, bar=bar):
+                    return predicting.run_prediction(job, _BarReporter(reporter, bar))
+
+                run_job(job.pk, work)
+
+    def _result(self, job: Job) -> dict:
+        return {"job": job.pk, "video": job.video.name, "video_id": job.video_id, "status": job.status,
+                "error": job.error or None, "metrics": job.metrics}
+
+
+class _BarReporter(JobReporter):
+    """The job's reporter that also moves a tqdm bar."""
+
+    def __init__(self, reporter: JobReporter, bar) -> None:
+        super().__init__(reporter.job_id)
+        self.bar = bar
+
+    def progress(self, fraction: float, message: str = "") -> None:
+        self.bar.n = round(fraction * self.bar.total)
+        self.bar.refresh()
+        super().progress(fraction, message)

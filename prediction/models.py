@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.db import models
+
+
+class Model(models.Model):
+    """A classifier that can label a project's videos: trained in the app, registered, or custom code."""
+
+    class Kind(models.TextChoices):
+        COLD = "cold", "Cold Label"
+        BLITZ = "blitz", "Blitz Label"
+        CHECKPOINT = "checkpoint", "Registered checkpoint"
+        CUSTOM = "custom", "Custom code"
+
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="models")
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    backbone = models.CharField(max_length=40, blank=True)
+    classes = models.JSONField(default=list)  # class names, in the model's output order
+    file = models.FileField(upload_to="models/", max_length=200, blank=True)
+    custom_name = models.CharField(max_length=120, blank=True)  # key in the custom-model registry
+    size = models.BigIntegerField(default=0)
+    metrics = models.JSONField(default=dict, blank=True)
+    training_images = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"

@@ -1,0 +1,73 @@
+"""Django glue around prediction.ml: runs one prediction job. Imported only by actors and commands."""
+
+import io
+
+import numpy as np
+from django.conf import settings
+from django.core.files.base import ContentFile
+
+from aigva.errors import UserFacingError
+from labelling.services import create_label_set
+from prediction import registry
+from prediction.ml import device as devices
+from prediction.ml.checkpoint import CheckpointError, load_checkpoint
+from prediction.ml.custom import CustomClassifier, CustomModelError
+from prediction.ml.pipeline import DecodeFailed, PipelineConfig, TorchClassifier, predict_video
+from prediction.models import Model
+from projects.jobs import JobReporter
+from projects.models import Job
+from videos.models import Video
+from videos.services import local_copy
+
+
+def build_classifier(model: Model):
+    """The batch classifier for a stored model: its checkpoint on the chosen device, or custom code."""
+    if model.kind == Model.Kind.CUSTOM:
+        return CustomClassifier(registry.load_custom_model(model.custom_name), list(model.classes))
+    with model.file.open("rb") as handle:
+        try:
+            classifier = load_checkpoint(io.BytesIO(handle.read()))
+        except CheckpointError as exc:
+            raise UserFacingError(str(exc)) from exc
+    device = devices.pick_device(settings.AIGVA_DEVICE)
+    devices.use_all_cores()
+    bf16 = settings.AIGVA_BF16 == "on" or (settings.AIGVA_BF16 == "auto" and (
+        device.type == "cuda" or devices.cpu_supports_bf16()))
+    return TorchClassifier(classifier, device, bf16=bf16)
+
+
+def run_prediction(job: Job, reporter: JobReporter) -> dict:
+    """Predict every frame of the job's video; the new label set becomes current only at the end."""
+    video = Video.objects.select_related("project").get(pk=job.video_id)
+    model = Model.objects.get(pk=job.model_id)
+    classifier = build_classifier(model)
+    config = PipelineConfig(batch_size=settings.AIGVA_PREDICT_BATCH, frame_skip=job.options.get("frame_skip", 1),
+                            smooth=job.options.get("smooth", 1))
+    progress = lambda frames: reporter.progress(frames / video.frame_count, f"Frame {frames} of {video.frame_count}")  # noqa: E731
+    with local_copy(video.file) as path:
+        try:
+            prediction = predict_video(path, classifier, config, on_batch=progress)
+        except DecodeFailed as exc:
+            raise UserFacingError(f"The video stopped decoding at frame {exc.frame}; the labels were kept.") from exc
+        except CustomModelError as exc:
+            raise UserFacingError(str(exc)) from exc
+    if len(prediction.classes) != video.frame_count:
+        raise UserFacingError(f"Decoded {len(prediction.classes)} frames, but the video has {video.frame_count}.")
+    pk_of = dict(video.project.classes.values_list("name", "pk"))
+    class_pks = np.asarray([pk_of[name] for name in model.classes], dtype=np.int64)[prediction.classes]
+    create_label_set(video=video, class_ids=class_pks, confidences=prediction.confidences, author=-model.pk,
+                     created_by=job.created_by, source_model=model)
+    if len(prediction.embeddings):
+        _store_embeddings(video, model, config.frame_skip, prediction)
+    return {"frames": video.frame_count, "predicted_frames": len(prediction.predicted_frames)}
+
+
+def _store_embeddings(video: Video, model: Model, frame_skip: int, prediction) -> None:
+    """Pooled backbone features of the predicted frames, so a new head can re-predict without decoding."""
+    buffer = io.BytesIO()
+    np.savez(buffer, frames=prediction.predicted_frames, embeddings=prediction.embeddings)
+    name = f"embeddings/{video.project_id}/{video.pk}/{model.backbone}-skip{frame_skip}.npz"
+    storage = video.file.storage
+    if storage.exists(name):
+        storage.delete(name)
+    storage.save(name, ContentFile(buffer.getvalue()))

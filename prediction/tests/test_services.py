@@ -1,0 +1,123 @@
+import json
+
+import numpy as np
+import pytest
+import torch
+from django.core.management import call_command
+
+from aigva.errors import UserFacingError
+from prediction import services
+from prediction.ml.checkpoint import save_checkpoint
+from prediction.ml.model import FrameClassifier, ModelConfig
+from prediction.models import Model
+from projects.jobs import run_job
+from projects.models import JobStatus
+from projects.tests.factories import make_project
+from videos.tests.test_views import ingest
+
+pytestmark = pytest.mark.django_db
+BRIGHTNESS = {"brightness": "prediction.examples.brightness:predict",
+              "thesis": "prediction.examples.brightness:custom_model_predict"}
+
+
+@pytest.fixture(autouse=True)
+def custom_models(settings):
+    settings.AIGVA_CUSTOM_MODELS = BRIGHTNESS
+
+
+@pytest.fixture
+def project():
+    return make_project(classes=["dark", "bright"])
+
+
+def checkpoint(tmp_path, classes=("dark", "bright")):
+    torch.manual_seed(0)
+    path = tmp_path / "tiny.pt"
+    save_checkpoint(path, FrameClassifier(ModelConfig("resnet34", tuple(classes), image_size=32), pretrained=False))
+    return path
+
+
+def predict_here(model, video, **options):
+    from prediction import predicting
+
+    [job] = services.start_predictions(model=model, videos=[video], started_by=None, enqueue=False, **options)
+    run_job(job.pk, predicting.run_prediction)
+    job.refresh_from_db()
+    return job
+
+
+@pytest.mark.parametrize("custom_name", ["brightness", "thesis"])
+def test_a_custom_model_labels_every_frame_as_a_new_current_set(project, video_files, custom_name):
+    video = ingest(project, video_files["cfr.mp4"])
+    first = video.label_sets.get(is_current=True)
+    model = services.register_custom(project=project, custom_name=custom_name, created_by=None)
+    job = predict_here(model, video)
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    current = video.label_sets.get(is_current=True)
+    assert current.pk != first.pk and current.source_model == model and not current.reviewed
+    assert video.label_sets.filter(pk=first.pk).exists()  # the previous set stays retrievable
+    dark = project.classes.get(name="dark").pk
+    assert current.label_runs.class_ids.tolist() == [dark] and current.label_runs.authors.tolist() == [-model.pk]
+    assert current.model_confidences().shape == (48,)
+
+
+def test_a_checkpoint_model_predicts_and_caches_embeddings(project, video_files, tmp_path):
+    video = ingest(project, video_files["vfr.mkv"])
+    model = services.register_checkpoint(project=project, path=checkpoint(tmp_path), created_by=None)
+    job = predict_here(model, video, frame_skip=3)
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    assert job.metrics == {"frames": 40, "predicted_frames": 14}
+    cache = video.file.storage.open(f"embeddings/{project.pk}/{video.pk}/resnet34-skip3.npz")
+    with np.load(cache) as arrays:
+        assert arrays["frames"].tolist() == list(range(0, 40, 3)) and arrays["embeddings"].shape == (14, 512)
+
+
+def test_a_model_whose_classes_the_project_lacks_is_refused(project, tmp_path):
+    with pytest.raises(UserFacingError, match="lacks: sky"):
+        services.register_checkpoint(project=project, path=checkpoint(tmp_path, ("dark", "sky")), created_by=None)
+    with pytest.raises(UserFacingError, match="No custom model"):
+        services.register_custom(project=project, custom_name="nope", created_by=None)
+
+
+def test_a_failing_prediction_keeps_the_current_labels(project, video_files, settings):
+    video = ingest(project, video_files["cfr.mp4"])
+    first = video.label_sets.get(is_current=True)
+    model = services.register_custom(project=project, custom_name="brightness", created_by=None)
+    project.classes.filter(name="dark").update(name="night")
+    model.classes = ["night", "bright"]  # the function still answers "dark"
+    model.save()
+    job = predict_here(model, video)
+    assert job.status == JobStatus.FAILED and "lacks: dark" in job.error
+    assert video.label_sets.get(is_current=True).pk == first.pk
+
+
+def test_models_and_videos_of_different_projects_do_not_mix(project, video_files):
+    model = services.register_custom(project=project, custom_name="brightness", created_by=None)
+    other = ingest(make_project(classes=["dark", "bright"]), video_files["cfr.mp4"])
+    with pytest.raises(UserFacingError, match="different projects"):
+        services.start_predictions(model=model, videos=[other], started_by=None, enqueue=False)
+
+
+def test_commands_register_and_predict(project, video_files, capsys, tmp_path):
+    video = ingest(project, video_files["cfr.mp4"])
+    call_command("register_model", str(project.pk), str(checkpoint(tmp_path)), "--json")
+    registered = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert registered["kind"] == "checkpoint" and registered["classes"] == ["dark", "bright"]
+    call_command("predict", project.name, "--model", str(registered["id"]), "--videos", "cfr.mp4", "--json")
+    [result] = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert result["status"] == "succeeded" and result["video_id"] == video.pk
+    assert video.label_sets.get(is_current=True).source_model_id == registered["id"]
+    assert Model.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_prediction_runs_on_a_real_worker(broker, worker, video_files, settings):
+    project = make_project(classes=["dark", "bright"])
+    video = ingest(project, video_files["vp9.webm"])
+    model = services.register_custom(project=project, custom_name="brightness", created_by=None)
+    [job] = services.start_predictions(model=model, videos=[video], started_by=None)
+    broker.join("gpu")
+    worker.join()
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    assert video.label_sets.get(is_current=True).source_model == model

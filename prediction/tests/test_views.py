@@ -1,0 +1,40 @@
+import pytest
+from django.urls import reverse
+
+from prediction import services
+from projects.models import Job, Role
+from projects.tests.factories import add_member, make_project
+from videos.tests.test_views import ingest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def custom_models(settings):
+    settings.AIGVA_CUSTOM_MODELS = {"brightness": "prediction.examples.brightness:predict"}
+
+
+def test_the_models_page_starts_one_job_per_video(client, video_files, django_capture_on_commit_callbacks):
+    project = make_project(classes=["dark", "bright"])
+    videos = [ingest(project, video_files["cfr.mp4"]), ingest(project, video_files["vp9.webm"])]
+    model = services.register_custom(project=project, custom_name="brightness", created_by=None)
+    client.force_login(add_member(project, Role.LABELLER))
+    assert "brightness" in client.get(reverse("prediction:model-list", args=[project.pk])).content.decode()
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(reverse("prediction:predict", args=[project.pk]),
+                               {"model": model.pk, "frame_skip": 2, "smooth": 1})
+    assert response.status_code == 302 and len(callbacks) == 1
+    jobs = Job.objects.filter(kind=Job.Kind.PREDICT)
+    assert {job.video_id for job in jobs} == {v.pk for v in videos} and jobs[0].options["frame_skip"] == 2
+    page = client.get(reverse("prediction:model-list", args=[project.pk])).content.decode()
+    assert page.count('data-job-status="queued"') == 2
+
+
+def test_viewers_cannot_predict_and_strangers_get_404(client, video_files):
+    project = make_project(classes=["dark", "bright"])
+    model = services.register_custom(project=project, custom_name="brightness", created_by=None)
+    client.force_login(add_member(project, Role.VIEWER))
+    response = client.post(reverse("prediction:predict", args=[project.pk]), {"model": model.pk})
+    assert response.status_code == 403 and not Job.objects.exists()
+    client.force_login(add_member(make_project()))
+    assert client.get(reverse("prediction:model-list", args=[project.pk])).status_code == 404
