@@ -30,9 +30,13 @@ def get_current_label_set(video) -> LabelSet | None:
 
 def author_names(codes) -> dict[int, str]:
     """Display names for author codes: users by name, 0 the default, negative codes models."""
+    from prediction.models import Model
+
     codes = {int(code) for code in codes}
     users = dict(get_user_model().objects.filter(pk__in=[c for c in codes if c > 0]).values_list("pk", "username"))
-    return {c: users.get(c, "deleted user") if c > 0 else ("default" if c == 0 else f"model {-c}") for c in codes}
+    models = dict(Model.objects.filter(pk__in=[-c for c in codes if c < 0]).values_list("pk", "name"))
+    names = {0: "default"} | users | {-pk: f"model {name}" for pk, name in models.items()}
+    return {c: names.get(c, "deleted user" if c > 0 else f"model #{-c}") for c in codes}
 
 
 def confidence_bins(label_set: LabelSet) -> list[float]:

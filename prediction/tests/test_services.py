@@ -111,13 +111,39 @@ def test_commands_register_and_predict(project, video_files, capsys, tmp_path):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_prediction_runs_on_a_real_worker(broker, worker, video_files, settings):
+def test_prediction_runs_on_a_real_worker(broker, media_root, video_files):
+    from projects.tests.workers import wait_for, worker_process
+
     project = make_project(classes=["dark", "bright"])
     video = ingest(project, video_files["vp9.webm"])
     model = services.register_custom(project=project, custom_name="brightness", created_by=None)
-    [job] = services.start_predictions(model=model, videos=[video], started_by=None)
-    broker.join("gpu")
-    worker.join()
+    with worker_process(media_root, AIGVA_CUSTOM_MODELS=json.dumps(BRIGHTNESS)):
+        [job] = services.start_predictions(model=model, videos=[video], started_by=None)
+        finished = job.__class__.objects.filter(pk=job.pk, status__in=["succeeded", "failed"])
+        wait_for(finished.exists, 90)
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED, job.error
     assert video.label_sets.get(is_current=True).source_model == model
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_prediction_leaves_the_labels_and_fails_the_job(broker, media_root, settings, tmp_path):
+    from prediction import actors
+    from projects.jobs import fail_stale_jobs
+    from projects.tests.workers import wait_for, worker_process
+    from videos.tests.numbered_video import write_numbered_video
+
+    settings.AIGVA_JOB_STALE_SECONDS = 2
+    project = make_project(classes=["dark", "bright"])
+    video = ingest(project, write_numbered_video(tmp_path / "long.mp4", count=900, size=(320, 240)))
+    first = video.label_sets.get(is_current=True)
+    model = services.register_checkpoint(project=project, path=checkpoint(tmp_path), created_by=None)
+    [job] = services.start_predictions(model=model, videos=[video], started_by=None, enqueue=False)
+    with worker_process(media_root, AIGVA_PREDICT_BATCH="4", AIGVA_JOB_STALE_SECONDS="2",
+                        AIGVA_CUSTOM_MODELS=json.dumps(BRIGHTNESS)):
+        actors.predict_video.send(job.pk)
+        wait_for(lambda: job.__class__.objects.filter(pk=job.pk, status="running", progress__gt=0).exists(), 90)
+    wait_for(lambda: job.pk in fail_stale_jobs(), 15)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and "stopped responding" in job.error
+    assert video.label_sets.get(is_current=True).pk == first.pk and video.label_sets.count() == 1

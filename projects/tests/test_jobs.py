@@ -1,17 +1,12 @@
-import os
-import signal
-import subprocess
-import sys
-import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from projects import jobs
 from projects.models import Job, JobStatus
 from projects.tests.factories import make_project
+from projects.tests.workers import wait_for, worker_process
 
 
 @pytest.fixture
@@ -106,22 +101,6 @@ def test_the_job_partial_polls_only_while_active(client, job):
     assert "hx-trigger" not in client.get(url).content.decode()
 
 
-def worker_env(media_root) -> dict:
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    return {**os.environ, "DATABASE_URL": url, "AIGVA_MEDIA_ROOT": str(media_root),
-            "AIGVA_JOB_HEARTBEAT_SECONDS": "0.5"}
-
-
-def wait_for(predicate, seconds: float):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if result := predicate():
-            return result
-        time.sleep(0.2)
-    raise AssertionError("timed out")
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_killed_worker_leaves_its_job_failed_not_running(broker, media_root, settings, tmp_path):
     from django.core.files import File
@@ -135,17 +114,10 @@ def test_a_killed_worker_leaves_its_job_failed_not_running(broker, media_root, s
     with source.open("rb") as handle:
         video = services.create_video(project=make_project(), upload=File(handle, name="long.avi"), name="long.avi",
                                       created_by=None, enqueue=False)
-    worker = subprocess.Popen(
-        [sys.executable, "manage.py", "rundramatiq", "--processes", "1", "--threads", "1"],
-        env=worker_env(media_root), start_new_session=True,
-    )
-    try:
+    with worker_process(media_root):
         actors.probe_video.send(video.probe_job.pk)
         running = Job.objects.filter(pk=video.probe_job.pk, status=JobStatus.RUNNING, progress__gt=0)
         wait_for(running.exists, 60)
-    finally:
-        os.killpg(worker.pid, signal.SIGKILL)
-        worker.wait()
     wait_for(lambda: video.probe_job.pk in jobs.fail_stale_jobs(), 15)
     job = Job.objects.get(pk=video.probe_job.pk)
     assert job.status == JobStatus.FAILED and "stopped responding" in job.error
