@@ -26,5 +26,6 @@ lint: install
 	$(BIN)/ruff check .
 
 bench: install
+	$(BIN)/python bench/predict.py
 	bash scripts/test-services.sh $(BIN)/python bench/labels.py
 	$(BIN)/python bench/ingest.py
