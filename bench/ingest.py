@@ -11,34 +11,10 @@ from fractions import Fraction
 from pathlib import Path
 
 import av
-import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.clips import HEIGHT, WIDTH, dashcam_clip  # noqa: E402
 from videos import media  # noqa: E402
-
-CACHE = Path(__file__).resolve().parent / ".cache"
-WIDTH, HEIGHT, FPS = 1280, 720, 30
-
-
-def make_clip(minutes: float) -> Path:
-    """A 720p30 H.264 clip: a scrolling textured scene, about as hard to decode as camera footage."""
-    path = CACHE / f"clip-{minutes:g}min-720p.mp4"
-    if path.exists():
-        return path
-    CACHE.mkdir(exist_ok=True)
-    rng = np.random.default_rng(0)
-    texture = rng.integers(0, 256, (HEIGHT // 8, WIDTH // 4, 3), dtype=np.uint8).repeat(8, 0).repeat(8, 1)
-    texture = np.concatenate([texture, texture], axis=1)  # wide enough to scroll through
-    with av.open(str(path), "w") as out:
-        stream = out.add_stream("libx264", rate=FPS, options={"preset": "veryfast", "crf": "23"})
-        stream.width, stream.height, stream.pix_fmt = WIDTH, HEIGHT, "yuv420p"
-        for index in range(int(minutes * 60 * FPS)):
-            offset = (index * 4) % WIDTH
-            grain = rng.integers(0, 40, (HEIGHT // 4, WIDTH // 4, 1), dtype=np.uint8).repeat(4, 0).repeat(4, 1)
-            pixels = texture[:, offset : offset + WIDTH] // 2 + grain  # sensor-like grain, as in real footage
-            out.mux(stream.encode(av.VideoFrame.from_ndarray(pixels, format="rgb24")))
-        out.mux(stream.encode(None))
-    return path
 
 
 def plain_decode(path: Path, thread_type: str | None = None) -> tuple[float, int]:
@@ -59,7 +35,7 @@ def timed(function, *args) -> tuple[float, object]:
 
 
 def bench(minutes: float) -> None:
-    path = make_clip(minutes)
+    path = dashcam_clip(minutes * 60)
     decode_s, frames = plain_decode(path)
     threaded_s, _ = plain_decode(path, "AUTO")
     probe_s, probed = timed(media.probe, str(path))

@@ -9,36 +9,15 @@ import sys
 import time
 from pathlib import Path
 
-import av
-import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.clips import dashcam_clip  # noqa: E402
 from prediction.ml.device import cpu_supports_bf16, pick_device, use_all_cores  # noqa: E402
 from prediction.ml.model import FrameClassifier, ModelConfig  # noqa: E402
 from prediction.ml.pipeline import PipelineConfig, TorchClassifier, decode_batches, predict_video  # noqa: E402
 
-CACHE = Path(__file__).resolve().parent / ".cache"
 BATCH = 16
-
-
-def make_clip(seconds: int) -> Path:
-    """720p30 H.264 with moving texture and grain, like dashcam footage."""
-    path = CACHE / f"predict-{seconds}s-720p.mp4"
-    if path.exists():
-        return path
-    CACHE.mkdir(exist_ok=True)
-    rng = np.random.default_rng(0)
-    texture = rng.integers(0, 256, (90, 640, 3), dtype=np.uint8).repeat(8, 0).repeat(4, 1)
-    with av.open(str(path), "w") as out:
-        stream = out.add_stream("libx264", rate=30, options={"preset": "veryfast", "crf": "23"})
-        stream.width, stream.height, stream.pix_fmt = 1280, 720, "yuv420p"
-        for index in range(seconds * 30):
-            scene = (index // 90) * 400  # a new "shot" every 3 s
-            pixels = np.roll(texture, index * 6 + scene, axis=1)[:, :1280]
-            out.mux(stream.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(pixels), format="rgb24")))
-        out.mux(stream.encode(None))
-    return path
 
 
 def model_fps(model: FrameClassifier, device: torch.device, bf16: bool, batches: int = 8) -> float:
@@ -78,7 +57,7 @@ def main() -> None:
     model = model.to(device, memory_format=torch.channels_last)
     bf16 = device.type == "cuda" or cpu_supports_bf16()
     print(f"torch {torch.__version__}, {threads} threads, device {device}, backbone {args.backbone}, batch {BATCH}")
-    clip = make_clip(args.seconds)
+    clip = dashcam_clip(args.seconds, shot_seconds=3)
     fp32_fps, chosen_fps = model_fps(model, device, False), model_fps(model, device, bf16)
     print(f"model only: fp32 channels_last {fp32_fps:.1f} frames/s, bf16 autocast {chosen_fps:.1f} frames/s")
     decode = decode_fps(clip)

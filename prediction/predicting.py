@@ -43,7 +43,10 @@ def run_prediction(job: Job, reporter: JobReporter) -> dict:
     classifier = build_classifier(model)
     config = PipelineConfig(batch_size=settings.AIGVA_PREDICT_BATCH, frame_skip=job.options.get("frame_skip", 1),
                             smooth=job.options.get("smooth", 1))
-    progress = lambda frames: reporter.progress(frames / video.frame_count, f"Frame {frames} of {video.frame_count}")  # noqa: E731
+
+    def progress(frames: int) -> None:
+        reporter.progress(frames / video.frame_count, f"Frame {frames} of {video.frame_count}")
+
     with local_copy(video.file) as path:
         try:
             prediction = predict_video(path, classifier, config, on_batch=progress)
@@ -54,6 +57,9 @@ def run_prediction(job: Job, reporter: JobReporter) -> dict:
     if len(prediction.classes) != video.frame_count:
         raise UserFacingError(f"Decoded {len(prediction.classes)} frames, but the video has {video.frame_count}.")
     pk_of = dict(video.project.classes.values_list("name", "pk"))
+    missing = sorted(set(model.classes) - set(pk_of))
+    if missing:
+        raise UserFacingError(f"The project lost the model's classes {', '.join(missing)}; the labels were kept.")
     class_pks = np.asarray([pk_of[name] for name in model.classes], dtype=np.int64)[prediction.classes]
     create_label_set(video=video, class_ids=class_pks, confidences=prediction.confidences, author=-model.pk,
                      created_by=job.created_by, source_model=model)
