@@ -20,6 +20,16 @@ from prediction.ml.pipeline import PipelineConfig, TorchClassifier, decode_batch
 BATCH = 16
 
 
+def build_model(backbone: str) -> FrameClassifier:
+    """EfficientNet-Lite0 with its own ImageNet weights and 1000-class head, so label agreement
+    (bf16, frame skip) is measured on real predictions; other backbones get random weights."""
+    if backbone != "efficientnet_lite0":
+        return FrameClassifier(ModelConfig(backbone, ("a", "b", "c", "d")), pretrained=False).eval()
+    model = FrameClassifier(ModelConfig(backbone, tuple(f"imagenet{i}" for i in range(1000))), pretrained=True)
+    model.head.load_state_dict(model.backbone.net._fc.state_dict())
+    return model.eval()
+
+
 def model_fps(model: FrameClassifier, device: torch.device, bf16: bool, batches: int = 8) -> float:
     images = torch.randint(0, 255, (BATCH, 224, 224, 3), dtype=torch.uint8, device=device)
     with torch.inference_mode(), torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
@@ -50,14 +60,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--backbone", default="resnet34")
     parser.add_argument("--device", default="auto")
+    parser.add_argument("--clip", type=Path, help="a real video to use instead of the generated one")
     args = parser.parse_args()
     device, threads = pick_device(args.device), use_all_cores()
     torch.manual_seed(0)
-    model = FrameClassifier(ModelConfig(args.backbone, ("a", "b", "c", "d")), pretrained=False).eval()
+    model = build_model(args.backbone)
     model = model.to(device, memory_format=torch.channels_last)
     bf16 = device.type == "cuda" or cpu_supports_bf16()
     print(f"torch {torch.__version__}, {threads} threads, device {device}, backbone {args.backbone}, batch {BATCH}")
-    clip = dashcam_clip(args.seconds, shot_seconds=3)
+    clip = args.clip or dashcam_clip(args.seconds, shot_seconds=3)
     fp32_fps, chosen_fps = model_fps(model, device, False), model_fps(model, device, bf16)
     print(f"model only: fp32 channels_last {fp32_fps:.1f} frames/s, bf16 autocast {chosen_fps:.1f} frames/s")
     decode = decode_fps(clip)
