@@ -52,6 +52,9 @@ AIGVA_CUSTOM_MODELS = env.json("AIGVA_CUSTOM_MODELS", default={})
 FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
 env.seal()
 
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATA_DIR.mkdir(parents=True, exist_ok=True)  # so manage.py works on a fresh checkout, not only `make run`
+
 if AWS_STORAGE_BUCKET_NAME:
     DEFAULT_STORAGE = {"BACKEND": "storages.backends.s3.S3Storage"}
     AWS_S3_FILE_OVERWRITE = False
