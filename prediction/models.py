@@ -15,6 +15,7 @@ class Model(models.Model):
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=12, choices=Kind.choices)
     backbone = models.CharField(max_length=40, blank=True)
+    backbone_digest = models.CharField(max_length=16, blank=True)  # its weights; equal digests share embeddings
     classes = models.JSONField(default=list)  # class names, in the model's output order
     file = models.FileField(upload_to="models/", max_length=200, blank=True)
     custom_name = models.CharField(max_length=120, blank=True)  # key in the custom-model registry
@@ -29,3 +30,8 @@ class Model(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display()})"
+
+    @property
+    def embeddings_key(self) -> str:
+        """Names this model's embeddings in the cache; empty when it has none (custom code)."""
+        return f"{self.backbone}-{self.backbone_digest}" if self.backbone_digest else ""

@@ -4,15 +4,22 @@ import io
 
 import numpy as np
 from django.conf import settings
-from django.core.files.base import ContentFile
 
 from aigva.errors import UserFacingError
 from labelling.services import create_label_set
-from prediction import registry
+from prediction import embeddings, registry
 from prediction.ml import device as devices
+from prediction.ml.backbones import WeightsUnavailable
 from prediction.ml.checkpoint import CheckpointError, load_checkpoint
 from prediction.ml.custom import CustomClassifier, CustomModelError
-from prediction.ml.pipeline import DecodeFailed, PipelineConfig, TorchClassifier, predict_video
+from prediction.ml.pipeline import (
+    DecodeFailed,
+    PipelineConfig,
+    Prediction,
+    TorchClassifier,
+    predict_from_features,
+    predict_video,
+)
 from prediction.models import Model
 from projects.jobs import JobReporter
 from projects.models import Job
@@ -26,8 +33,8 @@ def build_classifier(model: Model):
         return CustomClassifier(registry.load_custom_model(model.custom_name), list(model.classes))
     with model.file.open("rb") as handle:
         try:
-            classifier = load_checkpoint(io.BytesIO(handle.read()))
-        except CheckpointError as exc:
+            classifier = load_checkpoint(io.BytesIO(handle.read()), allow_random=settings.AIGVA_ALLOW_RANDOM_INIT)
+        except (CheckpointError, WeightsUnavailable) as exc:
             raise UserFacingError(str(exc)) from exc
     device = devices.pick_device(settings.AIGVA_DEVICE)
     devices.use_all_cores()
@@ -43,10 +50,31 @@ def run_prediction(job: Job, reporter: JobReporter) -> dict:
     classifier = build_classifier(model)
     config = PipelineConfig(batch_size=settings.AIGVA_PREDICT_BATCH, frame_skip=job.options.get("frame_skip", 1),
                             smooth=job.options.get("smooth", 1))
+    cached = embeddings.load(video, model.embeddings_key, config.frame_skip) if model.embeddings_key else None
+    if cached is not None:  # only the head differs from an earlier prediction: no frame is decoded
+        prediction = predict_from_features(cached.frames, cached.embeddings, classifier, config, video.frame_count)
+    else:
+        prediction = _decode_and_predict(video, classifier, config, reporter)
+    pk_of = dict(video.project.classes.values_list("name", "pk"))
+    missing = sorted(set(model.classes) - set(pk_of))
+    if missing:
+        raise UserFacingError(f"The project lost the model's classes {', '.join(missing)}; the labels were kept.")
+    class_pks = np.asarray([pk_of[name] for name in model.classes], dtype=np.int64)[prediction.classes]
+    create_label_set(video=video, class_ids=class_pks, confidences=prediction.confidences, author=-model.pk,
+                     created_by=job.created_by, source_model=model)
+    if cached is None and model.embeddings_key and len(prediction.embeddings):
+        embeddings.store(video, model.embeddings_key, config.frame_skip,
+                         embeddings.CachedEmbeddings(prediction.predicted_frames, prediction.embeddings))
+    return {"frames": video.frame_count, "predicted_frames": len(prediction.predicted_frames),
+            "from_cache": cached is not None}
 
+
+def _decode_and_predict(video: Video, classifier, config: PipelineConfig, reporter: JobReporter) -> Prediction:
     def progress(frames: int) -> None:
         reporter.progress(frames / video.frame_count, f"Frame {frames} of {video.frame_count}")
 
+    if not video.file.storage.exists(video.file.name):
+        raise UserFacingError("The video's file is missing from storage, so it cannot be decoded; upload it again.")
     with local_copy(video.file) as path:
         try:
             prediction = predict_video(path, classifier, config, on_batch=progress)
@@ -56,24 +84,4 @@ def run_prediction(job: Job, reporter: JobReporter) -> dict:
             raise UserFacingError(str(exc)) from exc
     if len(prediction.classes) != video.frame_count:
         raise UserFacingError(f"Decoded {len(prediction.classes)} frames, but the video has {video.frame_count}.")
-    pk_of = dict(video.project.classes.values_list("name", "pk"))
-    missing = sorted(set(model.classes) - set(pk_of))
-    if missing:
-        raise UserFacingError(f"The project lost the model's classes {', '.join(missing)}; the labels were kept.")
-    class_pks = np.asarray([pk_of[name] for name in model.classes], dtype=np.int64)[prediction.classes]
-    create_label_set(video=video, class_ids=class_pks, confidences=prediction.confidences, author=-model.pk,
-                     created_by=job.created_by, source_model=model)
-    if len(prediction.embeddings):
-        _store_embeddings(video, model, config.frame_skip, prediction)
-    return {"frames": video.frame_count, "predicted_frames": len(prediction.predicted_frames)}
-
-
-def _store_embeddings(video: Video, model: Model, frame_skip: int, prediction) -> None:
-    """Pooled backbone features of the predicted frames, so a new head can re-predict without decoding."""
-    buffer = io.BytesIO()
-    np.savez(buffer, frames=prediction.predicted_frames, embeddings=prediction.embeddings)
-    name = f"embeddings/{video.project_id}/{video.pk}/{model.backbone}-skip{frame_skip}.npz"
-    storage = video.file.storage
-    if storage.exists(name):
-        storage.delete(name)
-    storage.save(name, ContentFile(buffer.getvalue()))
+    return prediction

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
 from django.db import transaction
@@ -19,16 +20,20 @@ def _check_classes(project: Project, names: list[str]) -> None:
 
 def register_checkpoint(*, project: Project, path: Path, name: str = "", created_by: AbstractBaseUser | None) -> Model:
     """Store a checkpoint file as a model of the project after checking it loads and fits the classes."""
-    from prediction.ml.checkpoint import CheckpointError, load_checkpoint  # torch stays out of web processes
+    # torch stays out of web processes
+    from prediction.ml.backbones import WeightsUnavailable
+    from prediction.ml.checkpoint import CheckpointError, load_checkpoint
+    from prediction.ml.model import backbone_digest
 
     try:
-        classifier = load_checkpoint(path)
-    except CheckpointError as exc:
+        classifier = load_checkpoint(path, allow_random=settings.AIGVA_ALLOW_RANDOM_INIT)
+    except (CheckpointError, WeightsUnavailable) as exc:
         raise UserFacingError(str(exc)) from exc
     classes = list(classifier.config.classes)
     _check_classes(project, classes)
     model = Model(project=project, name=name or path.stem, kind=Model.Kind.CHECKPOINT, created_by=created_by,
-                  backbone=classifier.config.backbone, classes=classes, size=path.stat().st_size)
+                  backbone=classifier.config.backbone, backbone_digest=backbone_digest(classifier),
+                  classes=classes, size=path.stat().st_size)
     with path.open("rb") as handle:
         model.file.save(f"{project.pk}-{path.stem}.pt", File(handle), save=False)
     model.save()

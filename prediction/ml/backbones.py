@@ -45,7 +45,9 @@ def _resnet34(pretrained: bool, allow_random: bool) -> Backbone:
                 f"{torch.hub.get_dir()}/checkpoints/, or set AIGVA_BACKBONE=efficientnet_lite0 (weights ship with "
                 "the package), or AIGVA_ALLOW_RANDOM_INIT=true to train from scratch."
             ) from exc
-        net = resnet34(weights=None)
+        with torch.random.fork_rng():  # the same random backbone every time, so its embeddings stay reusable
+            torch.manual_seed(0)
+            net = resnet34(weights=None)
     net.fc = nn.Identity()
     return Backbone(net, 512, IMAGENET_MEAN, IMAGENET_STD)
 

@@ -1,5 +1,6 @@
 """The frame classifier: a backbone, a linear head, and normalisation done on the model's device."""
 
+import hashlib
 from dataclasses import dataclass
 
 import torch
@@ -34,3 +35,12 @@ class FrameClassifier(nn.Module):
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         """(B, H, W, 3) uint8 RGB -> (B, K) logits."""
         return self.head(self.features(images))
+
+
+def backbone_digest(model: FrameClassifier) -> str:
+    """Names the backbone's weights: models with the same digest give the same embeddings."""
+    digest = hashlib.sha256(model.config.backbone.encode())
+    for name, tensor in sorted(model.backbone.state_dict().items()):
+        digest.update(name.encode())
+        digest.update(tensor.detach().cpu().contiguous().numpy().tobytes())
+    return digest.hexdigest()[:16]

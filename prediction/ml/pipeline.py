@@ -117,6 +117,13 @@ class TorchClassifier:
         best, label = probabilities.max(dim=1)
         return label.cpu().numpy(), best.cpu().numpy(), features.to(torch.float16).cpu().numpy()
 
+    @torch.inference_mode()
+    def classify_features(self, features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cached pooled features (N, D) -> labels (N,), confidences (N,), through the head alone."""
+        probabilities = self.model.head(torch.from_numpy(features).to(self.device).float()).softmax(dim=1)
+        best, label = probabilities.max(dim=1)
+        return label.cpu().numpy(), best.cpu().numpy()
+
 
 def predict_video(
     path: str, classifier: BatchClassifier, config: PipelineConfig, on_batch: Callable[[int], None] | None = None
@@ -146,6 +153,17 @@ def predict_video(
         stop.set()
         producer.join(timeout=5)
     return _assemble(seen, classes, confidences, embeddings, config, item.frame_count)
+
+
+def predict_from_features(
+    frames: np.ndarray, features: np.ndarray, classifier: TorchClassifier, config: PipelineConfig, frame_count: int
+) -> Prediction:
+    """Re-predict from cached embeddings of `frames` without decoding (only the head runs)."""
+    chunk = 65_536  # bounds the float32 copy of a long video's features
+    results = [classifier.classify_features(features[start:start + chunk]) for start in range(0, len(frames), chunk)]
+    labels = [labels for labels, _ in results]
+    scores = [scores for _, scores in results]
+    return _assemble([frames], labels, scores, [features], config, frame_count)
 
 
 def _assemble(seen, classes, confidences, embeddings, config: PipelineConfig, frame_count: int) -> Prediction:

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from prediction.ml.model import FrameClassifier, ModelConfig
-from prediction.ml.pipeline import DecodeFailed, PipelineConfig, TorchClassifier, predict_video
+from prediction.ml.pipeline import DecodeFailed, PipelineConfig, TorchClassifier, predict_from_features, predict_video
 from videos.tests.numbered_video import write_numbered_video
 
 CPU = torch.device("cpu")
@@ -93,3 +93,20 @@ def test_bf16_autocast_runs_and_mostly_agrees(model, clips):
     fast = predict_video(str(clips["cfr"]), TorchClassifier(model, CPU, bf16=True), PipelineConfig(batch_size=8))
     assert fast.classes.shape == plain.classes.shape
     assert (fast.classes == plain.classes).mean() >= 0.8
+
+
+def test_re_predicting_from_cached_embeddings_matches_the_head_on_them(model, clips):
+    config = PipelineConfig(batch_size=4, frame_skip=2, smooth=3)
+    decoded = predict_video(str(clips["cfr"]), TorchClassifier(model, CPU), config)
+    head = torch.nn.Linear(512, 3)
+    other = FrameClassifier(model.config, pretrained=False)
+    other.load_state_dict({**model.state_dict(), "head.weight": head.weight, "head.bias": head.bias})
+    cached = predict_from_features(decoded.predicted_frames, decoded.embeddings, TorchClassifier(other, CPU),
+                                   config, frame_count=37)
+    with torch.inference_mode():
+        labels = head(torch.from_numpy(decoded.embeddings).float()).argmax(1).numpy()
+    assert len(cached.classes) == 37 and np.array_equal(cached.predicted_frames, decoded.predicted_frames)
+    again = predict_from_features(decoded.predicted_frames, decoded.embeddings, TorchClassifier(other, CPU),
+                                  PipelineConfig(frame_skip=2), frame_count=37)
+    assert np.array_equal(again.classes[decoded.predicted_frames], labels)
+    assert set(np.unique(cached.classes)) <= set(np.unique(labels))  # smoothing only removes short runs

@@ -30,8 +30,8 @@ def project():
     return make_project(classes=["dark", "bright"])
 
 
-def checkpoint(tmp_path, classes=("dark", "bright")):
-    torch.manual_seed(0)
+def checkpoint(tmp_path, classes=("dark", "bright"), seed=0):
+    torch.manual_seed(seed)
     path = tmp_path / "tiny.pt"
     save_checkpoint(path, FrameClassifier(ModelConfig("resnet34", tuple(classes), image_size=32), pretrained=False))
     return path
@@ -66,10 +66,36 @@ def test_a_checkpoint_model_predicts_and_caches_embeddings(project, video_files,
     model = services.register_checkpoint(project=project, path=checkpoint(tmp_path), created_by=None)
     job = predict_here(model, video, frame_skip=3)
     assert job.status == JobStatus.SUCCEEDED, job.error
-    assert job.metrics == {"frames": 40, "predicted_frames": 14}
-    cache = video.file.storage.open(f"embeddings/{project.pk}/{video.pk}/resnet34-skip3.npz")
+    assert job.metrics == {"frames": 40, "predicted_frames": 14, "from_cache": False}
+    cache = video.file.storage.open(f"embeddings/{project.pk}/{video.pk}/{model.embeddings_key}-skip3.npz")
     with np.load(cache) as arrays:
         assert arrays["frames"].tolist() == list(range(0, 40, 3)) and arrays["embeddings"].shape == (14, 512)
+
+
+def head_checkpoint(tmp_path, name, seed):
+    torch.manual_seed(seed)
+    model = FrameClassifier(ModelConfig("resnet34", ("dark", "bright"), image_size=32), pretrained=True,
+                            allow_random=True)
+    save_checkpoint(tmp_path / name, model, head_only=True)
+    return tmp_path / name
+
+
+def test_a_new_head_re_predicts_from_the_cache_without_decoding(project, video_files, tmp_path, settings):
+    settings.AIGVA_ALLOW_RANDOM_INIT = True
+    video = ingest(project, video_files["cfr.mp4"])
+    first = services.register_checkpoint(project=project, path=head_checkpoint(tmp_path, "a.pt", 1), created_by=None)
+    assert predict_here(first, video).metrics["from_cache"] is False
+    second = services.register_checkpoint(project=project, path=head_checkpoint(tmp_path, "b.pt", 2), created_by=None)
+    assert second.embeddings_key == first.embeddings_key
+    video.file.storage.delete(video.file.name)  # nothing left to decode
+    for frame_skip in (1, 4):
+        job = predict_here(second, video, frame_skip=frame_skip)
+        assert job.status == JobStatus.SUCCEEDED, job.error
+        assert job.metrics == {"frames": 48, "predicted_frames": len(range(0, 48, frame_skip)), "from_cache": True}
+    assert video.label_sets.get(is_current=True).source_model == second
+    full = services.register_checkpoint(project=project, path=checkpoint(tmp_path, seed=5), created_by=None)
+    assert full.embeddings_key != first.embeddings_key
+    assert "missing from storage" in predict_here(full, video).error  # other backbone weights must decode
 
 
 def test_a_model_whose_classes_the_project_lacks_is_refused(project, tmp_path):

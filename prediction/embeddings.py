@@ -1,0 +1,43 @@
+"""The embeddings cache (Y-2): pooled backbone features per video, keyed by backbone weights and frame skip."""
+
+import io
+from dataclasses import dataclass
+
+import numpy as np
+from django.core.files.base import ContentFile
+
+from videos.models import Video
+
+
+@dataclass(frozen=True)
+class CachedEmbeddings:
+    frames: np.ndarray  # (M,) int64 frame indices
+    embeddings: np.ndarray  # (M, D) float16
+
+
+def cache_name(video: Video, backbone_key: str, frame_skip: int) -> str:
+    return f"embeddings/{video.project_id}/{video.pk}/{backbone_key}-skip{frame_skip}.npz"
+
+
+def store(video: Video, backbone_key: str, frame_skip: int, cached: CachedEmbeddings) -> None:
+    buffer = io.BytesIO()
+    np.savez(buffer, frames=cached.frames, embeddings=cached.embeddings)
+    name, storage = cache_name(video, backbone_key, frame_skip), video.file.storage
+    if storage.exists(name):
+        storage.delete(name)
+    storage.save(name, ContentFile(buffer.getvalue()))
+
+
+def load(video: Video, backbone_key: str, frame_skip: int) -> CachedEmbeddings | None:
+    """Features of frames 0, k, 2k, ...: from the skip-k cache, or picked out of the every-frame one."""
+    storage = video.file.storage
+    for skip in dict.fromkeys((frame_skip, 1)):
+        name = cache_name(video, backbone_key, skip)
+        if not storage.exists(name):
+            continue
+        with storage.open(name) as handle, np.load(io.BytesIO(handle.read())) as arrays:
+            frames, embeddings = arrays["frames"], arrays["embeddings"]
+        keep = frames % frame_skip == 0
+        if np.array_equal(frames[keep], np.arange(0, video.frame_count, frame_skip)):
+            return CachedEmbeddings(frames[keep], embeddings[keep])
+    return None
