@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import Http404
 
-from labelling.models import LabelSet
+from labelling.models import LabelSet, TrainingSample
 from labelling.runs import covered_bins
 from projects.models import Role
 from projects.selectors import require_role
@@ -81,3 +81,40 @@ def get_frame_history(label_set: LabelSet, frame: int) -> list[dict]:
     history.append({"author": origin, "class": None, "at": label_set.created_at, "start": 0,
                     "end": label_set.frame_count - 1, "undone": False})
     return history
+
+
+# The samples a person labels one by one (C-2); frames of reviewed videos are labelled already.
+QUEUE_SOURCES = (TrainingSample.Source.SAMPLED, TrainingSample.Source.UNCERTAIN)
+
+
+def get_member_sample(user: AbstractBaseUser, sample_id: int, min_role: Role = Role.VIEWER) -> TrainingSample:
+    """404 unless the user may see the sample's project; 403 when the role is too low."""
+    sample = TrainingSample.objects.filter(pk=sample_id).select_related("project", "video", "label").first()
+    if sample is None:
+        raise Http404("No such sample.")
+    require_role(user, sample.project, min_role)
+    return sample
+
+
+def list_label_queue(project):
+    return TrainingSample.objects.filter(project=project, source__in=QUEUE_SOURCES).select_related("video", "label")
+
+
+def get_next_sample(project, after: TrainingSample | None = None) -> TrainingSample | None:
+    """The next sample nobody has labelled or skipped: after `after` first, then from the start."""
+    pending = list_label_queue(project).filter(label__isnull=True, skipped=False)
+    later = pending.filter(pk__gt=after.pk).first() if after else None
+    return later or pending.first()
+
+
+def get_previous_sample(project, before: TrainingSample) -> TrainingSample | None:
+    return list_label_queue(project).filter(pk__lt=before.pk).order_by("-pk").first()
+
+
+def get_queue_progress(project) -> dict:
+    queue = list_label_queue(project)
+    total = queue.count()
+    labelled = queue.filter(label__isnull=False).count()
+    skipped = queue.filter(label__isnull=True, skipped=True).count()
+    return {"total": total, "labelled": labelled, "skipped": skipped, "done": labelled + skipped,
+            "percent": round(100 * (labelled + skipped) / total) if total else 0}

@@ -4,10 +4,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from aigva.errors import UserFacingError
-from labelling.models import LabelEdit, LabelSet
+from labelling.models import LabelEdit, LabelSet, TrainingSample
 from labelling.runs import SYSTEM_AUTHOR, LabelRuns, confidences_to_bytes, lowest_per_bin
 from labelling.selectors import HEAVY_FIELDS
-from projects.models import LabelClass, Project
+from projects.models import Job, LabelClass, Project
 
 CONFIDENCE_BINS = 1000  # heat-map resolution; finer than any timeline is wide
 
@@ -115,3 +115,45 @@ def remap_class(*, project: Project, old: LabelClass, new: LabelClass) -> None:
         edit.previous = LabelRuns.from_bytes(bytes(edit.previous)).replace_class(old.pk, new.pk).to_bytes()
         edit.label_class_id = new.pk if edit.label_class_id == old.pk else edit.label_class_id
         edit.save(update_fields=["previous", "label_class"])
+    TrainingSample.objects.filter(project=project, label=old).update(label=new)
+
+
+SAMPLE_METHODS = ("uniform", "unique")
+
+
+@transaction.atomic
+def start_sampling(
+    *, project: Project, videos: list, per_video: int, method: str = "uniform", stride_seconds: float = 1.0,
+    threshold: int = 8, started_by: AbstractBaseUser | None, enqueue: bool = True,
+) -> Job:
+    """One job that samples frames to label from each ready video (C-1)."""
+    from videos.models import VideoStatus
+
+    if method not in SAMPLE_METHODS:
+        raise UserFacingError(f"Sampling method is one of {', '.join(SAMPLE_METHODS)}.")
+    if not 1 <= per_video <= 1000 or not 0 < stride_seconds <= 3600 or not 0 <= threshold <= 64:
+        raise UserFacingError("Sample 1-1000 frames per video, at a stride of up to an hour, threshold 0-64 bits.")
+    if any(video.project_id != project.pk for video in videos):
+        raise UserFacingError("Those videos belong to another project.")
+    ready = [video.pk for video in videos if video.status == VideoStatus.READY]
+    if not ready:
+        raise UserFacingError("None of these videos is ready to sample.")
+    job = Job.objects.create(project=project, kind=Job.Kind.SAMPLE, created_by=started_by, options={
+        "videos": ready, "per_video": per_video, "method": method, "stride_seconds": stride_seconds,
+        "threshold": threshold,
+    })
+    if enqueue:
+        from labelling import actors
+
+        transaction.on_commit(lambda: actors.sample_frames.send(job.pk))
+    return job
+
+
+def label_sample(*, sample: TrainingSample, label_class: LabelClass | None, user: AbstractBaseUser) -> TrainingSample:
+    """Give a sample its class (C-2); None skips it for now."""
+    if label_class is not None and label_class.project_id != sample.project_id:
+        raise UserFacingError("That class belongs to another project.")
+    sample.label, sample.skipped = label_class, label_class is None
+    sample.labelled_by, sample.labelled_at = user, timezone.now()
+    sample.save(update_fields=["label", "skipped", "labelled_by", "labelled_at"])
+    return sample

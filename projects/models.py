@@ -80,6 +80,9 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         PROBE = "probe", "Probe video"
         PREDICT = "predict", "Predict labels"
+        SAMPLE = "sample", "Sample frames"
+        TRAIN = "train", "Train model"
+        COLLECT = "collect", "Collect reviewed frames"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="jobs")
     video = models.ForeignKey("videos.Video", null=True, blank=True, on_delete=models.CASCADE, related_name="jobs")

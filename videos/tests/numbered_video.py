@@ -1,5 +1,6 @@
 """Test videos whose frame i shows i in digits and as a bit strip, so any reader can check which frame it got."""
 
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
@@ -12,9 +13,9 @@ BIT_WIDTH = 20
 BIT_HEIGHT = 24
 
 
-def numbered_frame(index: int, width: int, height: int) -> np.ndarray:
-    """(H, W, 3) uint8: grey with the index in digits and a black/white bit strip along the top."""
-    image = Image.new("RGB", (width, height), (96, 96, 96))
+def numbered_frame(index: int, width: int, height: int, background: np.ndarray | None = None) -> np.ndarray:
+    """(H, W, 3) uint8: grey (or `background`) with the index in digits and a black/white bit strip along the top."""
+    image = Image.new("RGB", (width, height), (96, 96, 96)) if background is None else Image.fromarray(background)
     ImageDraw.Draw(image).text((10, height // 3), f"{index:05d}", fill="white", font_size=min(64, height // 3))
     pixels = np.asarray(image).copy()
     for bit in range(BITS):
@@ -31,6 +32,7 @@ def read_frame_number(pixels: np.ndarray) -> int:
 def write_numbered_video(
     path: Path, *, codec: str = "libx264", count: int = 48, fps: int = 24, size: tuple[int, int] = (320, 240),
     pts_ms: list[int] | None = None, container_format: str | None = None, audio: bool = False, gop: int | None = None,
+    backgrounds: Callable[[int], np.ndarray] | None = None,
 ) -> Path:
     """Encode `count` numbered frames; pts_ms gives explicit (variable or offset) times in milliseconds."""
     width, height = size
@@ -45,7 +47,8 @@ def write_numbered_video(
             stream.codec_context.time_base = Fraction(1, 1000)
         sound = out.add_stream("aac" if path.suffix in (".mp4", ".mov") else "mp2", rate=48000) if audio else None
         for index in range(count):
-            frame = av.VideoFrame.from_ndarray(numbered_frame(index, width, height), format="rgb24")
+            background = backgrounds(index) if backgrounds else None
+            frame = av.VideoFrame.from_ndarray(numbered_frame(index, width, height, background), format="rgb24")
             if pts_ms is not None:
                 frame.pts, frame.time_base = pts_ms[index], Fraction(1, 1000)
             out.mux(stream.encode(frame))

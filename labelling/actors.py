@@ -1,0 +1,13 @@
+import dramatiq
+
+from projects.jobs import run_job
+
+HOUR_MS = 3_600_000
+
+
+@dramatiq.actor(max_retries=0, time_limit=12 * HOUR_MS)
+def sample_frames(job_id: int) -> None:
+    """Claim a sampling job and pick the frames to label from its videos."""
+    from labelling import sampling
+
+    run_job(job_id, sampling.run_sampling)

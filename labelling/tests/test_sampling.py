@@ -1,0 +1,102 @@
+import io
+
+import av
+import numpy as np
+import pytest
+from PIL import Image
+
+from aigva.errors import UserFacingError
+from labelling import actors, services
+from labelling.models import TrainingSample
+from labelling.sampling import phash_of, uniform_frames, unique_frames
+from labelling.tests.shots import write_shots_video
+from projects.models import JobStatus
+from projects.tests.factories import make_project
+from videos.tests.numbered_video import read_frame_number
+from videos.tests.test_views import ingest
+
+SHOTS = [25, 15, 30, 20]  # at 10 frames/s: cuts at frames 25, 40 and 70
+
+
+@pytest.fixture(scope="module")
+def shots_video(tmp_path_factory):
+    return write_shots_video(tmp_path_factory.mktemp("shots") / "shots.mp4", SHOTS)
+
+
+def test_uniform_spreads_frames_from_first_to_last():
+    assert uniform_frames(48, 5) == [0, 12, 24, 35, 47]
+    assert uniform_frames(3, 10) == [0, 1, 2]
+    assert uniform_frames(0, 5) == [] and uniform_frames(10, 0) == []
+
+
+def test_unique_keeps_a_frame_when_it_differs_enough_from_the_last_kept_one():
+    hashes = [(frame, value) for frame, value in enumerate([0, 3, 9, 10, 30, 31])]
+    distance_hashes = [(frame, _Bits(value)) for frame, value in hashes]
+    assert unique_frames(distance_hashes, threshold=8, count=10) == [0, 2, 4]  # 9-0 >= 8, 30-9 >= 8
+    assert unique_frames(distance_hashes, threshold=8, count=2) == [0, 4]  # capped, spread evenly
+
+
+class _Bits(int):
+    def __sub__(self, other):
+        return abs(int(self) - int(other))
+
+
+def test_the_generated_shots_differ_across_cuts_and_not_within(shots_video):
+    with av.open(str(shots_video)) as container:
+        hashes = [phash_of(frame) for frame in container.decode(video=0)]
+    starts = np.cumsum([0] + SHOTS[:-1])
+    for start, length in zip(starts, SHOTS, strict=True):
+        assert max(hashes[start + i] - hashes[start] for i in range(length)) < 8
+    assert min(hashes[b] - hashes[a] for a, b in zip(starts, starts[1:], strict=False)) >= 8
+
+
+def sample(project, video, **options):
+    job = services.start_sampling(project=project, videos=[video], started_by=None, enqueue=False, **options)
+    actors.sample_frames(job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    return job
+
+
+def shown_frame(sample_row: TrainingSample) -> int:
+    with sample_row.image.open("rb") as handle:
+        return read_frame_number(np.asarray(Image.open(io.BytesIO(handle.read())).convert("RGB")))
+
+
+@pytest.mark.django_db
+def test_unique_sampling_picks_the_first_frame_of_each_shot_at_the_stride(shots_video):
+    project = make_project()
+    video = ingest(project, shots_video)
+    job = sample(project, video, per_video=10, method="unique", stride_seconds=1.0, threshold=8)
+    samples = list(video.samples.order_by("frame"))
+    # Candidates every 10 frames; the first candidate inside each shot is kept.
+    assert [s.frame for s in samples] == [0, 30, 40, 70]
+    assert [shown_frame(s) for s in samples] == [0, 30, 40, 70]
+    assert job.metrics == {"videos": 1, "samples": 4}
+    with samples[0].image.open("rb") as handle:
+        assert Image.open(handle).size == (640, 480)
+
+
+@pytest.mark.django_db
+def test_uniform_sampling_reads_exactly_the_chosen_frames_and_never_twice(video_files):
+    project = make_project()
+    videos = [ingest(project, video_files[name]) for name in ("cfr.mp4", "vfr.mkv", "old.mpg")]
+    for video in videos:
+        sample(project, video, per_video=5)
+        frames = uniform_frames(video.frame_count, 5)
+        assert [(s.frame, shown_frame(s)) for s in video.samples.order_by("frame")] == [(f, f) for f in frames]
+    job = sample(project, videos[0], per_video=5)
+    assert job.metrics["samples"] == 0 and TrainingSample.objects.count() == 15
+
+
+@pytest.mark.django_db
+def test_sampling_options_are_checked(video_files):
+    project = make_project()
+    video = ingest(project, video_files["cfr.mp4"])
+    for options, message in [({"per_video": 0}, "1-1000"), ({"per_video": 5, "method": "random"}, "uniform, unique"),
+                             ({"per_video": 5, "threshold": 65}, "threshold"),
+                             ({"per_video": 5, "stride_seconds": 0}, "stride")]:
+        with pytest.raises(UserFacingError, match=message):
+            services.start_sampling(project=project, videos=[video], started_by=None, enqueue=False, **options)
+    with pytest.raises(UserFacingError, match="another project"):
+        services.start_sampling(project=make_project(), videos=[video], per_video=3, started_by=None, enqueue=False)

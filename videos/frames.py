@@ -1,0 +1,83 @@
+"""Exact frames by index without decoding the whole video: seek to the keyframe before a far target.
+
+Indices are those of the probe (`Video.frame_pts_array()`); a decoded frame is matched to its index
+by its pts. Where the file's own timestamps cannot be trusted for that (rebuilt at probe time, or
+missing), reading falls back to counting frames from the start, which is always exact.
+"""
+
+from collections.abc import Callable, Iterable, Iterator
+
+import av
+import numpy as np
+
+# Beyond this many frames ahead, a seek to the keyframe before the target beats decoding on.
+SEEK_GAP_FRAMES = 120
+
+Convert = Callable[[av.VideoFrame], object]
+
+
+class _Untrusted(Exception):
+    """A decoded frame's pts does not name the frame we expect; count from the start instead."""
+
+
+def read_frames(
+    path: str, frame_pts: np.ndarray, wanted: Iterable[int], convert: Convert
+) -> Iterator[tuple[int, object]]:
+    """Yield (index, convert(frame)) for each wanted index, in increasing order."""
+    targets = sorted(set(int(i) for i in wanted))
+    if targets and not 0 <= targets[0] <= targets[-1] < len(frame_pts):
+        raise IndexError(f"frames must lie in 0..{len(frame_pts) - 1}")
+    done: list[int] = []
+    try:
+        for index, value in _by_seeking(path, frame_pts, targets, convert):
+            done.append(index)
+            yield index, value
+    except _Untrusted:
+        remaining = targets[len(done) :]
+        yield from _by_counting(path, remaining, convert)
+
+
+def _by_seeking(path: str, frame_pts: np.ndarray, targets: list[int], convert: Convert) -> Iterator[tuple[int, object]]:
+    with av.open(path) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        next_target = 0
+        while next_target < len(targets):
+            container.seek(int(frame_pts[targets[next_target]]), stream=stream, backward=True)
+            for frame in container.decode(stream):
+                index = _index_of(frame_pts, frame.pts)
+                if index > targets[next_target]:
+                    raise _Untrusted  # the seek landed past the target
+                if index < targets[next_target]:
+                    continue
+                yield index, convert(frame)
+                next_target += 1
+                if next_target == len(targets):
+                    return
+                if targets[next_target] - index > SEEK_GAP_FRAMES:
+                    break
+            else:
+                raise _Untrusted  # the stream ended before the target
+
+
+def _index_of(frame_pts: np.ndarray, pts: int | None) -> int:
+    if pts is None:
+        raise _Untrusted
+    index = int(np.searchsorted(frame_pts, pts))
+    if index == len(frame_pts) or frame_pts[index] != pts:
+        raise _Untrusted
+    return index
+
+
+def _by_counting(path: str, targets: list[int], convert: Convert) -> Iterator[tuple[int, object]]:
+    if not targets:
+        return
+    wanted = set(targets)
+    with av.open(path) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        for index, frame in enumerate(container.decode(stream)):
+            if index in wanted:
+                yield index, convert(frame)
+            if index >= targets[-1]:
+                return
