@@ -1,10 +1,14 @@
 """Shared parts of the management commands (SPEC X-2)."""
 
 import json
+import sys
 
 from django.core.management.base import CommandError
+from django.db.models import Q
+from tqdm import tqdm
 
-from projects.models import Project
+from projects.jobs import JobReporter, run_job
+from projects.models import Job, Project
 
 
 def resolve_project(reference: str) -> Project:
@@ -19,3 +23,37 @@ def resolve_project(reference: str) -> Project:
 def json_line(document) -> str:
     """One JSON document on one line: the last line a command prints with --json."""
     return json.dumps(document, separators=(",", ":"), default=str)
+
+
+def resolve_videos(project: Project, references: list[str]) -> list:
+    """Videos of the project by id or file name; all of them when none are named."""
+    if not references:
+        return list(project.videos.all())
+    found = []
+    for reference in references:
+        match = Q(name=reference) | (Q(pk=int(reference)) if reference.isdigit() else Q())
+        video = project.videos.filter(match).first()
+        if video is None:
+            raise CommandError(f"Project “{project.name}” has no video “{reference}”.")
+        found.append(video)
+    return found
+
+
+def run_here(job: Job, work, description: str, total: int = 100) -> Job:
+    """Run a job in this process with a tqdm bar on stderr; returns it as it ended."""
+    with tqdm(total=total, desc=description, file=sys.stderr) as bar:
+        run_job(job.pk, lambda job, reporter: work(job, BarReporter(reporter, bar)))
+    return Job.objects.get(pk=job.pk)
+
+
+class BarReporter(JobReporter):
+    """The job's reporter that also moves a tqdm bar."""
+
+    def __init__(self, reporter: JobReporter, bar) -> None:
+        super().__init__(reporter.job_id)
+        self.bar = bar
+
+    def progress(self, fraction: float, message: str = "") -> None:
+        self.bar.n = round(fraction * self.bar.total)
+        self.bar.refresh()
+        super().progress(fraction, message)

@@ -1,14 +1,11 @@
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Q
-from tqdm import tqdm
 
 from aigva.errors import UserFacingError
 from prediction import services
 from prediction.models import Model
-from projects.commands import json_line, resolve_project
-from projects.jobs import JobReporter, run_job
+from projects.commands import json_line, resolve_project, resolve_videos, run_here
 from projects.models import Job
 
 
@@ -34,7 +31,7 @@ class Command(BaseCommand):
             from django.conf import settings
 
             settings.AIGVA_DEVICE = options["device"]
-        videos = self._videos(project, options["videos"])
+        videos = resolve_videos(project, options["videos"])
         try:
             jobs = services.start_predictions(model=model, videos=videos, frame_skip=options["frame_skip"],
                                               smooth=options["smooth"], started_by=None, enqueue=options["enqueue"])
@@ -48,41 +45,12 @@ class Command(BaseCommand):
         if any(r["status"] == "failed" for r in results):
             sys.exit(1)
 
-    def _videos(self, project, references: list[str]):
-        if not references:
-            return list(project.videos.all())
-        found = []
-        for reference in references:
-            match = Q(name=reference) | (Q(pk=int(reference)) if reference.isdigit() else Q())
-            video = project.videos.filter(match).first()
-            if video is None:
-                raise CommandError(f"Project “{project.name}” has no video “{reference}”.")
-            found.append(video)
-        return found
-
     def _run_here(self, jobs) -> None:
         from prediction import predicting
 
         for job in jobs:
-            with tqdm(total=job.video.frame_count, desc=job.video.name, unit="frame", file=sys.stderr) as bar:
-                def work(job, reporter, bar=bar):
-                    return predicting.run_prediction(job, _BarReporter(reporter, bar))
-
-                run_job(job.pk, work)
+            run_here(job, predicting.run_prediction, job.video.name, total=job.video.frame_count)
 
     def _result(self, job: Job) -> dict:
         return {"job": job.pk, "video": job.video.name, "video_id": job.video_id, "status": job.status,
                 "error": job.error or None, "metrics": job.metrics}
-
-
-class _BarReporter(JobReporter):
-    """The job's reporter that also moves a tqdm bar."""
-
-    def __init__(self, reporter: JobReporter, bar) -> None:
-        super().__init__(reporter.job_id)
-        self.bar = bar
-
-    def progress(self, fraction: float, message: str = "") -> None:
-        self.bar.n = round(fraction * self.bar.total)
-        self.bar.refresh()
-        super().progress(fraction, message)
