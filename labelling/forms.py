@@ -9,3 +9,20 @@ class LabelRangeForm(forms.Form):
 
 class ReviewForm(forms.Form):
     reviewed = forms.BooleanField(required=False)
+
+
+class SampleForm(forms.Form):
+    per_video = forms.IntegerField(min_value=1, max_value=1000, initial=10, label="Frames per video")
+    method = forms.ChoiceField(choices=[("uniform", "Uniform: evenly spread"),
+                                        ("unique", "Unique: a new frame when the picture changes")])
+    stride_seconds = forms.FloatField(min_value=0.01, max_value=3600, initial=1.0, label="Look every (seconds)")
+    threshold = forms.IntegerField(min_value=0, max_value=64, initial=8, label="Change threshold (pHash bits)")
+    videos = forms.ModelMultipleChoiceField(queryset=None, required=False, help_text="None chosen: every video.")
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["videos"].queryset = project.videos.filter(status="ready")
+
+
+class SampleLabelForm(forms.Form):
+    class_id = forms.IntegerField(required=False)  # empty: skip the sample

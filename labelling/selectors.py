@@ -1,6 +1,7 @@
 import numpy as np
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count
 from django.http import Http404
 
 from labelling.models import LabelSet, TrainingSample
@@ -118,3 +119,9 @@ def get_queue_progress(project) -> dict:
     skipped = queue.filter(label__isnull=True, skipped=True).count()
     return {"total": total, "labelled": labelled, "skipped": skipped, "done": labelled + skipped,
             "percent": round(100 * (labelled + skipped) / total) if total else 0}
+
+
+def count_sample_labels(project) -> list[dict]:
+    """Labelled samples per class, in class order, for the Cold Label page."""
+    counts = dict(list_label_queue(project).filter(label__isnull=False).values_list("label").annotate(n=Count("pk")))
+    return [{"class": label_class, "count": counts.get(label_class.pk, 0)} for label_class in project.classes.all()]

@@ -11,4 +11,10 @@ urlpatterns = [
     path("label-sets/<int:label_set_id>/history/", views.history, name="history"),
     path("label-sets/<int:label_set_id>/confidences/", views.confidences, name="confidences"),
     path("label-sets/<int:label_set_id>/edits/", views.edits, name="edits"),
+    path("projects/<int:project_id>/samples/", views.sample_list, name="sample-list"),
+    path("projects/<int:project_id>/samples/start/", views.sample_start, name="sample-start"),
+    path("projects/<int:project_id>/samples/label/", views.sample_label_page, name="sample-label-page"),
+    path("samples/<int:sample_id>/label/", views.sample_label, name="sample-label"),
+    path("samples/<int:sample_id>/card/", views.sample_card, name="sample-card"),
+    path("samples/<int:sample_id>/image/", views.sample_image, name="sample-image"),
 ]

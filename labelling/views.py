@@ -1,13 +1,16 @@
 import numpy as np
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from aigva.errors import UserFacingError
-from labelling import services
-from labelling.forms import LabelRangeForm, ReviewForm
-from labelling.selectors import get_frame_history, get_member_label_set, get_timeline
-from projects.models import Role
+from labelling import selectors, services
+from labelling.forms import LabelRangeForm, ReviewForm, SampleForm, SampleLabelForm
+from labelling.selectors import get_frame_history, get_member_label_set, get_member_sample, get_timeline
+from projects.jobs import fail_stale_jobs
+from projects.models import Job, Role
+from projects.selectors import get_member_project, get_role
 
 
 def _refused(message: str) -> JsonResponse:
@@ -95,3 +98,87 @@ def history(request: HttpRequest, label_set_id: int) -> JsonResponse:
     if request.htmx:
         return render(request, "labelling/_frame_history.html", {"frame": int(frame), "history": entries})
     return JsonResponse({"frame": int(frame), "history": entries})
+
+
+@require_GET
+def sample_list(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Cold Label: sample frames to label (C-1), see how far labelling has come."""
+    project = get_member_project(request.user, project_id)
+    fail_stale_jobs()
+    return render(request, "labelling/sample_list.html", {
+        "project": project, "role": get_role(request.user, project), "form": SampleForm(project=project),
+        "progress": selectors.get_queue_progress(project), "counts": selectors.count_sample_labels(project),
+        "jobs": project.jobs.filter(kind=Job.Kind.SAMPLE)[:5],
+    })
+
+
+@require_POST
+def sample_start(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = get_member_project(request.user, project_id, Role.LABELLER)
+    form = SampleForm(request.POST, project=project)
+    try:
+        if not form.is_valid():
+            raise UserFacingError("Check the sampling options: " + "; ".join(
+                f"{form.fields[name].label or name}: {' '.join(errors)}" for name, errors in form.errors.items()))
+        data = form.cleaned_data
+        services.start_sampling(project=project, videos=list(data["videos"] or project.videos.all()),
+                                per_video=data["per_video"], method=data["method"],
+                                stride_seconds=data["stride_seconds"], threshold=data["threshold"],
+                                started_by=request.user)
+    except UserFacingError as exc:
+        messages.error(request, str(exc))
+    return redirect("labelling:sample-list", project.pk)
+
+
+@require_GET
+def sample_label_page(request: HttpRequest, project_id: int) -> HttpResponse:
+    """One frame at a time, large, with a button and a key per class (C-2); ?sample= opens a given one."""
+    project = get_member_project(request.user, project_id)
+    sample_id = request.GET.get("sample", "")
+    sample = get_member_sample(request.user, int(sample_id)) if sample_id.isdigit() else None
+    if sample is not None and sample.project_id != project.pk:
+        sample = None
+    return _render_sample(request, project, sample or selectors.get_next_sample(project), page=True)
+
+
+@require_POST
+def sample_label(request: HttpRequest, sample_id: int) -> HttpResponse:
+    """Label (or, with no class, skip) one sample and show the next one."""
+    sample = get_member_sample(request.user, sample_id, Role.LABELLER)
+    form = SampleLabelForm(request.POST)
+    error = ""
+    try:
+        class_id = form.cleaned_data["class_id"] if form.is_valid() else None
+        label_class = sample.project.classes.filter(pk=class_id).first() if class_id is not None else None
+        if class_id is not None and label_class is None:
+            raise UserFacingError("That class is not one of this project's.")
+        services.label_sample(sample=sample, label_class=label_class, user=request.user)
+        shown = selectors.get_next_sample(sample.project, after=sample)
+    except UserFacingError as exc:
+        error, shown = str(exc), sample
+    return _render_sample(request, sample.project, shown, error=error)
+
+
+@require_GET
+def sample_card(request: HttpRequest, sample_id: int) -> HttpResponse:
+    """A sample's card, e.g. the previous one when the labeller goes back."""
+    sample = get_member_sample(request.user, sample_id)
+    return _render_sample(request, sample.project, sample)
+
+
+def _render_sample(request, project, sample, *, page: bool = False, error: str = "") -> HttpResponse:
+    context = {
+        "project": project, "sample": sample, "error": error, "progress": selectors.get_queue_progress(project),
+        "previous": sample and selectors.get_previous_sample(project, sample), "classes": project.classes.all(),
+        "can_label": get_role(request.user, project) != Role.VIEWER,
+    }
+    template = "labelling/sample_label.html" if page and not request.htmx else "labelling/sample_label.html#sample-card"
+    return render(request, template, context)
+
+
+@require_GET
+def sample_image(request: HttpRequest, sample_id: int) -> FileResponse:
+    sample = get_member_sample(request.user, sample_id)
+    response = FileResponse(sample.image.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -140,6 +140,8 @@ async function start(root) {
   state.track = new LabelTrack(timelineBody);
   state.confidences = confidenceBytes && new Uint8Array(confidenceBytes);
   await player.load();
+  const linked = Number(new URLSearchParams(window.location.search).get("frame")); // e.g. from a sample
+  if (linked > 0) player.seekToFrame(linked);
   root.dataset.ready = "true";
 }
 

@@ -1,0 +1,57 @@
+"""Cold Label's one-frame-at-a-time labelling in Debian Chromium (C-2): keys, back, skip, progress."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from labelling import actors, services
+from labelling.models import TrainingSample
+from projects.models import Role
+from projects.tests.factories import add_member, make_project
+from videos.tests.browser import expect_on_screen, log_in
+from videos.tests.test_views import ingest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def answer(page: Page, key: str, next_frame: int | None) -> None:
+    page.keyboard.press(key)
+    if next_frame is None:
+        expect(page.get_by_test_id("samples-done")).to_be_visible()
+    else:
+        expect(page.get_by_test_id("sample-frame")).to_have_text(str(next_frame))
+
+
+def test_label_samples_with_keys_back_and_skip(page: Page, live_server, video_files):
+    project = make_project(classes=["road", "junction", "parking"])
+    road, junction, parking = project.classes.all()
+    video = ingest(project, video_files["cfr.mp4"])
+    job = services.start_sampling(project=project, videos=[video], per_video=4, started_by=None, enqueue=False)
+    actors.sample_frames(job.pk)
+    user = add_member(project, Role.LABELLER)
+    log_in(page, live_server, user)
+    page.goto(f"{live_server.url}/projects/{project.pk}/samples/")
+    page.get_by_test_id("start-labelling").click()
+
+    expect(page.locator("body")).to_have_attribute("data-shortcuts", "ready")
+    expect(page.get_by_test_id("sample-frame")).to_have_text("0")
+    expect(page.get_by_test_id("sample-progress")).to_have_text("0 / 4")
+    answer(page, "1", 16)
+    answer(page, "2", 31)
+    answer(page, "Backspace", 16)  # back to fix a mistake
+    expect(page.get_by_test_id("sample-current-label")).to_have_text("junction")
+    answer(page, "3", 31)
+    answer(page, "ArrowRight", 47)  # skip
+    expect(page.get_by_test_id("sample-progress")).to_have_text("3 / 4")
+    page.get_by_role("button", name="road").click()
+    expect(page.get_by_test_id("samples-done")).to_be_visible()
+    expect(page.get_by_test_id("sample-progress")).to_have_text("4 / 4")
+
+    samples = TrainingSample.objects.filter(video=video).order_by("frame")
+    assert [(s.frame, s.label_id, s.skipped) for s in samples] == [
+        (0, road.pk, False), (16, parking.pk, False), (31, None, True), (47, road.pk, False)]
+    assert {s.labelled_by_id for s in samples} == {user.pk}
+
+    page.goto(f"{live_server.url}/projects/{project.pk}/samples/label/?sample={samples[1].pk}")
+    page.get_by_test_id("open-in-player").click()
+    expect(page.locator("[data-player]")).to_have_attribute("data-ready", "true", timeout=20_000)
+    expect_on_screen(page, 16)

@@ -1,0 +1,72 @@
+import pytest
+from django.urls import reverse
+
+from labelling import actors, services
+from projects.models import Job, Role
+from projects.tests.factories import add_member, make_project
+from videos.tests.test_views import ingest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sampled(video_files):
+    project = make_project(classes=["road", "junction"])
+    video = ingest(project, video_files["cfr.mp4"])
+    job = services.start_sampling(project=project, videos=[video], per_video=3, started_by=None, enqueue=False)
+    actors.sample_frames(job.pk)
+    return project, list(video.samples.order_by("frame"))
+
+
+def test_the_cold_label_page_starts_sampling_and_shows_progress(client, sampled, django_capture_on_commit_callbacks):
+    project, samples = sampled
+    client.force_login(add_member(project, Role.LABELLER))
+    page = client.get(reverse("labelling:sample-list", args=[project.pk]))
+    assert b"Label samples (0 of 3 done)" in page.content
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(reverse("labelling:sample-start", args=[project.pk]),
+                               {"per_video": 5, "method": "unique", "stride_seconds": 0.5, "threshold": 6})
+    assert response.status_code == 302 and len(callbacks) == 1
+    job = project.jobs.filter(kind=Job.Kind.SAMPLE).first()
+    assert job.options["method"] == "unique" and job.options["stride_seconds"] == 0.5
+    response = client.post(reverse("labelling:sample-start", args=[project.pk]), {"per_video": 0}, follow=True)
+    assert "Check the sampling options" in response.content.decode()
+
+
+def test_labelling_a_sample_shows_the_next_and_refuses_foreign_classes(client, sampled):
+    project, samples = sampled
+    road = project.classes.get(name="road")
+    client.force_login(add_member(project, Role.LABELLER))
+    response = client.post(reverse("labelling:sample-label", args=[samples[0].pk]), {"class_id": road.pk},
+                           HTTP_HX_REQUEST="true")
+    assert f'data-sample-id="{samples[1].pk}"' in response.content.decode()
+    foreign = make_project(classes=["sky"]).classes.get()
+    response = client.post(reverse("labelling:sample-label", args=[samples[1].pk]), {"class_id": foreign.pk})
+    assert "not one of this project" in response.content.decode()
+    samples[1].refresh_from_db()
+    assert samples[1].label is None and not samples[1].skipped
+
+
+@pytest.mark.parametrize("role", [None, Role.VIEWER])
+def test_samples_are_guarded_by_project_and_role(client, sampled, role):
+    project, samples = sampled
+    user = add_member(project, role) if role else add_member(make_project())
+    client.force_login(user)
+    label = client.post(reverse("labelling:sample-label", args=[samples[0].pk]), {"class_id": ""})
+    image = client.get(reverse("labelling:sample-image", args=[samples[0].pk]))
+    start = client.post(reverse("labelling:sample-start", args=[project.pk]), {"per_video": 3})
+    if role is None:
+        assert (label.status_code, image.status_code, start.status_code) == (404, 404, 404)
+    else:
+        assert (label.status_code, image.status_code, start.status_code) == (403, 200, 403)
+        assert image["Content-Type"] == "image/jpeg"
+    samples[0].refresh_from_db()
+    assert not samples[0].skipped
+
+
+def test_another_projects_sample_id_in_the_page_url_is_ignored(client, sampled):
+    project, samples = sampled
+    other = make_project()
+    client.force_login(add_member(other, Role.LABELLER))
+    page = client.get(reverse("labelling:sample-label-page", args=[other.pk]) + f"?sample={samples[0].pk}")
+    assert page.status_code == 404
