@@ -21,3 +21,15 @@ class CustomModelForm(forms.Form):
     def __init__(self, *args, names: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["custom_name"].choices = [(name, name) for name in names]
+
+
+class TrainForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("cold", "Cold Label: sampled and uncertain frames"),
+                                      ("blitz", "Blitz Label: also every collected frame of reviewed videos")])
+    epochs = forms.IntegerField(min_value=1, max_value=500, initial=10)
+    val_split = forms.FloatField(min_value=0, max_value=0.5, initial=0.2, label="Validation split",
+                                 help_text="Share of frames held out, whole videos where there are several.")
+    patience = forms.IntegerField(min_value=1, max_value=100, initial=3,
+                                  help_text="Stop after this many epochs without a better validation loss.")
+    head_only = forms.BooleanField(required=False, label="Head only (seconds, backbone frozen)")
+    propagate = forms.BooleanField(required=False, label="Propagate labels to neighbouring frames of the same shot")

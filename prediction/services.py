@@ -4,8 +4,10 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Count
 
 from aigva.errors import UserFacingError
+from labelling.models import TrainingSample
 from prediction import registry
 from prediction.models import Model
 from projects.models import Job, Project
@@ -72,3 +74,49 @@ def start_predictions(
 
         transaction.on_commit(lambda: [actors.predict_video.send(job.pk) for job in jobs])
     return jobs
+
+
+TRAIN_KINDS = (Model.Kind.COLD, Model.Kind.BLITZ)
+
+
+def sources_for(kind: str) -> list[str]:
+    """Cold Label learns from sampled and uncertain frames; Blitz also from reviewed videos."""
+    sources = [TrainingSample.Source.SAMPLED, TrainingSample.Source.UNCERTAIN]
+    return sources + [TrainingSample.Source.REVIEWED] if kind == Model.Kind.BLITZ else sources
+
+
+def training_classes(project: Project, kind: str) -> tuple[list, list]:
+    """(classes the model learns, classes left out for want of labelled frames); refuses too little data."""
+    counts = dict(TrainingSample.objects.filter(project=project, source__in=sources_for(kind), label__isnull=False)
+                  .values_list("label").annotate(n=Count("pk")))
+    classes = list(project.classes.all())
+    present = [c for c in classes if counts.get(c.pk)]
+    if len(present) < 2:
+        have = f"only “{present[0].name}” has any" if present else "there are none"
+        raise UserFacingError(f"Training needs labelled frames of at least two classes; {have}. Label more samples.")
+    thin = [f"“{c.name}”" for c in present if counts[c.pk] < 2]
+    if thin:
+        raise UserFacingError(f"Each class needs at least 2 labelled frames; {', '.join(thin)} has only 1.")
+    return present, [c for c in classes if not counts.get(c.pk)]
+
+
+@transaction.atomic
+def start_training(
+    *, project: Project, kind: str, epochs: int = 10, val_split: float = 0.2, patience: int = 3,
+    head_only: bool = False, propagate: bool = False, started_by: AbstractBaseUser | None, enqueue: bool = True,
+) -> Job:
+    """A job that trains a Cold Label or Blitz model on the project's labelled frames (C-3, B-2)."""
+    if kind not in TRAIN_KINDS:
+        raise UserFacingError("Train a cold or blitz model.")
+    if not 1 <= epochs <= 500 or not 0 <= val_split <= 0.5 or not 1 <= patience <= 100:
+        raise UserFacingError("Epochs are 1-500, the validation split 0-0.5 and the patience 1-100 epochs.")
+    training_classes(project, kind)  # too little data is refused now, not minutes later
+    job = Job.objects.create(project=project, kind=Job.Kind.TRAIN, created_by=started_by, options={
+        "kind": kind, "epochs": epochs, "val_split": val_split, "patience": patience, "head_only": head_only,
+        "propagate": propagate, "backbone": settings.AIGVA_BACKBONE,
+    })
+    if enqueue:
+        from prediction import actors
+
+        transaction.on_commit(lambda: actors.train_model.send(job.pk))
+    return job

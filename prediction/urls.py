@@ -7,4 +7,7 @@ urlpatterns = [
     path("projects/<int:project_id>/models/", views.model_list, name="model-list"),
     path("projects/<int:project_id>/models/predict/", views.predict, name="predict"),
     path("projects/<int:project_id>/models/custom/", views.register_custom, name="register-custom"),
+    path("projects/<int:project_id>/train/", views.train_page, name="train-page"),
+    path("projects/<int:project_id>/train/start/", views.train, name="train"),
+    path("jobs/<int:job_id>/training/", views.train_progress, name="train-progress"),
 ]

@@ -1,14 +1,15 @@
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
 from aigva.errors import UserFacingError
 from prediction import registry, services
-from prediction.forms import CustomModelForm, PredictForm
+from prediction.forms import CustomModelForm, PredictForm, TrainForm
 from projects.jobs import fail_stale_jobs
 from projects.models import Job, Role
-from projects.selectors import get_member_project, get_role
+from projects.selectors import get_member_job, get_member_project, get_role
 
 
 def model_list(request: HttpRequest, project_id: int) -> HttpResponse:
@@ -52,3 +53,40 @@ def register_custom(request: HttpRequest, project_id: int) -> HttpResponse:
     except UserFacingError as exc:
         messages.error(request, str(exc))
     return redirect("prediction:model-list", project.pk)
+
+
+@require_GET
+def train_page(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Train a model on the labelled frames and watch its loss and accuracy live (C-3, B-2)."""
+    project = get_member_project(request.user, project_id)
+    fail_stale_jobs()
+    jobs = project.jobs.filter(kind=Job.Kind.TRAIN)
+    shown = jobs.filter(pk=request.GET["job"]).first() if request.GET.get("job", "").isdigit() else jobs.first()
+    return render(request, "prediction/train.html", {
+        "project": project, "role": get_role(request.user, project), "form": TrainForm(),
+        "jobs": jobs[:10], "job": shown, "classes": project.classes.all(),
+    })
+
+
+@require_POST
+def train(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = get_member_project(request.user, project_id, Role.LABELLER)
+    form = TrainForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise UserFacingError("Check the training options: epochs 1-500, validation split 0-0.5, patience 1-100.")
+        job = services.start_training(project=project, started_by=request.user, **form.cleaned_data)
+    except UserFacingError as exc:
+        messages.error(request, str(exc))
+        return redirect("prediction:train-page", project.pk)
+    return redirect(f"{reverse('prediction:train-page', args=[project.pk])}?job={job.pk}")
+
+
+@require_GET
+def train_progress(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The live chart of one training job; polled while it runs."""
+    fail_stale_jobs()
+    job = get_member_job(request.user, job_id)
+    if job.kind != Job.Kind.TRAIN:
+        raise Http404("Not a training job.")
+    return render(request, "prediction/train.html#training-progress", {"job": job, "project": job.project})

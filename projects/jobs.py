@@ -46,6 +46,10 @@ class JobReporter:
         if jobs.filter(cancel_requested=True).exists():
             raise JobCancelled
 
+    def record(self, metrics: dict) -> None:
+        """Publish partial results now (e.g. the loss per epoch for a live chart); the job's end replaces them."""
+        Job.objects.filter(pk=self.job_id).update(metrics=metrics)
+
     def check_cancelled(self) -> None:
         if Job.objects.filter(pk=self.job_id, cancel_requested=True).exists():
             raise JobCancelled

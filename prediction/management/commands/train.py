@@ -1,0 +1,54 @@
+import sys
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from aigva.errors import UserFacingError
+from prediction import services
+from projects.commands import json_line, resolve_project, run_here
+from projects.models import JobStatus
+
+
+class Command(BaseCommand):
+    help = "Train a Cold Label or Blitz model on the project's labelled frames; prints the model id and metrics."
+
+    def add_arguments(self, parser):
+        parser.add_argument("project", help="project id or name")
+        parser.add_argument("--kind", choices=["cold", "blitz"], required=True)
+        parser.add_argument("--epochs", type=int, default=10)
+        parser.add_argument("--val-split", type=float, default=0.2, help="share held out, whole videos if several")
+        parser.add_argument("--patience", type=int, default=3, help="epochs without a better validation loss")
+        parser.add_argument("--head-only", action="store_true", help="train only the head on frozen features")
+        parser.add_argument("--propagate", action="store_true", help="also learn from neighbouring frames")
+        parser.add_argument("--backbone", choices=["resnet34", "efficientnet_lite0"], help="overrides AIGVA_BACKBONE")
+        parser.add_argument("--device", choices=["auto", "cpu", "cuda"], help="overrides AIGVA_DEVICE")
+        parser.add_argument("--enqueue", action="store_true", help="let the workers train instead of this process")
+        parser.add_argument("--json", action="store_true", help="print the result as JSON on the last line")
+
+    def handle(self, *args, **options):
+        project = resolve_project(options["project"])
+        for name in ("backbone", "device"):
+            if options[name]:
+                setattr(settings, f"AIGVA_{name.upper()}", options[name])
+        try:
+            job = services.start_training(
+                project=project, kind=options["kind"], epochs=options["epochs"], val_split=options["val_split"],
+                patience=options["patience"], head_only=options["head_only"], propagate=options["propagate"],
+                started_by=None, enqueue=options["enqueue"],
+            )
+        except UserFacingError as exc:
+            raise CommandError(str(exc)) from exc
+        if options["enqueue"]:
+            self.stdout.write(json_line({"job": job.pk}) if options["json"] else f"Queued job {job.pk}.")
+            return
+        from prediction import training
+
+        job = run_here(job, training.run_training, f"training {options['kind']}")
+        if job.status != JobStatus.SUCCEEDED:
+            self.stderr.write(job.error)
+            sys.exit(1)
+        result = {"job": job.pk, **{k: v for k, v in job.metrics.items() if k != "history"},
+                  "epochs": len(job.metrics["history"])}
+        self.stdout.write(json_line(result) if options["json"] else (
+            f"Model {result['model']}: {result['evaluated_on']} accuracy {result['accuracy']:.3f} "
+            f"after {result['epochs']} epochs (best {result['best_epoch']}); F1 {result['f1']}"))

@@ -1,0 +1,217 @@
+"""Training (C-3, B-2): a fast head on frozen backbone features, or the whole network fine-tuned.
+
+Both take images already resized to the model's square input, (N, S, S, 3) uint8 RGB, validate
+after every epoch, stop early when the validation loss stops improving and keep the best epoch.
+"""
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from torch.nn import functional
+
+from prediction.ml.model import FrameClassifier
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    epochs: int = 10
+    batch_size: int = 16
+    patience: int = 3  # epochs without a better validation loss before stopping
+    head_only: bool = False
+    learning_rate: float = 3e-4  # of the backbone when fine-tuning; its head learns 10x faster
+    head_learning_rate: float = 1e-2  # of a head trained alone on features
+    head_steps_per_epoch: int = 20  # a head on computed features is cheap: several full passes make an epoch
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class EpochStats:
+    epoch: int
+    train_loss: float
+    train_accuracy: float
+    val_loss: float | None
+    val_accuracy: float | None
+
+
+@dataclass
+class TrainResult:
+    history: list[EpochStats] = field(default_factory=list)
+    best_epoch: int = 0
+    accuracy: float = 0.0  # on the validation set, or the training set when there is none
+    f1: list[float] = field(default_factory=list)  # per class, in the model's class order
+    confusion: list[list[int]] = field(default_factory=list)  # [true][predicted]
+    evaluated_on: str = "validation"
+
+
+def split_by_group(groups: np.ndarray, fraction: float, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Indices (train, validation): whole groups (videos) go to validation until `fraction` of the
+    samples are there; with one group, samples are split instead. fraction 0 means no validation."""
+    indices = np.arange(len(groups))
+    if fraction <= 0 or len(groups) < 2:
+        return indices, indices[:0]
+    rng = np.random.default_rng(seed)
+    unique = np.unique(groups)
+    if len(unique) == 1:
+        shuffled = rng.permutation(indices)
+        cut = max(1, round(len(indices) * fraction))
+        return np.sort(shuffled[cut:]), np.sort(shuffled[:cut])
+    chosen, target = [], fraction * len(groups)
+    for group in rng.permutation(unique)[:-1]:  # one group always stays for training
+        if sum(np.sum(groups == g) for g in chosen) >= target:
+            break
+        chosen.append(group)
+    validation = np.isin(groups, chosen)
+    return indices[~validation], indices[validation]
+
+
+def augment(images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    """Camera-like changes of a (B, H, W, 3) uint8 batch: a random crop of 85-100 % resized back,
+    brightness and contrast within 20 %. No flips: left and right can matter (a turn, a side)."""
+    batch, height, width, _ = images.shape
+    x = images.permute(0, 3, 1, 2).float()  # (B, 3, H, W)
+    out = torch.empty_like(x)
+    for i in range(batch):
+        scale = 0.85 + 0.15 * torch.rand(1, generator=generator).item()
+        h, w = round(height * scale), round(width * scale)
+        top = int(torch.randint(0, height - h + 1, (1,), generator=generator))
+        left = int(torch.randint(0, width - w + 1, (1,), generator=generator))
+        crop = x[i : i + 1, :, top : top + h, left : left + w]
+        out[i] = functional.interpolate(crop, size=(height, width), mode="bilinear", align_corners=False)[0]
+    gains = 0.8 + 0.4 * torch.rand(batch, 2, generator=generator)  # (B, [brightness, contrast])
+    mean = out.mean(dim=(1, 2, 3), keepdim=True)
+    out = (out - mean) * gains[:, 1].view(-1, 1, 1, 1) + mean * gains[:, 0].view(-1, 1, 1, 1)
+    return out.clamp(0, 255).round().to(torch.uint8).permute(0, 2, 3, 1)
+
+
+@torch.inference_mode()
+def extract_features(model: FrameClassifier, images: np.ndarray, device: torch.device, batch_size: int = 32):
+    """(N, S, S, 3) uint8 -> (N, D) float32 pooled backbone features, on the CPU."""
+    model.eval().to(device)
+    chunks = [model.features(torch.from_numpy(images[start : start + batch_size]).to(device)).float().cpu()
+              for start in range(0, len(images), batch_size)]
+    return torch.cat(chunks) if chunks else torch.zeros((0, model.head.in_features))
+
+
+def train(
+    model: FrameClassifier, images: np.ndarray, labels: np.ndarray, groups: np.ndarray, val_fraction: float,
+    config: TrainConfig, device: torch.device, on_epoch: Callable[[EpochStats, float], None] | None = None,
+) -> TrainResult:
+    """Train in place; on_epoch(stats, fraction done) may raise to cancel. Returns the history and metrics."""
+    torch.manual_seed(config.seed)
+    train_idx, val_idx = split_by_group(groups, val_fraction, config.seed)
+    targets = torch.from_numpy(labels.astype(np.int64))
+    if config.head_only:
+        features = extract_features(model, images, device)
+        step = _HeadSteps(model, features, targets, config, device)
+    else:
+        step = _FineTuneSteps(model, images, targets, config, device)
+    result, best_loss, best_state, stale = TrainResult(), float("inf"), None, 0
+    for epoch in range(1, config.epochs + 1):
+        train_loss, train_accuracy = step.train_epoch(train_idx)
+        val_loss, val_accuracy, _ = step.evaluate(val_idx) if len(val_idx) else (None, None, None)
+        stats = EpochStats(epoch, train_loss, train_accuracy, val_loss, val_accuracy)
+        result.history.append(stats)
+        watched = val_loss if val_loss is not None else train_loss
+        if watched < best_loss - 1e-4:
+            best_loss, best_state, stale, result.best_epoch = watched, copy.deepcopy(model.state_dict()), 0, epoch
+        else:
+            stale += 1
+        if on_epoch:
+            on_epoch(stats, epoch / config.epochs)
+        if stale >= config.patience:
+            break
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    evaluated = val_idx if len(val_idx) else train_idx
+    result.evaluated_on = "validation" if len(val_idx) else "training"
+    _, result.accuracy, predicted = step.evaluate(evaluated)
+    result.confusion = confusion_matrix(labels[evaluated], predicted, len(model.config.classes))
+    result.f1 = f1_scores(result.confusion)
+    return result
+
+
+def confusion_matrix(truth: np.ndarray, predicted: np.ndarray, classes: int) -> list[list[int]]:
+    matrix = np.zeros((classes, classes), dtype=np.int64)
+    np.add.at(matrix, (truth, predicted), 1)
+    return matrix.tolist()
+
+
+def f1_scores(confusion: list[list[int]]) -> list[float]:
+    matrix = np.asarray(confusion, dtype=np.float64)
+    hits = np.diag(matrix)
+    precision = np.divide(hits, matrix.sum(0), out=np.zeros_like(hits), where=matrix.sum(0) > 0)
+    recall = np.divide(hits, matrix.sum(1), out=np.zeros_like(hits), where=matrix.sum(1) > 0)
+    total = precision + recall
+    return np.round(np.divide(2 * precision * recall, total, out=np.zeros_like(hits), where=total > 0), 4).tolist()
+
+
+class _HeadSteps:
+    """Only the linear head learns, on features computed once."""
+
+    def __init__(self, model: FrameClassifier, features: torch.Tensor, targets: torch.Tensor, config, device):
+        self.model, self.features, self.targets, self.config = model, features.to(device), targets.to(device), config
+        self.optimizer = torch.optim.AdamW(model.head.parameters(), lr=config.head_learning_rate, weight_decay=1e-3)
+
+    def train_epoch(self, indices: np.ndarray) -> tuple[float, float]:
+        self.model.head.train()
+        index = torch.from_numpy(indices).to(self.features.device)
+        for _ in range(self.config.head_steps_per_epoch):
+            logits = self.model.head(self.features[index])
+            loss = functional.cross_entropy(logits, self.targets[index])
+            self.optimizer.zero_grad()
+            loss.backward()
+            self.optimizer.step()
+        return loss.item(), float((logits.argmax(1) == self.targets[index]).float().mean())
+
+    @torch.no_grad()
+    def evaluate(self, indices: np.ndarray) -> tuple[float, float, np.ndarray]:
+        index = torch.from_numpy(indices).to(self.features.device)
+        logits = self.model.head(self.features[index])
+        predicted = logits.argmax(1)
+        accuracy = float((predicted == self.targets[index]).float().mean())
+        return float(functional.cross_entropy(logits, self.targets[index])), accuracy, predicted.cpu().numpy()
+
+
+class _FineTuneSteps:
+    """The whole network learns from augmented images; the backbone at a tenth of the head's rate."""
+
+    def __init__(self, model: FrameClassifier, images: np.ndarray, targets: torch.Tensor, config, device):
+        self.model, self.images, self.targets, self.config, self.device = model, images, targets, config, device
+        model.to(device)
+        self.optimizer = torch.optim.AdamW([
+            {"params": model.backbone.parameters(), "lr": config.learning_rate},
+            {"params": model.head.parameters(), "lr": config.learning_rate * 10},
+        ], weight_decay=1e-4)
+        self.generator = torch.Generator().manual_seed(config.seed)
+
+    def train_epoch(self, indices: np.ndarray) -> tuple[float, float]:
+        self.model.train()
+        order = indices[torch.randperm(len(indices), generator=self.generator).numpy()]
+        losses, hits = [], 0
+        for start in range(0, len(order), self.config.batch_size):
+            batch = order[start : start + self.config.batch_size]
+            if len(batch) < 2 and len(order) > 1:
+                continue  # batch norm needs two images
+            images = augment(torch.from_numpy(self.images[batch]), self.generator).to(self.device)
+            target = self.targets[batch].to(self.device)
+            logits = self.model(images)
+            loss = functional.cross_entropy(logits, target)
+            self.optimizer.zero_grad()
+            loss.backward()
+            self.optimizer.step()
+            losses.append(loss.item() * len(batch))
+            hits += int((logits.argmax(1) == target).sum())
+        return sum(losses) / max(len(order), 1), hits / max(len(order), 1)
+
+    @torch.inference_mode()
+    def evaluate(self, indices: np.ndarray) -> tuple[float, float, np.ndarray]:
+        self.model.eval()
+        logits = torch.cat([self.model(torch.from_numpy(self.images[indices[s : s + 32]]).to(self.device)).float()
+                            for s in range(0, len(indices), 32)])
+        target = self.targets[indices].to(logits.device)
+        predicted = logits.argmax(1)
+        accuracy = float((predicted == target).float().mean())
+        return float(functional.cross_entropy(logits, target)), accuracy, predicted.cpu().numpy()

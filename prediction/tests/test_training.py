@@ -1,0 +1,80 @@
+"""prediction.ml.training alone, on tiny images: dark frames versus bright ones, random-init ResNet34."""
+
+import numpy as np
+import pytest
+import torch
+
+from prediction.ml.model import FrameClassifier, ModelConfig
+from prediction.ml.training import TrainConfig, augment, f1_scores, split_by_group, train
+
+CPU = torch.device("cpu")
+
+
+def two_kinds(count: int, size: int = 32, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Half dark, half bright noisy images: (N, size, size, 3) uint8 and labels (N,)."""
+    rng = np.random.default_rng(seed)
+    labels = np.arange(count) % 2
+    base = np.where(labels[:, None, None, None] == 1, 190, 60)
+    images = np.clip(base + rng.normal(0, 25, (count, size, size, 3)), 0, 255).astype(np.uint8)
+    return images, labels
+
+
+def model() -> FrameClassifier:
+    torch.manual_seed(0)
+    return FrameClassifier(ModelConfig("resnet34", ("dark", "bright"), image_size=32), pretrained=False)
+
+
+def test_split_by_group_keeps_videos_whole_and_one_for_training():
+    groups = np.repeat([1, 2, 3, 4, 5], 4)
+    train_idx, val_idx = split_by_group(groups, 0.4)
+    assert len(val_idx) == 8 and not set(groups[train_idx]) & set(groups[val_idx])
+    train_idx, val_idx = split_by_group(np.repeat([1, 2], 5), 0.9)
+    assert len(set(np.repeat([1, 2], 5)[train_idx])) == 1  # never every video in validation
+    train_idx, val_idx = split_by_group(np.ones(10), 0.2)
+    assert len(val_idx) == 2 and len(train_idx) == 8
+    assert len(split_by_group(groups, 0)[1]) == 0
+
+
+def test_augment_keeps_shape_and_changes_pixels():
+    images = torch.from_numpy(two_kinds(4)[0])
+    out = augment(images, torch.Generator().manual_seed(1))
+    assert out.shape == images.shape and out.dtype == torch.uint8 and not torch.equal(out, images)
+
+
+def test_a_head_on_frozen_features_learns_and_stops_early():
+    images, labels = two_kinds(40)
+    classifier = model()
+    backbone_before = {k: v.clone() for k, v in classifier.backbone.state_dict().items()}
+    seen = []
+    result = train(classifier, images, labels, np.repeat(np.arange(4), 10), 0.25,
+                   TrainConfig(epochs=50, patience=2, head_only=True), CPU, lambda stats, done: seen.append(done))
+    assert result.accuracy >= 0.9 and result.evaluated_on == "validation"
+    assert len(result.history) < 50 and len(seen) == len(result.history)  # early stopping
+    assert 1 <= result.best_epoch <= len(result.history)
+    assert all(torch.equal(v, classifier.backbone.state_dict()[k]) for k, v in backbone_before.items())
+    assert np.asarray(result.confusion).sum() == 10 and len(result.f1) == 2
+
+
+def test_fine_tuning_trains_the_backbone_and_reports_every_epoch():
+    images, labels = two_kinds(12)
+    classifier = model()
+    before = classifier.backbone.conv1.weight.detach().clone()
+    result = train(classifier, images, labels, np.zeros(12), 0.0, TrainConfig(epochs=2, batch_size=4, patience=5), CPU)
+    assert [s.epoch for s in result.history] == [1, 2] and result.history[0].val_loss is None
+    assert result.evaluated_on == "training"
+    assert not torch.equal(before, classifier.backbone.conv1.weight)
+
+
+def test_cancelling_from_the_epoch_callback_stops_training():
+    images, labels = two_kinds(8)
+
+    def cancel(stats, done):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        train(model(), images, labels, np.zeros(8), 0.25, TrainConfig(epochs=5, head_only=True), CPU, cancel)
+
+
+def test_f1_per_class_from_a_confusion_matrix():
+    assert f1_scores([[3, 1], [0, 4]]) == [0.8571, 0.8889]
+    assert f1_scores([[0, 0], [2, 0]]) == [0.0, 0.0]

@@ -1,0 +1,97 @@
+"""Training jobs end to end in Django: labelled samples -> a stored Model that predicts (C-3)."""
+
+import io
+
+import numpy as np
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from aigva.errors import UserFacingError
+from labelling import actors as labelling_actors
+from labelling import services as labelling_services
+from labelling.tests.shots import write_shots_video
+from prediction import services
+from prediction.ml.checkpoint import load_checkpoint
+from prediction.models import Model
+from prediction.tests.test_services import predict_here
+from projects.models import JobStatus
+from projects.tests.factories import make_project
+from videos.tests.test_commands import last_json_line
+from videos.tests.test_views import ingest
+
+pytestmark = pytest.mark.django_db
+SHOTS = [25, 15, 30, 20]  # 10 frames/s; shots 0 and 2 are "a", shots 1 and 3 are "b"
+SHOT_OF = np.repeat(np.arange(4), SHOTS)
+
+
+@pytest.fixture(autouse=True)
+def random_init(settings):
+    settings.AIGVA_ALLOW_RANDOM_INIT = True
+
+
+@pytest.fixture(scope="module")
+def shots_video(tmp_path_factory):
+    return write_shots_video(tmp_path_factory.mktemp("shots") / "shots.mp4", SHOTS)
+
+
+def labelled_project(shots_video, per_video=10, label=True):
+    project = make_project(name="Shots", classes=["a", "b", "c"])
+    video = ingest(project, shots_video)
+    job = labelling_services.start_sampling(project=project, videos=[video], per_video=per_video, started_by=None,
+                                            enqueue=False)
+    labelling_actors.sample_frames(job.pk)
+    a, b, _ = project.classes.all()
+    if label:
+        for sample in video.samples.all():
+            labelling_services.label_sample(sample=sample, label_class=(a, b)[SHOT_OF[sample.frame] % 2], user=None)
+    return project, video
+
+
+def test_train_command_stores_a_head_only_model_that_predicts(capsys, shots_video):
+    project, video = labelled_project(shots_video)
+    call_command("train", "Shots", "--kind", "cold", "--head-only", "--epochs", "3", "--json")
+    result = last_json_line(capsys)
+    model = Model.objects.get(pk=result["model"])
+    assert model.kind == Model.Kind.COLD and model.classes == ["a", "b"] and model.training_images == 10
+    assert result["left_out"] == ["c"] and set(result["f1"]) == {"a", "b"} and 1 <= result["epochs"] <= 3
+    assert model.metrics["history"][0]["epoch"] == 1 and model.size < 10_000  # just the head
+    with model.file.open("rb") as handle:
+        assert load_checkpoint(io.BytesIO(handle.read()), allow_random=True).config.classes == ("a", "b")
+    job = predict_here(model, video)
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    assert video.label_sets.get(is_current=True).source_model == model
+
+
+def test_propagation_adds_neighbours_of_the_same_shot_only(capsys, shots_video):
+    project, video = labelled_project(shots_video)
+    call_command("train", "Shots", "--kind", "cold", "--head-only", "--epochs", "1", "--propagate", "--json")
+    result = last_json_line(capsys)
+    expected = 0
+    for frame in video.samples.values_list("frame", flat=True):
+        for sign in (-1, 1):
+            for offset in (2, 4, 6, 8):  # a quarter second apart, up to a second, at 10 frames/s
+                neighbour = frame + sign * offset
+                if not 0 <= neighbour < len(SHOT_OF) or SHOT_OF[neighbour] != SHOT_OF[frame]:
+                    break
+                expected += 1
+    assert result["human_labelled"] == 10 and result["propagated"] == expected > 0
+
+
+def test_too_little_labelled_data_is_refused_with_the_reason(shots_video):
+    project, video = labelled_project(shots_video, label=False)
+    start = dict(project=project, kind="cold", started_by=None, enqueue=False)
+    with pytest.raises(UserFacingError, match="there are none"):
+        services.start_training(**start)
+    a, b, _ = project.classes.all()
+    samples = list(video.samples.order_by("frame"))
+    for sample in samples[:3]:
+        labelling_services.label_sample(sample=sample, label_class=a, user=None)
+    with pytest.raises(UserFacingError, match="only “a” has any"):
+        services.start_training(**start)
+    labelling_services.label_sample(sample=samples[3], label_class=b, user=None)
+    with pytest.raises(UserFacingError, match="“b” has only 1"):
+        services.start_training(**start)
+    with pytest.raises(CommandError, match="epochs are 1-500|Epochs are 1-500"):
+        call_command("train", str(project.pk), "--kind", "cold", "--epochs", "0")
+    assert not Model.objects.exists()
