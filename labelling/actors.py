@@ -11,3 +11,11 @@ def sample_frames(job_id: int) -> None:
     from labelling import sampling
 
     run_job(job_id, sampling.run_sampling)
+
+
+@dramatiq.actor(max_retries=0, time_limit=12 * HOUR_MS)
+def collect_reviewed_frames(job_id: int) -> None:
+    """Claim a Blitz collection job and turn reviewed videos' frames into training samples."""
+    from labelling import sampling
+
+    run_job(job_id, sampling.run_collecting)

@@ -1,6 +1,7 @@
 """Cold Label sampling (C-1): which frames of each video a person should label first."""
 
 import io
+from collections.abc import Callable, Iterable
 
 import av
 import imagehash
@@ -9,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from PIL import Image
 
-from labelling.models import TrainingSample
+from labelling.models import LabelSet, TrainingSample
 from projects.jobs import JobReporter
 from projects.models import Job
 from videos.frames import read_frames
@@ -17,6 +18,7 @@ from videos.models import Video
 from videos.services import local_copy
 
 SAMPLE_WIDTH = 640  # big enough to label from, small enough to store thousands
+COLLECT_WIDTH = 320  # frames of reviewed videos are only trained on, at 224 px
 HASH_SIZE = 64  # frames are reduced to this square before pHash (which takes 32 x 32 of it)
 
 
@@ -76,17 +78,57 @@ def run_sampling(job: Job, reporter: JobReporter) -> dict:
             frames = choose_frames(path, video, job.options, progress)
             known = set(video.samples.filter(source=TrainingSample.Source.SAMPLED).values_list("frame", flat=True))
             images = read_frames(path, video.frame_pts_array(), set(frames) - known, jpeg_of)
-            created += _store_samples(video, dict(images))
+            created += store_samples(video, images, lambda frame, video=video: TrainingSample(
+                project_id=video.project_id, video=video, frame=frame))
         reporter.progress((position + 1) / len(videos), f"Sampled {video.name}")
     return {"videos": len(videos), "samples": created}
 
 
-def _store_samples(video: Video, images: dict[int, bytes]) -> int:
+def run_collecting(job: Job, reporter: JobReporter) -> dict:
+    """Blitz Label (B-1): every k-th frame of each reviewed video becomes a labelled sample, replacing earlier ones."""
+    frame_skip = job.options["frame_skip"]
+    label_sets = list(LabelSet.objects.filter(video__project_id=job.project_id, is_current=True, reviewed=True)
+                      .select_related("video").order_by("video_id"))
+    created = 0
+    for position, label_set in enumerate(label_sets):
+        video = label_set.video
+        classes = label_set.label_runs.to_frames()[0]
+        frames = range(0, video.frame_count, frame_skip)
+
+        def make(frame: int, label_set=label_set, classes=classes) -> TrainingSample:
+            return TrainingSample(project_id=label_set.video.project_id, video=label_set.video, frame=frame,
+                                  source=TrainingSample.Source.REVIEWED, label_id=int(classes[frame]),
+                                  labelled_by_id=label_set.reviewed_by_id, labelled_at=label_set.reviewed_at)
+
+        def progress(frame: int, position=position, video=video) -> None:
+            reporter.progress((position + frame / video.frame_count) / len(label_sets),
+                              f"{video.name}: frame {frame} of {video.frame_count}")
+
+        with local_copy(video.file) as path:
+            images = read_frames(path, video.frame_pts_array(), frames, lambda f: jpeg_of(f, COLLECT_WIDTH))
+            created += store_samples(video, _reporting(images, progress), make,
+                                     replace=video.samples.filter(source=TrainingSample.Source.REVIEWED))
+    return {"videos": len(label_sets), "samples": created}
+
+
+def _reporting(images, progress):
+    for frame, jpeg in images:
+        progress(frame)
+        yield frame, jpeg
+
+
+def store_samples(video: Video, images: Iterable[tuple[int, bytes]], make: Callable[[int], TrainingSample],
+                  replace=None) -> int:
+    """Write each (frame, JPEG) as make(frame), all of a video or none; `replace` is deleted in the same step."""
     stored, written = [], False
     try:
         with transaction.atomic():
-            for frame, jpeg in sorted(images.items()):
-                sample = TrainingSample(project_id=video.project_id, video=video, frame=frame)
+            if replace is not None:
+                old = list(replace.values_list("image", flat=True))
+                replace.delete()
+                transaction.on_commit(lambda: [video.file.storage.delete(name) for name in old])
+            for frame, jpeg in images:
+                sample = make(frame)
                 sample.image.save("sample.jpg", ContentFile(jpeg), save=False)
                 stored.append(sample.image.name)
                 sample.save()

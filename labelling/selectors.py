@@ -125,3 +125,17 @@ def count_sample_labels(project) -> list[dict]:
     """Labelled samples per class, in class order, for the Cold Label page."""
     counts = dict(list_label_queue(project).filter(label__isnull=False).values_list("label").annotate(n=Count("pk")))
     return [{"class": label_class, "count": counts.get(label_class.pk, 0)} for label_class in project.classes.all()]
+
+
+def preview_collection(project, frame_skip: int) -> dict:
+    """What collecting reviewed videos at this frame skip would give, per class, without decoding (B-1)."""
+    counts: dict[int, int] = {}
+    label_sets = LabelSet.objects.filter(video__project=project, is_current=True, reviewed=True).defer(*HEAVY_FIELDS)
+    videos = 0
+    for label_set in label_sets:
+        videos += 1
+        classes = label_set.label_runs.to_frames()[0][::frame_skip]
+        for class_id, count in zip(*np.unique(classes, return_counts=True), strict=True):
+            counts[int(class_id)] = counts.get(int(class_id), 0) + int(count)
+    rows = [{"class": c, "count": counts.get(c.pk, 0)} for c in project.classes.all()]
+    return {"videos": videos, "rows": rows, "total": sum(counts.values())}

@@ -157,3 +157,20 @@ def label_sample(*, sample: TrainingSample, label_class: LabelClass | None, user
     sample.labelled_by, sample.labelled_at = user, timezone.now()
     sample.save(update_fields=["label", "skipped", "labelled_by", "labelled_at"])
     return sample
+
+
+@transaction.atomic
+def start_collecting(*, project: Project, frame_skip: int, started_by: AbstractBaseUser | None,
+                     enqueue: bool = True) -> Job:
+    """One job that turns every k-th frame of each reviewed video into a training sample (B-1)."""
+    if not 1 <= frame_skip <= 10_000:
+        raise UserFacingError("The frame skip is a whole number from 1 to 10000.")
+    if not LabelSet.objects.filter(video__project=project, is_current=True, reviewed=True).exists():
+        raise UserFacingError("No video of this project is reviewed yet; review some in the player first.")
+    job = Job.objects.create(project=project, kind=Job.Kind.COLLECT, created_by=started_by,
+                             options={"frame_skip": frame_skip})
+    if enqueue:
+        from labelling import actors
+
+        transaction.on_commit(lambda: actors.collect_reviewed_frames.send(job.pk))
+    return job

@@ -17,4 +17,6 @@ urlpatterns = [
     path("samples/<int:sample_id>/label/", views.sample_label, name="sample-label"),
     path("samples/<int:sample_id>/card/", views.sample_card, name="sample-card"),
     path("samples/<int:sample_id>/image/", views.sample_image, name="sample-image"),
+    path("projects/<int:project_id>/collect/preview/", views.collect_preview, name="collect-preview"),
+    path("projects/<int:project_id>/collect/", views.collect, name="collect"),
 ]

@@ -182,3 +182,25 @@ def sample_image(request: HttpRequest, sample_id: int) -> FileResponse:
     response = FileResponse(sample.image.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+@require_GET
+def collect_preview(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Images per class that collecting reviewed videos at ?frame_skip= would give (B-1)."""
+    project = get_member_project(request.user, project_id)
+    skip = request.GET.get("frame_skip", "")
+    frame_skip = int(skip) if skip.isdigit() and 1 <= int(skip) <= 10_000 else None
+    preview = selectors.preview_collection(project, frame_skip) if frame_skip else None
+    return render(request, "labelling/_collect_preview.html", {"preview": preview, "frame_skip": skip})
+
+
+@require_POST
+def collect(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = get_member_project(request.user, project_id, Role.LABELLER)
+    skip = request.POST.get("frame_skip", "")
+    try:
+        services.start_collecting(project=project, frame_skip=int(skip) if skip.isdigit() else 0,
+                                  started_by=request.user)
+    except UserFacingError as exc:
+        messages.error(request, str(exc))
+    return redirect("prediction:train-page", project.pk)

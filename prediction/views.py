@@ -64,7 +64,7 @@ def train_page(request: HttpRequest, project_id: int) -> HttpResponse:
     shown = jobs.filter(pk=request.GET["job"]).first() if request.GET.get("job", "").isdigit() else jobs.first()
     return render(request, "prediction/train.html", {
         "project": project, "role": get_role(request.user, project), "form": TrainForm(),
-        "jobs": jobs[:10], "job": shown, "classes": project.classes.all(),
+        "jobs": jobs[:10], "job": shown, "collect_jobs": project.jobs.filter(kind=Job.Kind.COLLECT)[:1],
     })
 
 

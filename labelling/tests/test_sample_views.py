@@ -70,3 +70,20 @@ def test_another_projects_sample_id_in_the_page_url_is_ignored(client, sampled):
     client.force_login(add_member(other, Role.LABELLER))
     page = client.get(reverse("labelling:sample-label-page", args=[other.pk]) + f"?sample={samples[0].pk}")
     assert page.status_code == 404
+
+
+def test_collect_preview_counts_reviewed_frames_and_explains_bad_skips(client, sampled):
+    from labelling.services import set_reviewed
+
+    project, samples = sampled
+    user = add_member(project, Role.LABELLER)
+    client.force_login(user)
+    url = reverse("labelling:collect-preview", args=[project.pk])
+    assert "No video is reviewed yet" in client.get(url, {"frame_skip": 10}).content.decode()
+    set_reviewed(label_set=samples[0].video.label_sets.get(is_current=True), reviewed=True, user=user)
+    page = client.get(url, {"frame_skip": 10}).content.decode()
+    assert '<span data-class-count="road">5</span>' in page  # frames 0, 10 .. 40 of 48, all the default class
+    assert "not “-3”" in client.get(url, {"frame_skip": "-3"}).content.decode()
+    viewer = add_member(project, Role.VIEWER)
+    client.force_login(viewer)
+    assert client.post(reverse("labelling:collect", args=[project.pk]), {"frame_skip": 5}).status_code == 403

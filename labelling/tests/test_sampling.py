@@ -60,7 +60,9 @@ def sample(project, video, **options):
 
 def shown_frame(sample_row: TrainingSample) -> int:
     with sample_row.image.open("rb") as handle:
-        return read_frame_number(np.asarray(Image.open(io.BytesIO(handle.read())).convert("RGB")))
+        image = Image.open(io.BytesIO(handle.read())).convert("RGB")
+    full_size = (sample_row.video.width, sample_row.video.height)  # the bit strip is laid out at full size
+    return read_frame_number(np.asarray(image.resize(full_size, Image.NEAREST)))
 
 
 @pytest.mark.django_db

@@ -95,3 +95,45 @@ def test_too_little_labelled_data_is_refused_with_the_reason(shots_video):
     with pytest.raises(CommandError, match="epochs are 1-500|Epochs are 1-500"):
         call_command("train", str(project.pk), "--kind", "cold", "--epochs", "0")
     assert not Model.objects.exists()
+
+
+def review_truthfully(project, video):
+    """Label every frame with its shot's class and mark the video reviewed, as a person would."""
+    from labelling.services import label_range, set_reviewed
+    from projects.tests.factories import UserFactory
+
+    user = UserFactory()
+    a, b, _ = project.classes.all()
+    label_set = video.label_sets.get(is_current=True)
+    start = 0
+    for shot, length in enumerate(SHOTS):
+        label_range(label_set=label_set, start=start, end=start + length - 1, label_class=(a, b)[shot % 2], user=user)
+        start += length
+    set_reviewed(label_set=label_set, reviewed=True, user=user)
+    return user
+
+
+def test_blitz_collects_reviewed_frames_and_trains_on_them(capsys, shots_video, django_capture_on_commit_callbacks):
+    from labelling.models import TrainingSample
+    from labelling.selectors import preview_collection
+    from labelling.tests.test_sampling import shown_frame
+
+    project, video = labelled_project(shots_video, label=False)
+    with pytest.raises(UserFacingError, match="No video of this project is reviewed"):
+        labelling_services.start_collecting(project=project, frame_skip=10, started_by=None, enqueue=False)
+    reviewer = review_truthfully(project, video)
+    preview = preview_collection(project, 10)
+    assert preview["videos"] == 1 and [row["count"] for row in preview["rows"]] == [6, 3, 0]  # frames 0, 10 .. 80
+    call_command("train", "Shots", "--kind", "blitz", "--frame-skip", "10", "--head-only", "--epochs", "2", "--json")
+    result = last_json_line(capsys)
+    assert Model.objects.get(pk=result["model"]).training_images == 9
+    collected = list(TrainingSample.objects.filter(source="reviewed").order_by("frame"))
+    assert [(s.frame, s.label.name, shown_frame(s)) for s in collected] == [
+        (f, "ab"[SHOT_OF[f] % 2], f) for f in range(0, 90, 10)]
+    assert {s.labelled_by_id for s in collected} == {reviewer.pk}
+    old_image = collected[1].image.name
+    with django_capture_on_commit_callbacks(execute=True):  # replaced images are deleted once the rows are
+        call_command("train", "Shots", "--kind", "blitz", "--frame-skip", "15", "--head-only", "--epochs", "1")
+    frames = TrainingSample.objects.filter(source="reviewed").values_list("frame", flat=True)
+    assert list(frames) == [0, 15, 30, 45, 60, 75]
+    assert not video.file.storage.exists(old_image)

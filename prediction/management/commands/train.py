@@ -20,6 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--patience", type=int, default=3, help="epochs without a better validation loss")
         parser.add_argument("--head-only", action="store_true", help="train only the head on frozen features")
         parser.add_argument("--propagate", action="store_true", help="also learn from neighbouring frames")
+        parser.add_argument("--frame-skip", type=int, help="blitz: first collect every k-th frame of reviewed videos")
         parser.add_argument("--backbone", choices=["resnet34", "efficientnet_lite0"], help="overrides AIGVA_BACKBONE")
         parser.add_argument("--device", choices=["auto", "cpu", "cuda"], help="overrides AIGVA_DEVICE")
         parser.add_argument("--enqueue", action="store_true", help="let the workers train instead of this process")
@@ -30,6 +31,10 @@ class Command(BaseCommand):
         for name in ("backbone", "device"):
             if options[name]:
                 setattr(settings, f"AIGVA_{name.upper()}", options[name])
+        if options["frame_skip"] is not None:
+            if options["kind"] != "blitz" or options["enqueue"]:
+                raise CommandError("--frame-skip collects reviewed frames for --kind blitz, in this process.")
+            self._collect(project, options["frame_skip"])
         try:
             job = services.start_training(
                 project=project, kind=options["kind"], epochs=options["epochs"], val_split=options["val_split"],
@@ -52,3 +57,15 @@ class Command(BaseCommand):
         self.stdout.write(json_line(result) if options["json"] else (
             f"Model {result['model']}: {result['evaluated_on']} accuracy {result['accuracy']:.3f} "
             f"after {result['epochs']} epochs (best {result['best_epoch']}); F1 {result['f1']}"))
+
+    def _collect(self, project, frame_skip: int) -> None:
+        from labelling import sampling
+        from labelling.services import start_collecting
+
+        try:
+            job = start_collecting(project=project, frame_skip=frame_skip, started_by=None, enqueue=False)
+        except UserFacingError as exc:
+            raise CommandError(str(exc)) from exc
+        job = run_here(job, sampling.run_collecting, "collecting reviewed frames")
+        if job.status != JobStatus.SUCCEEDED:
+            raise CommandError(job.error)
