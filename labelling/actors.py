@@ -19,3 +19,11 @@ def collect_reviewed_frames(job_id: int) -> None:
     from labelling import sampling
 
     run_job(job_id, sampling.run_collecting)
+
+
+@dramatiq.actor(max_retries=0, time_limit=12 * HOUR_MS)
+def find_uncertain_frames(job_id: int) -> None:
+    """Claim an active-learning job and queue the least confident frame of the least confident shots."""
+    from labelling import uncertain
+
+    run_job(job_id, uncertain.run_uncertain)

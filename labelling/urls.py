@@ -19,4 +19,5 @@ urlpatterns = [
     path("samples/<int:sample_id>/image/", views.sample_image, name="sample-image"),
     path("projects/<int:project_id>/collect/preview/", views.collect_preview, name="collect-preview"),
     path("projects/<int:project_id>/collect/", views.collect, name="collect"),
+    path("projects/<int:project_id>/uncertain/", views.uncertain_start, name="uncertain-start"),
 ]

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from aigva.errors import UserFacingError
-from labelling import selectors, services
+from labelling import selectors, services, uncertain
 from labelling.forms import LabelRangeForm, ReviewForm, SampleForm, SampleLabelForm
 from labelling.selectors import get_frame_history, get_member_label_set, get_member_sample, get_timeline
 from projects.jobs import fail_stale_jobs
@@ -204,3 +204,14 @@ def collect(request: HttpRequest, project_id: int) -> HttpResponse:
     except UserFacingError as exc:
         messages.error(request, str(exc))
     return redirect("prediction:train-page", project.pk)
+
+
+@require_POST
+def uncertain_start(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = get_member_project(request.user, project_id, Role.LABELLER)
+    count = request.POST.get("count", "")
+    try:
+        uncertain.start_uncertain(project=project, count=int(count) if count.isdigit() else 0, started_by=request.user)
+    except UserFacingError as exc:
+        messages.error(request, str(exc))
+    return redirect("labelling:sample-list", project.pk)

@@ -1,0 +1,46 @@
+import numpy as np
+import pytest
+
+from aigva.errors import UserFacingError
+from labelling import actors
+from labelling.models import TrainingSample
+from labelling.services import create_label_set
+from labelling.tests.shots import write_shots_video
+from labelling.uncertain import Pick, least_confident_per_shot, spread_picks, start_uncertain
+from projects.models import JobStatus
+from projects.tests.factories import make_project
+from videos.tests.test_views import ingest
+
+SHOTS = [25, 15, 30, 20]  # 10 frames/s: shots start at frames 0, 25, 40 and 70
+SHOT_OF = np.repeat(np.arange(4), SHOTS)
+
+
+def test_least_confident_frame_of_each_shot():
+    confidences = np.array([0.9, 0.5, 0.7, 0.2, 0.3, 0.8])
+    assert least_confident_per_shot(confidences, [0, 3]) == [(1, 0.5), (3, 0.2)]
+
+
+def test_picks_take_turns_across_videos():
+    picks = spread_picks({1: [(5, 0.1), (50, 0.2), (90, 0.3)], 2: [(7, 0.6)]}, 3)
+    assert picks == [Pick(1, 5, 0.1), Pick(2, 7, 0.6), Pick(1, 50, 0.2)]
+
+
+@pytest.mark.django_db
+def test_the_uncertainty_queue_never_proposes_two_frames_of_one_shot(tmp_path):
+    project = make_project(classes=["a", "b"])
+    video = ingest(project, write_shots_video(tmp_path / "shots.mp4", SHOTS))
+    with pytest.raises(UserFacingError, match="predict with a model first"):
+        start_uncertain(project=project, count=3, started_by=None, enqueue=False)
+    # The model is least sure all through shot 2 (frames 40-69), most of all at frame 55.
+    confidences = np.where(SHOT_OF == 2, 0.2, 0.9) - np.linspace(0, 0.05, 90)
+    confidences[55] = 0.05
+    a = project.classes.first()
+    create_label_set(video=video, class_ids=np.full(90, a.pk), confidences=confidences.astype(np.float32))
+    job = start_uncertain(project=project, count=3, started_by=None, enqueue=False)
+    actors.find_uncertain_frames(job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    samples = list(TrainingSample.objects.filter(source="uncertain").order_by("confidence"))
+    assert samples[0].frame == 55 and samples[0].confidence == pytest.approx(0.05, abs=1e-3)
+    assert len({SHOT_OF[s.frame] for s in samples}) == len(samples) == 3
+    assert [s.frame for s in samples[1:]] == [89, 39]  # confidence falls over time: each shot's last frame

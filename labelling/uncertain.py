@@ -1,0 +1,99 @@
+"""Active learning (Y-2): the frames a model is least sure of, at most one per shot, to label next."""
+
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import transaction
+
+from aigva.errors import UserFacingError
+from labelling.models import LabelSet, TrainingSample
+from labelling.sampling import choose_frames, jpeg_of, store_samples
+from projects.jobs import JobReporter
+from projects.models import Job, Project
+from videos.frames import read_frames
+from videos.services import local_copy
+
+
+@dataclass(frozen=True)
+class Pick:
+    video_id: int
+    frame: int
+    confidence: float
+
+
+def least_confident_per_shot(confidences: np.ndarray, shot_starts: list[int]) -> list[tuple[int, float]]:
+    """(frame, confidence) of the least confident frame in each shot; shots run from one start to the next."""
+    bounds = [*shot_starts, len(confidences)]
+    picks = []
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        if end > start:
+            frame = start + int(np.argmin(confidences[start:end]))
+            picks.append((frame, float(confidences[frame])))
+    return picks
+
+
+def spread_picks(per_video: dict[int, list[tuple[int, float]]], count: int) -> list[Pick]:
+    """The `count` least confident shots, taken in turns across videos so no video crowds the rest out."""
+    queues = {video: sorted(picks, key=lambda p: p[1]) for video, picks in per_video.items() if picks}
+    chosen: list[Pick] = []
+    while queues and len(chosen) < count:
+        for video in sorted(queues, key=lambda v: queues[v][0][1]):  # least confident video first this turn
+            frame, confidence = queues[video].pop(0)
+            chosen.append(Pick(video, frame, confidence))
+            if not queues[video]:
+                del queues[video]
+            if len(chosen) == count:
+                break
+    return chosen
+
+
+@transaction.atomic
+def start_uncertain(*, project: Project, count: int, started_by, enqueue: bool = True) -> Job:
+    """A job that queues the least confident frames of the project's latest predictions for labelling."""
+    if not 1 <= count <= 1000:
+        raise UserFacingError("Ask for 1-1000 uncertain frames.")
+    if not _predicted_sets(project).exists():
+        raise UserFacingError("No video has predicted labels yet; predict with a model first.")
+    job = Job.objects.create(project=project, kind=Job.Kind.SAMPLE, created_by=started_by, options={
+        "method": "uncertain", "count": count, "stride_seconds": 1.0, "threshold": 8, "per_video": 10**6})
+    if enqueue:
+        from labelling import actors
+
+        transaction.on_commit(lambda: actors.find_uncertain_frames.send(job.pk))
+    return job
+
+
+def _predicted_sets(project: Project):
+    return LabelSet.objects.filter(video__project=project, is_current=True, confidences__isnull=False,
+                                   reviewed=False).select_related("video")
+
+
+def run_uncertain(job: Job, reporter: JobReporter) -> dict:
+    """Find each shot's least confident frame (shots by pHash, as unique sampling), then keep the lowest."""
+    label_sets = list(_predicted_sets(job.project).order_by("video_id"))
+    known = set(TrainingSample.objects.filter(project=job.project).values_list("video_id", "frame"))
+    per_video, videos = {}, {}
+    for position, label_set in enumerate(label_sets):
+        video = videos.setdefault(label_set.video_id, label_set.video)
+
+        def progress(frame: int, position=position, video=video) -> None:
+            reporter.progress(0.9 * (position + frame / video.frame_count) / len(label_sets),
+                              f"Finding shots in {video.name}")
+
+        with local_copy(video.file) as path:
+            starts = choose_frames(path, video, job.options | {"method": "unique"}, progress)
+        confidences = label_set.model_confidences().astype(np.float32)
+        per_video[video.pk] = [(f, c) for f, c in least_confident_per_shot(confidences, starts)
+                               if (video.pk, f) not in known]
+    picks = spread_picks(per_video, job.options["count"])
+    created = 0
+    for video_id in sorted({pick.video_id for pick in picks}):
+        video = videos[video_id]
+        confidence_of = {pick.frame: pick.confidence for pick in picks if pick.video_id == video_id}
+        with local_copy(video.file) as path:
+            images = read_frames(path, video.frame_pts_array(), confidence_of, jpeg_of)
+            created += store_samples(video, images, lambda frame, video=video, confidence_of=confidence_of:
+                                     TrainingSample(project_id=video.project_id, video=video, frame=frame,
+                                                    source=TrainingSample.Source.UNCERTAIN,
+                                                    confidence=confidence_of[frame]))
+    return {"videos": len(label_sets), "samples": created}
