@@ -1,6 +1,5 @@
 """Cold Label sampling (C-1): which frames of each video a person should label first."""
 
-import io
 from collections.abc import Callable, Iterable
 
 import av
@@ -13,12 +12,10 @@ from PIL import Image
 from labelling.models import LabelSet, TrainingSample
 from projects.jobs import JobReporter
 from projects.models import Job
-from videos.frames import read_frames
+from videos.frames import THUMBNAIL_WIDTH, jpeg_of, read_frames
 from videos.models import Video
 from videos.services import local_copy
 
-SAMPLE_WIDTH = 640  # big enough to label from, small enough to store thousands
-COLLECT_WIDTH = 320  # frames of reviewed videos are only trained on, at 224 px
 HASH_SIZE = 64  # frames are reduced to this square before pHash (which takes 32 x 32 of it)
 
 
@@ -41,14 +38,6 @@ def unique_frames(hashes: list[tuple[int, imagehash.ImageHash]], threshold: int,
 
 def phash_of(frame: av.VideoFrame) -> imagehash.ImageHash:
     return imagehash.phash(Image.fromarray(frame.to_ndarray(format="gray", width=HASH_SIZE, height=HASH_SIZE)))
-
-
-def jpeg_of(frame: av.VideoFrame, width: int = SAMPLE_WIDTH, quality: int = 90) -> bytes:
-    width = min(width, frame.width)
-    height = max(2, round(frame.height * width / frame.width))
-    buffer = io.BytesIO()
-    frame.to_image(width=width, height=height).save(buffer, format="JPEG", quality=quality)
-    return buffer.getvalue()
 
 
 def choose_frames(path: str, video: Video, options: dict, on_frame=None) -> list[int]:
@@ -105,7 +94,8 @@ def run_collecting(job: Job, reporter: JobReporter) -> dict:
                               f"{video.name}: frame {frame} of {video.frame_count}")
 
         with local_copy(video.file) as path:
-            images = read_frames(path, video.frame_pts_array(), frames, lambda f: jpeg_of(f, COLLECT_WIDTH))
+            # Only trained on, at 224 px: a thumbnail is enough.
+            images = read_frames(path, video.frame_pts_array(), frames, lambda f: jpeg_of(f, THUMBNAIL_WIDTH))
             created += store_samples(video, _reporting(images, progress), make,
                                      replace=video.samples.filter(source=TrainingSample.Source.REVIEWED))
     return {"videos": len(label_sets), "samples": created}

@@ -174,3 +174,18 @@ def start_collecting(*, project: Project, frame_skip: int, started_by: AbstractB
 
         transaction.on_commit(lambda: actors.collect_reviewed_frames.send(job.pk))
     return job
+
+
+@transaction.atomic
+def label_frames(*, project: Project, frames: list[tuple[int, int]], label_class: LabelClass,
+                 user: AbstractBaseUser) -> int:
+    """Label single frames given as (video id, frame) across the project, e.g. chosen similar frames (Y-2)."""
+    if label_class.project_id != project.pk:
+        raise UserFacingError("That class belongs to another project.")
+    label_sets = {s.video_id: s for s in LabelSet.objects.filter(
+        video__project=project, video_id__in={video for video, _ in frames}, is_current=True).defer(*HEAVY_FIELDS)}
+    for video_id, frame in frames:
+        if video_id not in label_sets:
+            raise UserFacingError("Those frames are not all from videos of this project; nothing was labelled.")
+        label_range(label_set=label_sets[video_id], start=frame, end=frame, label_class=label_class, user=user)
+    return len(frames)

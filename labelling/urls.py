@@ -20,4 +20,5 @@ urlpatterns = [
     path("projects/<int:project_id>/collect/preview/", views.collect_preview, name="collect-preview"),
     path("projects/<int:project_id>/collect/", views.collect, name="collect"),
     path("projects/<int:project_id>/uncertain/", views.uncertain_start, name="uncertain-start"),
+    path("projects/<int:project_id>/apply-label/", views.apply_label, name="apply-label"),
 ]

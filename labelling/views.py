@@ -2,6 +2,8 @@ import numpy as np
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
+from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_POST
 
 from aigva.errors import UserFacingError
@@ -215,3 +217,22 @@ def uncertain_start(request: HttpRequest, project_id: int) -> HttpResponse:
     except UserFacingError as exc:
         messages.error(request, str(exc))
     return redirect("labelling:sample-list", project.pk)
+
+
+@require_POST
+def apply_label(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Give chosen frames (`frames` = "video:frame", several) one class, e.g. similar frames (Y-2)."""
+    project = get_member_project(request.user, project_id, Role.LABELLER)
+    try:
+        frames = [tuple(int(part) for part in value.split(":", 1)) for value in request.POST.getlist("frames")]
+        label_class = project.classes.filter(pk=int(request.POST.get("class_id", ""))).first()
+    except ValueError:
+        frames, label_class = [], None
+    try:
+        if not frames or label_class is None or any(len(pair) != 2 for pair in frames):
+            raise UserFacingError("Choose some frames and a class of this project.")
+        count = services.label_frames(project=project, frames=frames, label_class=label_class, user=request.user)
+    except UserFacingError as exc:
+        return HttpResponse(f'<p class="job-error" role="alert">{escape(str(exc))}</p>')
+    return HttpResponse(f'<p data-testid="applied">Labelled {count} frame{pluralize(count)} '
+                        f'“{escape(label_class.name)}”.</p>')

@@ -41,3 +41,16 @@ def load(video: Video, backbone_key: str, frame_skip: int) -> CachedEmbeddings |
         if np.array_equal(frames[keep], np.arange(0, video.frame_count, frame_skip)):
             return CachedEmbeddings(frames[keep], embeddings[keep])
     return None
+
+
+def find(video: Video, backbone_key: str) -> CachedEmbeddings | None:
+    """The densest cache of this video under the key, whatever its frame skip."""
+    folder = f"embeddings/{video.project_id}/{video.pk}"
+    storage = video.file.storage
+    try:
+        names = storage.listdir(folder)[1]
+    except FileNotFoundError:
+        return None
+    skips = sorted(int(name[len(backbone_key) + 5 : -4]) for name in names
+                   if name.startswith(f"{backbone_key}-skip") and name[len(backbone_key) + 5 : -4].isdigit())
+    return load(video, backbone_key, skips[0]) if skips else None

@@ -10,4 +10,5 @@ urlpatterns = [
     path("projects/<int:project_id>/train/", views.train_page, name="train-page"),
     path("projects/<int:project_id>/train/start/", views.train, name="train"),
     path("jobs/<int:job_id>/training/", views.train_progress, name="train-progress"),
+    path("videos/<int:video_id>/similar/", views.similar_frames, name="similar-frames"),
 ]

@@ -90,3 +90,20 @@ def train_progress(request: HttpRequest, job_id: int) -> HttpResponse:
     if job.kind != Job.Kind.TRAIN:
         raise Http404("Not a training job.")
     return render(request, "prediction/train.html#training-progress", {"job": job, "project": job.project})
+
+
+@require_GET
+def similar_frames(request: HttpRequest, video_id: int) -> HttpResponse:
+    """Frames across the project that look like ?frame= of this video, from the embeddings cache (Y-2)."""
+    from prediction import similar
+    from videos.selectors import get_member_video
+
+    video = get_member_video(request.user, video_id)
+    frame = request.GET.get("frame", "")
+    if not frame.isdigit() or int(frame) >= (video.frame_count or 0):
+        raise Http404("No such frame.")
+    matches, key = similar.find_similar(video, int(frame))
+    return render(request, "prediction/_similar.html", {
+        "video": video, "frame": int(frame), "matches": matches, "key": key, "classes": video.project.classes.all(),
+        "can_label": get_role(request.user, video.project) != Role.VIEWER,
+    })

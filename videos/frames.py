@@ -5,15 +5,28 @@ by its pts. Where the file's own timestamps cannot be trusted for that (rebuilt 
 missing), reading falls back to counting frames from the start, which is always exact.
 """
 
+import io
 from collections.abc import Callable, Iterable, Iterator
 
 import av
 import numpy as np
 
+SAMPLE_WIDTH = 640  # big enough to label from, small enough to store thousands
+THUMBNAIL_WIDTH = 320
+
 # Beyond this many frames ahead, a seek to the keyframe before the target beats decoding on.
 SEEK_GAP_FRAMES = 120
 
 Convert = Callable[[av.VideoFrame], object]
+
+
+def jpeg_of(frame: av.VideoFrame, width: int = SAMPLE_WIDTH, quality: int = 90) -> bytes:
+    """The frame as a JPEG at most `width` pixels wide, keeping its aspect."""
+    width = min(width, frame.width)
+    height = max(2, round(frame.height * width / frame.width))
+    buffer = io.BytesIO()
+    frame.to_image(width=width, height=height).save(buffer, format="JPEG", quality=quality)
+    return buffer.getvalue()
 
 
 class _Untrusted(Exception):

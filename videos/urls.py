@@ -11,4 +11,5 @@ urlpatterns = [
     path("videos/<int:video_id>/delete/", views.video_delete, name="video-delete"),
     path("videos/<int:video_id>/frame-times/", views.video_frame_times, name="video-frame-times"),
     path("videos/<int:video_id>/media/", views.video_media, name="video-media"),
+    path("videos/<int:video_id>/frames/<int:frame>.jpg", views.video_frame_image, name="video-frame-image"),
 ]

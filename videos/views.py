@@ -4,9 +4,9 @@ import numpy as np
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from aigva.errors import UserFacingError
 from labelling.selectors import get_current_label_set
@@ -15,8 +15,10 @@ from projects.models import Role
 from projects.selectors import get_member_project, get_role
 from videos import services
 from videos.forms import VideoUploadForm
+from videos.frames import THUMBNAIL_WIDTH, jpeg_of, read_frames
 from videos.ranges import RangeNotSatisfiable, parse_range
 from videos.selectors import attach_latest_jobs, get_member_video, list_project_videos
+from videos.services import local_copy
 
 CHUNK = 256 * 1024
 
@@ -142,3 +144,16 @@ def _read(field, first: int, last: int):
                 break
             remaining -= len(chunk)
             yield chunk
+
+
+@require_GET
+def video_frame_image(request: HttpRequest, video_id: int, frame: int) -> HttpResponse:
+    """One exact frame as a small JPEG (thumbnails of similar frames)."""
+    video = get_member_video(request.user, video_id)
+    if not video.is_ready or not 0 <= frame < video.frame_count:
+        raise Http404("No such frame.")
+    with local_copy(video.file) as path:
+        [(_, jpeg)] = read_frames(path, video.frame_pts_array(), [frame], lambda f: jpeg_of(f, THUMBNAIL_WIDTH))
+    response = HttpResponse(jpeg, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response

@@ -1,0 +1,60 @@
+"""Find similar frames (Y-2): nearest neighbours in the embeddings cache, then label the chosen ones."""
+
+import numpy as np
+import pytest
+from django.urls import reverse
+
+from labelling.tests.shots import write_shots_video
+from prediction import services
+from prediction.similar import find_similar
+from prediction.tests.test_services import head_checkpoint, predict_here
+from prediction.tests.test_training_jobs import SHOT_OF, SHOTS, random_init  # noqa: F401
+from projects.models import Role
+from projects.tests.factories import add_member, make_project
+from videos.tests.test_views import ingest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def predicted(tmp_path):
+    project = make_project(classes=["dark", "bright"])
+    # Two videos whose shots reuse the same backgrounds: shot k of one looks like shot k of the other.
+    first = ingest(project, write_shots_video(tmp_path / "one.mp4", SHOTS))
+    second = ingest(project, write_shots_video(tmp_path / "two.mp4", SHOTS[::-1], shot_seeds=[5, 3, 1, 0]))
+    model = services.register_checkpoint(project=project, path=head_checkpoint(tmp_path, "h.pt", 1), created_by=None)
+    for video in (first, second):
+        predict_here(model, video)
+    return project, first, second
+
+
+def test_similar_frames_come_from_the_same_scene_in_any_video(predicted):
+    project, first, second = predicted
+    matches, key = find_similar(first, 50, count=10)  # shot 2 of the first video: frames 40-69
+    assert key and len(matches) == 10
+    second_shot_of = np.repeat([3, 2, 1, 0], SHOTS[::-1])  # the same backgrounds, in reverse order
+    for match in matches:
+        shot = SHOT_OF[match.frame] if match.video == first else second_shot_of[match.frame]
+        assert shot == 2, (match.video.name, match.frame)
+        assert match.video != first or abs(match.frame - 50) > 10  # not the frames right next to it
+    assert {match.video for match in matches} == {first, second}
+
+
+def test_the_player_lists_similar_frames_and_labels_the_chosen_ones(client, predicted):
+    project, first, second = predicted
+    user = add_member(project, Role.LABELLER)
+    client.force_login(user)
+    page = client.get(reverse("prediction:similar-frames", args=[first.pk]), {"frame": 50}).content.decode()
+    assert page.count('name="frames"') == 24 and f'value="{second.pk}:' in page
+    image = client.get(reverse("videos:video-frame-image", args=[second.pk, 30]))
+    assert image.status_code == 200 and image["Content-Type"] == "image/jpeg"
+    bright = project.classes.get(name="bright")
+    response = client.post(reverse("labelling:apply-label", args=[project.pk]),
+                           {"frames": [f"{second.pk}:30", f"{first.pk}:45"], "class_id": bright.pk})
+    assert "Labelled 2 frames" in response.content.decode()
+    classes, authors = second.label_sets.get(is_current=True).label_runs.to_frames()
+    assert classes[30] == bright.pk and authors[30] == user.pk and authors[29] != user.pk
+    response = client.post(reverse("labelling:apply-label", args=[project.pk]),
+                           {"frames": ["999999:1"], "class_id": bright.pk})
+    assert "not all from videos of this project" in response.content.decode()
+    assert client.get(reverse("videos:video-frame-image", args=[second.pk, 90])).status_code == 404
