@@ -28,4 +28,5 @@ lint: install
 bench: install
 	$(BIN)/python bench/predict.py
 	bash scripts/test-services.sh $(BIN)/python bench/labels.py
+	bash scripts/test-services.sh $(BIN)/python bench/loop.py
 	$(BIN)/python bench/ingest.py
