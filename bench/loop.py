@@ -1,8 +1,9 @@
 """The learn-as-you-label loop without a human (issue 5): how right is the model after how much labelling?
 
 Builds an evaluation set here (never committed): videos made of shots of real photos (scikit-image's
-data module, installed on first run) with camera-like pans and zooms, sensor noise and H.264
-compression; every frame's true class is known. A simulated labeller answers every question the
+data module, installed on first run) with camera-like pans and zooms over different parts of each
+photo, per-shot colour casts and exposure, focus blur, sensor noise and H.264 compression; every
+frame's true class is known. A simulated labeller answers every question the
 tool asks with the truth. For each scenario: sample, label, train, predict every frame of every
 video, then score frame accuracy, the wrong segments a person would still have to fix, and time.
 
