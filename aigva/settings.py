@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "videos",
     "labelling",
     "prediction",
+    "exports",
 ]
 
 MIDDLEWARE = [

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("videos.urls")),
     path("", include("labelling.urls")),
     path("", include("prediction.urls")),
+    path("", include("exports.urls")),
 ]

@@ -83,6 +83,7 @@ class Job(models.Model):
         SAMPLE = "sample", "Sample frames"
         TRAIN = "train", "Train model"
         COLLECT = "collect", "Collect reviewed frames"
+        EXPORT = "export", "Export dataset"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="jobs")
     video = models.ForeignKey("videos.Video", null=True, blank=True, on_delete=models.CASCADE, related_name="jobs")

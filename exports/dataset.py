@@ -1,0 +1,118 @@
+"""Dataset ZIPs (E-2): each video decoded once, in order; JPEGs encoded by a pool; streamed into the ZIP.
+
+An ImageFolder layout: `[train/|val/]<class>/<video>_frame<N>.jpg`, N the 0-based frame index
+the player shows, plus `labels.csv` (path, class, video, frame, confidence, author).
+"""
+
+import csv
+import io
+import os
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import BinaryIO
+
+import av
+import cv2
+import numpy as np
+from zipstream import ZipStream
+
+from aigva.errors import UserFacingError
+from exports.selectors import VideoPlan
+from labelling.selectors import author_names
+from videos.services import local_copy
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CSV_COLUMNS = ["path", "class", "video", "frame", "confidence", "author"]
+WORKERS = os.cpu_count() or 2
+IN_FLIGHT = 4 * WORKERS  # decoded frames waiting for an encoder: bounds memory
+
+
+def safe_cell(value) -> str:
+    """Spreadsheets run cells that start like a formula; a leading apostrophe makes them text."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def encode_jpeg(frame: av.VideoFrame, quality: int) -> bytes:
+    """Full-resolution JPEG; runs in pool threads (the conversion and libjpeg release the GIL)."""
+    ok, buffer = cv2.imencode(".jpg", frame.to_ndarray(format="bgr24"), [cv2.IMWRITE_JPEG_QUALITY, quality])
+    if not ok:
+        raise ValueError("JPEG encoding failed")
+    return buffer.tobytes()
+
+
+def frames_in_order(path: str, wanted: np.ndarray) -> Iterator[tuple[int, av.VideoFrame]]:
+    """(index, frame) for each wanted index (increasing), counting decoded frames: exact, one pass."""
+    if not len(wanted):
+        return
+    position = 0
+    with av.open(path) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        for index, frame in enumerate(container.decode(stream)):
+            if index == wanted[position]:
+                yield index, frame
+                position += 1
+                if position == len(wanted):
+                    return
+    raise UserFacingError(f"The video ended at frame {index}, before frame {wanted[position]}; re-probe it.")
+
+
+def encoded_frames(
+    path: str, wanted: np.ndarray, quality: int, pool: ThreadPoolExecutor
+) -> Iterator[tuple[int, bytes]]:
+    """(index, JPEG) in order, with a bounded number of encodes in flight."""
+    pending: deque[tuple[int, Future]] = deque()
+    for index, frame in frames_in_order(path, wanted):
+        pending.append((index, pool.submit(encode_jpeg, frame, quality)))
+        if len(pending) >= IN_FLIGHT:
+            done_index, future = pending.popleft()
+            yield done_index, future.result()
+    while pending:
+        done_index, future = pending.popleft()
+        yield done_index, future.result()
+
+
+def write_dataset(
+    plans: list[VideoPlan], folders: dict[int, str], class_names: dict[int, str], quality: int, out: BinaryIO,
+    on_progress: Callable[[float, str], None] = lambda fraction, message: None,
+) -> int:
+    """Write the ZIP to `out`; returns the number of images."""
+    total, done = sum(len(plan.frames) for plan in plans), 0
+    archive, rows = ZipStream(), io.StringIO()
+    table = csv.writer(rows)
+    table.writerow(CSV_COLUMNS)
+    with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="jpeg") as pool:
+        for plan in plans:
+            video = plan.label_set.video
+            authors = _frame_authors(plan)
+            classes = dict(zip(plan.frames.tolist(), plan.class_ids.tolist(), strict=True))
+            with local_copy(video.file) as path:
+                for index, jpeg in encoded_frames(path, plan.frames, quality, pool):
+                    name = f"{plan.subset}{folders.get(classes[index], 'unknown')}/{plan.stem}_frame{index}.jpg"
+                    archive.add(jpeg, name)
+                    out.writelines(archive.all_files())
+                    table.writerow([safe_cell(v) for v in (name, class_names.get(classes[index], "unknown"),
+                                                           video.name, index, *authors(index))])
+                    done += 1
+                    on_progress(done / max(total, 1), f"{video.name}: frame {index}")
+    archive.add(rows.getvalue().encode(), "labels.csv")
+    out.writelines(archive.finalize())
+    return done
+
+
+def _frame_authors(plan: VideoPlan) -> Callable[[int], tuple[str, str]]:
+    """(confidence, author name) of a frame, as labels.csv writes them."""
+    label_set = plan.label_set
+    runs = label_set.label_runs
+    names = author_names(runs.authors)
+    confidences = label_set.model_confidences() if label_set.confidences else None
+
+    def of(index: int) -> tuple[str, str]:
+        _, author = runs.at(index)
+        if author < 0 and confidences is not None:
+            return f"{float(confidences[index]):.4g}", names[author]
+        return ("1" if author > 0 else ""), names[author]
+
+    return of
