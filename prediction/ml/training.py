@@ -46,24 +46,30 @@ class TrainResult:
     evaluated_on: str = "validation"
 
 
-def split_by_group(groups: np.ndarray, fraction: float, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def split_by_group(
+    groups: np.ndarray, fraction: float, seed: int = 0, labels: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Indices (train, validation): whole groups (videos) go to validation until `fraction` of the
-    samples are there; with one group, samples are split instead. fraction 0 means no validation."""
+    samples are there, passing over a group that would hold out more than twice that or the last
+    training examples of a class (`labels`); when no group fits, samples are split instead.
+    fraction 0 means no validation."""
     indices = np.arange(len(groups))
     if fraction <= 0 or len(groups) < 2:
         return indices, indices[:0]
     rng = np.random.default_rng(seed)
-    unique = np.unique(groups)
-    if len(unique) == 1:
+    labels = np.zeros(len(groups)) if labels is None else labels
+    classes, target = set(labels.tolist()), fraction * len(groups)
+    validation = np.zeros(len(groups), dtype=bool)
+    for group in rng.permutation(np.unique(groups)):
+        if validation.sum() >= target:
+            break
+        candidate = validation | (groups == group)
+        if candidate.sum() <= 2 * target and set(labels[~candidate].tolist()) == classes:
+            validation = candidate
+    if not validation.any():
         shuffled = rng.permutation(indices)
         cut = max(1, round(len(indices) * fraction))
         return np.sort(shuffled[cut:]), np.sort(shuffled[:cut])
-    chosen, target = [], fraction * len(groups)
-    for group in rng.permutation(unique)[:-1]:  # one group always stays for training
-        if sum(np.sum(groups == g) for g in chosen) >= target:
-            break
-        chosen.append(group)
-    validation = np.isin(groups, chosen)
     return indices[~validation], indices[validation]
 
 
@@ -101,7 +107,7 @@ def train(
 ) -> TrainResult:
     """Train in place; on_epoch(stats, fraction done) may raise to cancel. Returns the history and metrics."""
     torch.manual_seed(config.seed)
-    train_idx, val_idx = split_by_group(groups, val_fraction, config.seed)
+    train_idx, val_idx = split_by_group(groups, val_fraction, config.seed, labels)
     targets = torch.from_numpy(labels.astype(np.int64))
     if config.head_only:
         features = extract_features(model, images, device)

@@ -35,6 +35,15 @@ def test_split_by_group_keeps_videos_whole_and_one_for_training():
     assert len(split_by_group(groups, 0)[1]) == 0
 
 
+def test_split_by_group_never_holds_out_a_class_or_half_the_data():
+    groups, labels = np.repeat([1, 2, 3, 4], 5), np.array([0] * 15 + [1] * 5)  # class 1 only in video 4
+    for seed in range(10):
+        train_idx, val_idx = split_by_group(groups, 0.25, seed, labels)
+        assert 4 not in groups[val_idx] and len(val_idx) == 5
+    train_idx, val_idx = split_by_group(np.repeat([1, 2], 10), 0.2, 0, np.repeat([0, 1], 10))
+    assert len(val_idx) == 4 and set(np.repeat([0, 1], 10)[train_idx]) == {0, 1}  # samples split instead
+
+
 def test_augment_keeps_shape_and_changes_pixels():
     images = torch.from_numpy(two_kinds(4)[0])
     out = augment(images, torch.Generator().manual_seed(1))
