@@ -30,3 +30,4 @@ bench: install
 	bash scripts/test-services.sh $(BIN)/python bench/labels.py
 	bash scripts/test-services.sh $(BIN)/python bench/loop.py
 	$(BIN)/python bench/ingest.py
+	bash scripts/test-services.sh $(BIN)/python bench/export.py
