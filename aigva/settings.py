@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "labelling",
     "prediction",
     "exports",
+    "reviews",
 ]
 
 MIDDLEWARE = [

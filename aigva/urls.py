@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("labelling.urls")),
     path("", include("prediction.urls")),
     path("", include("exports.urls")),
+    path("", include("reviews.urls")),
 ]

@@ -189,3 +189,13 @@ def label_frames(*, project: Project, frames: list[tuple[int, int]], label_class
             raise UserFacingError("Those frames are not all from videos of this project; nothing was labelled.")
         label_range(label_set=label_sets[video_id], start=frame, end=frame, label_class=label_class, user=user)
     return len(frames)
+
+
+def fork_label_set(*, label_set: LabelSet, created_by: AbstractBaseUser | None) -> LabelSet:
+    """A copy that is not current: one reviewer's own labels, to compare with others' (Y-3)."""
+    source = LabelSet.objects.get(pk=label_set.pk)
+    return LabelSet.objects.create(
+        video_id=source.video_id, is_current=False, frame_count=source.frame_count, runs=source.runs,
+        confidences=source.confidences, confidence_bins=source.confidence_bins, source_model=source.source_model,
+        created_by=created_by,
+    )

@@ -1,16 +1,14 @@
 from django.urls import path
 
 from labelling import views
+from labelling.access import for_members
+from labelling.label_set_views import HANDLERS
 
 app_name = "labelling"
 urlpatterns = [
-    path("label-sets/<int:label_set_id>/timeline/", views.timeline, name="timeline"),
-    path("label-sets/<int:label_set_id>/range/", views.label_range, name="label-range"),
-    path("label-sets/<int:label_set_id>/undo/", views.undo, name="undo"),
-    path("label-sets/<int:label_set_id>/review/", views.review, name="review"),
-    path("label-sets/<int:label_set_id>/history/", views.history, name="history"),
-    path("label-sets/<int:label_set_id>/confidences/", views.confidences, name="confidences"),
-    path("label-sets/<int:label_set_id>/edits/", views.edits, name="edits"),
+    path("label-sets/<int:label_set_id>/range/", for_members(HANDLERS["label-range"]), name="label-range"),
+    *(path(f"label-sets/<int:label_set_id>/{name}/", for_members(handler), name=name)
+      for name, handler in HANDLERS.items() if name != "label-range"),
     path("projects/<int:project_id>/samples/", views.sample_list, name="sample-list"),
     path("projects/<int:project_id>/samples/start/", views.sample_start, name="sample-start"),
     path("projects/<int:project_id>/samples/label/", views.sample_label_page, name="sample-label-page"),

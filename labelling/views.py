@@ -1,6 +1,5 @@
-import numpy as np
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.utils.html import escape
@@ -8,98 +7,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from aigva.errors import UserFacingError
 from labelling import selectors, services, uncertain
-from labelling.forms import LabelRangeForm, ReviewForm, SampleForm, SampleLabelForm
-from labelling.selectors import get_frame_history, get_member_label_set, get_member_sample, get_timeline
+from labelling.forms import SampleForm, SampleLabelForm
+from labelling.selectors import get_member_sample
 from projects.jobs import fail_stale_jobs
 from projects.models import Job, Role
 from projects.selectors import get_member_project, get_role
-
-
-def _refused(message: str) -> JsonResponse:
-    return JsonResponse({"error": message}, status=400)
-
-
-@require_GET
-def timeline(request: HttpRequest, label_set_id: int) -> JsonResponse:
-    return JsonResponse(get_timeline(get_member_label_set(request.user, label_set_id)))
-
-
-@require_GET
-def confidences(request: HttpRequest, label_set_id: int) -> HttpResponse:
-    """The model's confidence per frame as one byte (0-255), or 204 when no model made the set."""
-    label_set = get_member_label_set(request.user, label_set_id)
-    values = label_set.model_confidences()
-    if values is None:
-        return HttpResponse(status=204)
-    quantised = np.round(np.clip(values.astype(np.float32), 0, 1) * 255).astype(np.uint8)
-    response = HttpResponse(quantised.tobytes(), content_type="application/octet-stream")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
-
-
-@require_GET
-def edits(request: HttpRequest, label_set_id: int) -> HttpResponse:
-    """The latest edits of the set, newest first (HTMX partial beside the player)."""
-    label_set = get_member_label_set(request.user, label_set_id)
-    recent = label_set.edits.select_related("author", "label_class")[:15]
-    return render(request, "labelling/_edit_log.html", {"edits": recent})
-
-
-@require_POST
-def label_range(request: HttpRequest, label_set_id: int) -> JsonResponse:
-    """Set a frame range to a class (L-4); answers with the new timeline."""
-    label_set = get_member_label_set(request.user, label_set_id, Role.LABELLER)
-    form = LabelRangeForm(request.POST)
-    if not form.is_valid():
-        return _refused("Give a start frame, an end frame and a class.")
-    label_class = label_set.video.project.classes.filter(pk=form.cleaned_data["class_id"]).first()
-    if label_class is None:
-        return _refused("That class is not one of this project's classes.")
-    try:
-        edit = services.label_range(label_set=label_set, start=form.cleaned_data["start"],
-                                    end=form.cleaned_data["end"], label_class=label_class, user=request.user)
-    except UserFacingError as exc:
-        return _refused(str(exc))
-    label_set.refresh_from_db()
-    return JsonResponse({**get_timeline(label_set), "edit": edit.pk})
-
-
-@require_POST
-def undo(request: HttpRequest, label_set_id: int) -> JsonResponse:
-    label_set = get_member_label_set(request.user, label_set_id, Role.LABELLER)
-    try:
-        edit = services.undo_last_edit(label_set=label_set, user=request.user)
-    except UserFacingError as exc:
-        return _refused(str(exc))
-    label_set.refresh_from_db()
-    return JsonResponse({**get_timeline(label_set), "undone": edit.pk})
-
-
-@require_POST
-def review(request: HttpRequest, label_set_id: int) -> JsonResponse:
-    """Mark reviewed or not (L-5)."""
-    label_set = get_member_label_set(request.user, label_set_id, Role.LABELLER)
-    form = ReviewForm(request.POST)
-    form.is_valid()
-    label_set = services.set_reviewed(label_set=label_set, reviewed=form.cleaned_data["reviewed"], user=request.user)
-    return JsonResponse({
-        "reviewed": label_set.reviewed,
-        "reviewed_by": label_set.reviewed_by.username if label_set.reviewed_by else None,
-        "reviewed_at": label_set.reviewed_at.isoformat() if label_set.reviewed_at else None,
-    })
-
-
-@require_GET
-def history(request: HttpRequest, label_set_id: int) -> JsonResponse:
-    """Who or what set a frame's label, and when (Y-1): ?frame=N."""
-    label_set = get_member_label_set(request.user, label_set_id)
-    frame = request.GET.get("frame", "")
-    if not frame.isdigit():
-        return _refused("Give the frame as ?frame=N.")
-    entries = get_frame_history(label_set, int(frame))
-    if request.htmx:
-        return render(request, "labelling/_frame_history.html", {"frame": int(frame), "history": entries})
-    return JsonResponse({"frame": int(frame), "history": entries})
 
 
 @require_GET

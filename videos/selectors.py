@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
+from django.urls import reverse
 
 from labelling.models import LabelSet
 from projects.models import Job, Project, Role
@@ -33,3 +34,22 @@ def attach_latest_jobs(videos: list[Video]) -> list[Video]:
     for video in videos:
         video.latest_job = jobs.get(video.latest_job_id)
     return videos
+
+
+def member_player_urls(video: Video, label_set) -> dict[str, str]:
+    """Where the analysis page's player fetches and sends things, for project members."""
+    if label_set is None:
+        return {}
+    return {
+        "media": reverse("videos:video-media", args=[video.pk]),
+        "frame_times": reverse("videos:video-frame-times", args=[video.pk]),
+        "similar": reverse("prediction:similar-frames", args=[video.pk]),
+        **{key: reverse(f"labelling:{name}", args=[label_set.pk]) for key, name in PLAYER_LABEL_ENDPOINTS.items()},
+    }
+
+
+# urls-dict key -> URL name of the label-set endpoint (the same names under labelling: and reviews:share-).
+PLAYER_LABEL_ENDPOINTS = {
+    "timeline": "timeline", "confidences": "confidences", "range": "label-range", "undo": "undo",
+    "review": "review", "history": "history", "edits": "edits",
+}

@@ -13,11 +13,12 @@ from labelling.selectors import get_current_label_set
 from projects.jobs import fail_stale_jobs
 from projects.models import Role
 from projects.selectors import get_member_project, get_role
+from reviews.selectors import get_video_agreement
 from videos import services
 from videos.forms import VideoUploadForm
 from videos.frames import THUMBNAIL_WIDTH, jpeg_of, read_frames
 from videos.ranges import RangeNotSatisfiable, parse_range
-from videos.selectors import attach_latest_jobs, get_member_video, list_project_videos
+from videos.selectors import attach_latest_jobs, get_member_video, list_project_videos, member_player_urls
 from videos.services import local_copy
 
 CHUNK = 256 * 1024
@@ -64,8 +65,10 @@ def video_detail(request: HttpRequest, video_id: int) -> HttpResponse:
     """The analysis page: frame-exact player, timeline and labelling (SPEC L-1..L-5)."""
     video = get_member_video(request.user, video_id)
     role = get_role(request.user, video.project)
+    label_set = get_current_label_set(video)
     return render(request, "videos/video_detail.html", {
-        "video": video, "project": video.project, "label_set": get_current_label_set(video),
+        "video": video, "project": video.project, "label_set": label_set,
+        "urls": member_player_urls(video, label_set), "agreement": get_video_agreement(video),
         "classes": list(video.project.classes.values("id", "name", "colour", "shortcut")),
         "can_edit": role != Role.VIEWER,
     })
@@ -77,7 +80,10 @@ def video_frame_times(request: HttpRequest, video_id: int) -> HttpResponse:
     Little-endian int64 steps, gzip-encoded on the wire: a constant frame rate is one repeated
     value, so a 10-hour video costs kilobytes, not megabytes.
     """
-    video = get_member_video(request.user, video_id)
+    return serve_frame_times(get_member_video(request.user, video_id))
+
+
+def serve_frame_times(video) -> HttpResponse:
     if not video.is_ready:
         return HttpResponse("This video is not ready yet.", status=409, content_type="text/plain")
     pts = video.frame_pts_array()
@@ -101,7 +107,11 @@ def video_delete(request: HttpRequest, video_id: int) -> HttpResponse:
 
 def video_media(request: HttpRequest, video_id: int) -> HttpResponse:
     """The playable file, to members only, with single-range support so the player can seek."""
-    video = get_member_video(request.user, video_id)
+    return serve_media(request, get_member_video(request.user, video_id))
+
+
+def serve_media(request: HttpRequest, video) -> HttpResponse:
+    """The playable file of a video the caller has been checked for."""
     if not video.is_ready:
         return HttpResponse("This video is not ready yet.", status=409, content_type="text/plain")
     field = video.playback_file

@@ -1,0 +1,108 @@
+"""The player's label endpoints (L-2..L-5, Y-1), written once for members and share links (labelling.access)."""
+
+import numpy as np
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_POST
+
+from aigva.errors import UserFacingError
+from labelling import services
+from labelling.access import LabelSetAccess, edits_labels
+from labelling.forms import LabelRangeForm, ReviewForm
+from labelling.selectors import get_frame_history, get_timeline
+
+
+def _refused(message: str) -> JsonResponse:
+    return JsonResponse({"error": message}, status=400)
+
+
+@require_GET
+def timeline(request: HttpRequest, access: LabelSetAccess) -> JsonResponse:
+    return JsonResponse(get_timeline(access.label_set))
+
+
+@require_GET
+def confidences(request: HttpRequest, access: LabelSetAccess) -> HttpResponse:
+    """The model's confidence per frame as one byte (0-255), or 204 when no model made the set."""
+    values = access.label_set.model_confidences()
+    if values is None:
+        return HttpResponse(status=204)
+    quantised = np.round(np.clip(values.astype(np.float32), 0, 1) * 255).astype(np.uint8)
+    response = HttpResponse(quantised.tobytes(), content_type="application/octet-stream")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@require_GET
+def edits(request: HttpRequest, access: LabelSetAccess) -> HttpResponse:
+    """The latest edits of the set, newest first (HTMX partial beside the player)."""
+    recent = access.label_set.edits.select_related("author", "label_class")[:15]
+    return render(request, "labelling/_edit_log.html", {"edits": recent})
+
+
+@require_POST
+@edits_labels
+def label_range(request: HttpRequest, access: LabelSetAccess) -> JsonResponse:
+    """Set a frame range to a class (L-4); answers with the new timeline."""
+    label_set = access.label_set
+    form = LabelRangeForm(request.POST)
+    if not form.is_valid():
+        return _refused("Give a start frame, an end frame and a class.")
+    label_class = label_set.video.project.classes.filter(pk=form.cleaned_data["class_id"]).first()
+    if label_class is None:
+        return _refused("That class is not one of this project's classes.")
+    try:
+        edit = services.label_range(label_set=label_set, start=form.cleaned_data["start"],
+                                    end=form.cleaned_data["end"], label_class=label_class, user=access.user)
+    except UserFacingError as exc:
+        return _refused(str(exc))
+    label_set.refresh_from_db()
+    return JsonResponse({**get_timeline(label_set), "edit": edit.pk})
+
+
+@require_POST
+@edits_labels
+def undo(request: HttpRequest, access: LabelSetAccess) -> JsonResponse:
+    label_set = access.label_set
+    try:
+        edit = services.undo_last_edit(label_set=label_set, user=access.user)
+    except UserFacingError as exc:
+        return _refused(str(exc))
+    label_set.refresh_from_db()
+    return JsonResponse({**get_timeline(label_set), "undone": edit.pk})
+
+
+@require_POST
+@edits_labels
+def review(request: HttpRequest, access: LabelSetAccess) -> JsonResponse:
+    """Mark reviewed or not (L-5)."""
+    form = ReviewForm(request.POST)
+    form.is_valid()
+    label_set = services.set_reviewed(label_set=access.label_set, reviewed=form.cleaned_data["reviewed"],
+                                     user=access.user)
+    return JsonResponse({
+        "reviewed": label_set.reviewed,
+        "reviewed_by": label_set.reviewed_by.username if label_set.reviewed_by else None,
+        "reviewed_at": label_set.reviewed_at.isoformat() if label_set.reviewed_at else None,
+    })
+
+
+@require_GET
+def history(request: HttpRequest, access: LabelSetAccess) -> JsonResponse:
+    """Who or what set a frame's label, and when (Y-1): ?frame=N."""
+    frame = request.GET.get("frame", "")
+    if not frame.isdigit():
+        return _refused("Give the frame as ?frame=N.")
+    entries = get_frame_history(access.label_set, int(frame))
+    if request.htmx:
+        return render(request, "labelling/_frame_history.html", {"frame": int(frame), "history": entries})
+    return JsonResponse({"frame": int(frame), "history": entries})
+
+
+
+
+# URL name -> handler, for the members' URLs (labelling:) and the share links' (reviews:share-).
+HANDLERS = {
+    "timeline": timeline, "confidences": confidences, "label-range": label_range, "undo": undo, "review": review,
+    "history": history, "edits": edits,
+}

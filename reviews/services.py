@@ -1,0 +1,62 @@
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from aigva.errors import UserFacingError
+from labelling.models import LabelSet
+from labelling.services import fork_label_set
+from reviews.models import ShareGuest, ShareLink
+from reviews.selectors import hash_token
+
+
+@transaction.atomic
+def create_share_link(
+    *, label_set: LabelSet, permission: str, expires_in_days: int | None = None, independent: bool = False,
+    created_by: AbstractBaseUser | None,
+) -> tuple[ShareLink, str]:
+    """A new link to the set (or to a copy of it, for an independent reviewer) and its token, shown once."""
+    if permission not in ShareLink.Permission.values:
+        raise UserFacingError("A link lets people view, or review and label.")
+    if expires_in_days is not None and not 1 <= expires_in_days <= 365:
+        raise UserFacingError("A link expires after 1-365 days, or never.")
+    if independent and permission != ShareLink.Permission.REVIEW:
+        raise UserFacingError("Only a review link labels a copy of its own.")
+    target = fork_label_set(label_set=label_set, created_by=created_by) if independent else label_set
+    token = secrets.token_urlsafe(32)
+    expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None
+    link = ShareLink.objects.create(label_set=target, token_hash=hash_token(token), permission=permission,
+                                    independent=independent, expires_at=expires_at, created_by=created_by)
+    return link, token
+
+
+def revoke_share_link(*, link: ShareLink) -> ShareLink:
+    """The link stops working at once; its reviewers' edits stay."""
+    ShareLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    link.refresh_from_db()
+    return link
+
+
+def clean_guest_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not 1 <= len(name) <= 60 or any(not ch.isprintable() for ch in name):
+        raise UserFacingError("Give your name (1-60 characters) so your labels carry it.")
+    return name
+
+
+@transaction.atomic
+def join_as_guest(*, link: ShareLink, name: str) -> AbstractBaseUser:
+    """The account a link's reviewer labels as: one per name and link, which cannot log in."""
+    name = clean_guest_name(name)
+    guest = ShareGuest.objects.filter(link=link, name__iexact=name).select_related("user").first()
+    if guest:
+        return guest.user
+    # Spaces and brackets never pass the username validator, so no real account can be impersonated.
+    user = get_user_model()(username=f"{name} (link {link.pk})", is_active=False)
+    user.set_unusable_password()
+    user.save()
+    ShareGuest.objects.create(link=link, name=name, user=user)
+    return user
