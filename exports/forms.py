@@ -7,7 +7,7 @@ class ExportForm(forms.Form):
     videos = forms.ModelMultipleChoiceField(queryset=None, required=False, help_text="None chosen: every ready video.")
     reviewed_only = forms.BooleanField(required=False, label="Reviewed videos only")
     # Not required: the JSON downloads share this form and ignore them.
-    frame_skip = forms.IntegerField(min_value=1, max_value=100_000, initial=10, required=False,
+    frame_skip = forms.IntegerField(min_value=1, max_value=100_000, required=False,
                                     label="Every k-th frame")
     quality = forms.IntegerField(min_value=1, max_value=100, initial=90, required=False, label="JPEG quality")
     split = forms.FloatField(min_value=0, max_value=0.5, initial=0, required=False,
@@ -16,6 +16,7 @@ class ExportForm(forms.Form):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["videos"].queryset = project.videos.filter(status="ready").order_by("name")
+        self.fields["frame_skip"].initial = project.default_frame_skip
 
     def options(self) -> ExportOptions:
         data = self.cleaned_data

@@ -139,3 +139,22 @@ def preview_collection(project, frame_skip: int) -> dict:
             counts[int(class_id)] = counts.get(int(class_id), 0) + int(count)
     rows = [{"class": c, "count": counts.get(c.pk, 0)} for c in project.classes.all()]
     return {"videos": videos, "rows": rows, "total": sum(counts.values())}
+
+
+def summarize_project_labels(project) -> dict:
+    """Frames, labelled frames (by a person or model), reviewed frames and frames per class, over current sets."""
+    sets = LabelSet.objects.filter(video__project=project, is_current=True).only("runs", "reviewed")
+    per_class: dict[int, int] = {}
+    frames = labelled = reviewed = 0
+    for label_set in sets:
+        runs = label_set.label_runs
+        lengths = runs.ends - runs.starts + 1
+        frames += runs.frame_count
+        labelled += int(lengths[runs.authors != 0].sum())
+        reviewed += runs.frame_count if label_set.reviewed else 0
+        classes, inverse = np.unique(runs.class_ids, return_inverse=True)
+        for class_id, count in zip(classes.tolist(), np.bincount(inverse, weights=lengths).tolist(), strict=True):
+            per_class[class_id] = per_class.get(class_id, 0) + int(count)
+    distribution = [{"name": c.name, "colour": c.colour, "frames": per_class.get(c.pk, 0)}
+                    for c in project.classes.all()]
+    return {"frames": frames, "labelled": labelled, "reviewed": reviewed, "classes": distribution}

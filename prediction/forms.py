@@ -13,6 +13,8 @@ class PredictForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["model"].queryset = project.models.all()
         self.fields["videos"].queryset = project.videos.all()
+        self.fields["frame_skip"].initial = project.default_frame_skip
+        self.fields["smooth"].initial = project.default_smoothing
 
 
 class CustomModelForm(forms.Form):

@@ -48,7 +48,8 @@ def run_prediction(job: Job, reporter: JobReporter) -> dict:
     video = Video.objects.select_related("project").get(pk=job.video_id)
     model = Model.objects.get(pk=job.model_id)
     classifier = build_classifier(model)
-    config = PipelineConfig(batch_size=settings.AIGVA_PREDICT_BATCH, frame_skip=job.options.get("frame_skip", 1),
+    batch_size = video.project.prediction_batch_size or settings.AIGVA_PREDICT_BATCH
+    config = PipelineConfig(batch_size=batch_size, frame_skip=job.options.get("frame_skip", 1),
                             smooth=job.options.get("smooth", 1))
     cached = embeddings.load(video, model.embeddings_key, config.frame_skip) if model.embeddings_key else None
     if cached is not None:  # only the head differs from an earlier prediction: no frame is decoded

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from projects.models import LabelClass, Project, Role
+from projects.models import LabelClass, Preference, Project, Role
 
 
 class ProjectCreateForm(forms.Form):
@@ -19,7 +19,8 @@ class ProjectCreateForm(forms.Form):
 class ProjectEditForm(forms.ModelForm):
     class Meta:
         model = Project
-        fields = ["name", "description", "default_class"]
+        fields = ["name", "description", "default_class", "default_frame_skip", "default_smoothing",
+                  "prediction_batch_size"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
@@ -51,3 +52,9 @@ class MemberForm(forms.Form):
         if user is None:
             raise forms.ValidationError("No user with that name. Create the account in the admin first.")
         return user
+
+
+class PreferenceForm(forms.ModelForm):
+    class Meta:
+        model = Preference
+        fields = ["theme"]

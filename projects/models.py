@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -19,6 +20,16 @@ class Project(models.Model):
     default_class = models.ForeignKey(
         "LabelClass", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Defaults the predict and export forms start from (P-3).
+    default_frame_skip = models.PositiveIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(10_000)],
+        help_text="Predict (and export) every k-th frame.")
+    default_smoothing = models.PositiveIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(10_000)],
+        help_text="A predicted label change must last this many frames.")
+    prediction_batch_size = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(512)],
+        help_text="Frames per forward pass; empty: the server's AIGVA_PREDICT_BATCH.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -119,3 +130,17 @@ class Job(models.Model):
     @property
     def percent(self) -> int:
         return round(self.progress * 100)
+
+
+class Preference(models.Model):
+    """One person's own settings (P-3)."""
+
+    class Theme(models.TextChoices):
+        LIGHT = "light", "Light"
+        DARK = "dark", "Dark"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference")
+    theme = models.CharField(max_length=10, choices=Theme.choices, default=Theme.LIGHT)
+
+    def __str__(self) -> str:
+        return f"Preferences of {self.user}"

@@ -6,7 +6,7 @@ from django.db.models.functions import Lower
 
 from aigva.errors import UserFacingError
 from labelling import services as labelling_services
-from projects.models import LabelClass, Membership, Project, Role
+from projects.models import LabelClass, Membership, Preference, Project, Role
 
 PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f"]
 # Digits first, then letters the player leaves free.
@@ -100,15 +100,31 @@ def create_project(
     return project
 
 
-def update_project(*, project: Project, name: str, description: str, default_class: LabelClass) -> Project:
-    """Rename or describe a project and pick its default class."""
+def update_project(
+    *, project: Project, name: str, description: str, default_class: LabelClass, default_frame_skip: int = 1,
+    default_smoothing: int = 1, prediction_batch_size: int | None = None,
+) -> Project:
+    """Rename or describe a project, pick its default class and its prediction defaults."""
     if default_class.project_id != project.pk:
         raise UserFacingError("The default class must belong to this project.")
+    if not (1 <= default_frame_skip <= 10_000 and 1 <= default_smoothing <= 10_000
+            and (prediction_batch_size is None or 1 <= prediction_batch_size <= 512)):
+        raise UserFacingError("Frame skip and smoothing are 1-10000 frames, the batch size 1-512 (or empty).")
     project.name = _check_project_name(name, exclude_pk=project.pk)
     project.description = description.strip()
     project.default_class = default_class
-    project.save(update_fields=["name", "description", "default_class"])
+    project.default_frame_skip, project.default_smoothing = default_frame_skip, default_smoothing
+    project.prediction_batch_size = prediction_batch_size
+    project.save(update_fields=["name", "description", "default_class", "default_frame_skip", "default_smoothing",
+                                "prediction_batch_size"])
     return project
+
+
+def set_theme(*, user: AbstractBaseUser, theme: str) -> Preference:
+    if theme not in Preference.Theme.values:
+        raise UserFacingError("Choose the light or the dark theme.")
+    preference, _ = Preference.objects.update_or_create(user=user, defaults={"theme": theme})
+    return preference
 
 
 def add_class(*, project: Project, name: str, colour: str = "", shortcut: str | None = None) -> LabelClass:

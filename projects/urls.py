@@ -5,6 +5,7 @@ from projects import views
 app_name = "projects"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("settings/", views.preferences, name="preferences"),
     path("projects/new/", views.project_create, name="project-create"),
     path("projects/<int:project_id>/edit/", views.project_edit, name="project-edit"),
     path("projects/<int:project_id>/classes/", views.class_add, name="class-add"),

@@ -4,15 +4,27 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from aigva.errors import UserFacingError
+from labelling.selectors import summarize_project_labels
 from projects import services
-from projects.forms import ClassDeleteForm, ClassForm, MemberForm, ProjectCreateForm, ProjectEditForm
+from projects.forms import ClassDeleteForm, ClassForm, MemberForm, PreferenceForm, ProjectCreateForm, ProjectEditForm
 from projects.jobs import fail_stale_jobs, request_cancel
-from projects.models import Role
+from projects.models import Preference, Role
 from projects.selectors import get_member_job, get_member_project, list_user_projects
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "projects/project_list.html", {"projects": list_user_projects(request.user)})
+    """The current project's counts, class distribution and recent jobs, and every project (P-1)."""
+    projects = list_user_projects(request.user)
+    if request.GET.get("project", "").isdigit():
+        request.session["current_project"] = get_member_project(request.user, int(request.GET["project"])).pk
+        return redirect("projects:dashboard")
+    current = projects.filter(pk=request.session.get("current_project")).first() or projects.first()
+    context = {"projects": projects, "project": current}
+    if current:
+        fail_stale_jobs()
+        context |= {"summary": summarize_project_labels(current), "models": current.models.count(),
+                    "jobs": current.jobs.select_related("video")[:8]}
+    return render(request, "projects/project_list.html", context)
 
 
 def project_create(request: HttpRequest) -> HttpResponse:
@@ -141,3 +153,14 @@ def job_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
     request_cancel(job)
     job.refresh_from_db()
     return render(request, "projects/_job_progress.html", {"job": job})
+
+
+def preferences(request: HttpRequest) -> HttpResponse:
+    """One's own settings: the theme (P-3). Projects' defaults are on their settings pages."""
+    preference = Preference.objects.filter(user=request.user).first() or Preference(user=request.user)
+    form = PreferenceForm(request.POST or None, instance=preference)
+    if request.method == "POST" and form.is_valid():
+        services.set_theme(user=request.user, theme=form.cleaned_data["theme"])
+        messages.success(request, "Settings saved.")
+        return redirect("projects:preferences")
+    return render(request, "projects/preferences.html", {"form": form})
