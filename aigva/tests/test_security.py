@@ -1,0 +1,102 @@
+"""The security sweep across every URL (Q-2, issue 6): other projects' ids, CSRF, GETs that change
+nothing, hostile names, safe checkpoint loading, export options that never give a 500."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from aigva.tests.world import build_world
+from exports.models import Export
+from labelling.models import LabelEdit, LabelSet, TrainingSample
+from prediction.models import Model
+from projects.models import Job, LabelClass, Membership, Project
+from reviews.models import ShareLink
+from videos.models import Video
+
+pytestmark = pytest.mark.django_db
+
+
+def url_patterns(patterns=None, namespace=""):
+    """(namespaced name, keyword names) of every URL of ours."""
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace != "admin":
+                yield from url_patterns(entry.url_patterns, f"{entry.namespace}:" if entry.namespace else namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", set(entry.pattern.converters)
+
+
+def urls_for(ids: dict, token: str) -> list[str]:
+    values = ids | {"token": token}
+    return [reverse(name, kwargs={k: values[k] for k in keys}) for name, keys in url_patterns()]
+
+
+@pytest.fixture
+def worlds(video_files):
+    return build_world(video_files["cfr.mp4"], "Ours"), build_world(video_files["cfr.mp4"], "Theirs")
+
+
+def fingerprint() -> tuple:
+    counts = tuple(m.objects.count() for m in (Job, LabelEdit, LabelSet, ShareLink, Export, Video, LabelClass,
+                                               Membership, TrainingSample, Model, Project))
+    return counts, tuple(LabelSet.objects.order_by("pk").values_list("runs", "reviewed", "is_current")), tuple(
+        ShareLink.objects.values_list("revoked_at", flat=True))
+
+
+def test_every_url_with_another_projects_ids_is_404(client, worlds):
+    ours, theirs = worlds
+    client.force_login(ours["manager"])
+    mixed = ours["ids"] | {k: v for k, v in theirs["ids"].items() if k != "project_id"}  # our project, their rows
+    for ids in (theirs["ids"], mixed):
+        for name, keys in url_patterns():
+            if not keys & (set(ids) - {"frame"}) or keys == {"project_id"} and ids is mixed:
+                continue
+            url = reverse(name, kwargs={k: ids[k] for k in keys})
+            for method in (client.get, client.post):
+                assert method(url).status_code in (404, 405), f"{method.__name__.upper()} {url}"
+
+
+def test_every_post_needs_the_csrf_token(worlds):
+    ours, _ = worlds
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(ours["manager"])
+    before = fingerprint()
+    for url in urls_for(ours["ids"], ours["token"]):
+        assert strict.post(url).status_code in (403, 405), url
+    assert fingerprint() == before
+
+
+def test_no_get_changes_anything(client, worlds):
+    ours, _ = worlds
+    client.force_login(ours["manager"])
+    before = fingerprint()
+    for url in urls_for(ours["ids"], ours["token"]):
+        assert client.get(url).status_code < 500, url
+    assert fingerprint() == before
+
+
+def test_checkpoints_are_only_loaded_with_weights_only():
+    root = Path(__file__).resolve().parents[2]
+    sources = [p for p in root.glob("*/**/*.py") if ".venv" not in p.parts and "tests" not in p.parts]
+    calls = [(p, m.group(0)) for p in sources for m in re.finditer(r"torch\.load\([^)]*\)", p.read_text())]
+    assert calls and all("weights_only=True" in call for _, call in calls), calls
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(params=st.dictionaries(
+    st.sampled_from(["videos", "reviewed_only", "frame_skip", "quality", "split", "form"]),
+    st.one_of(st.text(max_size=12), st.integers(-10**12, 10**12).map(str), st.floats().map(str)), max_size=6))
+def test_export_options_never_give_a_server_error(client, worlds, params):
+    ours, _ = worlds
+    client.force_login(ours["manager"])
+    for name in ("exports:export-preview", "exports:export-labels"):
+        response = client.get(reverse(name, args=[ours["project"].pk]), params)
+        assert response.status_code in (200, 400), (name, params)
+        if response.streaming:
+            b"".join(response.streaming_content)
+    assert client.post(reverse("exports:export-start", args=[ours["project"].pk]), params).status_code == 302
