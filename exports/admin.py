@@ -7,6 +7,7 @@ from exports.models import Export
 class ExportAdmin(admin.ModelAdmin):
     list_display = ["pk", "project", "images", "size", "created_at"]
     list_filter = ["job__project"]
+    search_fields = ["job__project__name"]
     readonly_fields = ["job", "file", "size", "images"]
 
     @admin.display(ordering="job__project__name")

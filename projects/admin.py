@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from projects.jobs import request_cancel
-from projects.models import Job, LabelClass, Membership, Project
+from projects.models import Job, LabelClass, Membership, Preference, Project
 
 
 class LabelClassInline(admin.TabularInline):
@@ -50,3 +50,10 @@ class JobAdmin(admin.ModelAdmin):
     def cancel(self, request, queryset):
         for job in queryset:
             request_cancel(job)
+
+
+@admin.register(Preference)
+class PreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "theme"]
+    list_filter = ["theme"]
+    search_fields = ["user__username"]

@@ -3,6 +3,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
 from aigva.errors import UserFacingError
 from exports import services
@@ -39,8 +40,9 @@ class Command(BaseCommand):
                 quality=options["quality"], split=options["split"]))
         else:
             label_sets = list_export_label_sets(project, video_ids=video_ids, reviewed_only=options["reviewed_only"])
+            chunks = stream_labels_json(project, label_sets, segments=options["format"] == "segments")
             with out.open("w", encoding="utf-8") as handle:
-                handle.writelines(stream_labels_json(project, label_sets, segments=options["format"] == "segments"))
+                handle.writelines(tqdm(chunks, desc="writing JSON", unit=" chunks", file=sys.stderr))
             result = {"videos": len(label_sets)}
         result |= {"out": str(out), "bytes": out.stat().st_size}
         self.stdout.write(json_line(result) if options["json"] else f"Wrote {out} ({result['bytes']} bytes).")
