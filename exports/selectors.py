@@ -14,6 +14,7 @@ from projects.selectors import require_role
 from videos.models import VideoStatus
 
 NAME_LIMIT = 80
+OPTIONS_ERROR = "Frame skip is 1 or more, JPEG quality 1-100 and the validation split 0-0.5."
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class ExportOptions:
 
     def check(self) -> None:
         if not 1 <= self.frame_skip <= 100_000 or not 1 <= self.quality <= 100 or not 0 <= self.split <= 0.5:
-            raise UserFacingError("Frame skip is 1 or more, JPEG quality 1-100 and the validation split 0-0.5.")
+            raise UserFacingError(OPTIONS_ERROR)
 
 
 @dataclass

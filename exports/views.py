@@ -12,6 +12,7 @@ from exports.forms import ExportForm
 from exports.labels_json import stream_labels_json
 from exports.models import Export
 from exports.selectors import (
+    OPTIONS_ERROR,
     get_member_export,
     list_export_jobs,
     list_export_label_sets,
@@ -42,7 +43,7 @@ def export_preview(request: HttpRequest, project_id: int) -> HttpResponse:
     context = {"project": project}
     try:
         if not form.is_valid():
-            raise UserFacingError("Frame skip is 1 or more, JPEG quality 1-100 and the validation split 0-0.5.")
+            raise UserFacingError(OPTIONS_ERROR)
         context["preview"] = preview_dataset(project, plan_dataset(project, form.options()))
     except UserFacingError as exc:
         context["error"] = str(exc)
@@ -72,7 +73,7 @@ def export_start(request: HttpRequest, project_id: int) -> HttpResponse:
     form = ExportForm(request.POST, project=project)
     try:
         if not form.is_valid():
-            raise UserFacingError("Frame skip is 1 or more, JPEG quality 1-100 and the validation split 0-0.5.")
+            raise UserFacingError(OPTIONS_ERROR)
         services.start_dataset_export(project=project, options=form.options(), started_by=request.user)
     except UserFacingError as exc:
         messages.error(request, str(exc))
