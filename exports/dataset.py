@@ -19,10 +19,10 @@ from zipstream import ZipStream
 
 from aigva.errors import UserFacingError
 from exports.selectors import VideoPlan
+from labelling.imports import FORMULA_PREFIXES
 from labelling.selectors import author_names
 from videos.services import local_copy
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = ["path", "class", "video", "frame", "confidence", "author"]
 WORKERS = os.cpu_count() or 2
 IN_FLIGHT = 4 * WORKERS  # decoded frames waiting for an encoder: bounds memory

@@ -7,6 +7,7 @@ import numpy as np
 from django.http import Http404
 
 from aigva.errors import UserFacingError
+from exports.models import Export
 from labelling.models import LabelSet
 from labelling.selectors import HEAVY_FIELDS
 from projects.models import Job, Project, Role
@@ -118,8 +119,6 @@ def preview_dataset(project: Project, plans: list[VideoPlan]) -> dict:
 
 def get_member_export(user, export_id: int, min_role: Role = Role.LABELLER):
     """404 unless the export exists and its project is the user's; 403 when the role is too low."""
-    from exports.models import Export
-
     export = Export.objects.filter(pk=export_id).select_related("job__project").first()
     if export is None:
         raise Http404("No such export.")
@@ -129,8 +128,6 @@ def get_member_export(user, export_id: int, min_role: Role = Role.LABELLER):
 
 def list_export_jobs(project: Project):
     """Recent dataset exports with their ZIPs (when done)."""
-    from exports.models import Export
-
     jobs = project.jobs.filter(kind=Job.Kind.EXPORT).select_related("created_by")[:20]
     exports = {e.job_id: e for e in Export.objects.filter(job__in=[job.pk for job in jobs])}
     for job in jobs:
