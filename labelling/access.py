@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
 
 from labelling.models import LabelSet
-from labelling.selectors import get_member_label_set
+from labelling.selectors import follow_replacement, get_member_label_set
 from projects.models import Role
 
 
@@ -38,6 +38,7 @@ def for_members(handler: Handler):
     @wraps(handler)
     def view(request: HttpRequest, label_set_id: int) -> HttpResponse:
         role = Role.LABELLER if needs_editing(handler) else Role.VIEWER
-        return handler(request, LabelSetAccess(get_member_label_set(request.user, label_set_id, role), request.user))
+        label_set = follow_replacement(get_member_label_set(request.user, label_set_id, role))
+        return handler(request, LabelSetAccess(label_set, request.user))
 
     return view

@@ -56,8 +56,7 @@ def label_range(request: HttpRequest, access: LabelSetAccess) -> JsonResponse:
                                     end=form.cleaned_data["end"], label_class=label_class, user=access.user)
     except UserFacingError as exc:
         return _refused(str(exc))
-    label_set.refresh_from_db()
-    return JsonResponse({**get_timeline(label_set), "edit": edit.pk})
+    return JsonResponse({**get_timeline(edit.label_set), "edit": edit.pk})
 
 
 @require_POST
@@ -68,8 +67,7 @@ def undo(request: HttpRequest, access: LabelSetAccess) -> JsonResponse:
         edit = services.undo_last_edit(label_set=label_set, user=access.user)
     except UserFacingError as exc:
         return _refused(str(exc))
-    label_set.refresh_from_db()
-    return JsonResponse({**get_timeline(label_set), "undone": edit.pk})
+    return JsonResponse({**get_timeline(edit.label_set), "undone": edit.pk})
 
 
 @require_POST

@@ -21,6 +21,10 @@ class LabelSet(models.Model):
     source_model = models.ForeignKey(
         "prediction.Model", null=True, blank=True, on_delete=models.SET_NULL, related_name="label_sets"
     )
+    # The set that took over as current (a new prediction); an edit sent to this one goes there instead.
+    replaced_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaced"
+    )
     reviewed = models.BooleanField(default=False)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -80,6 +80,16 @@ class LabelRuns:
         keep[1:] = (self.class_ids[1:] != self.class_ids[:-1]) | (self.authors[1:] != self.authors[:-1])
         return LabelRuns(self.frame_count, self.starts[keep], self.class_ids[keep], self.authors[keep])
 
+    def keeping_people(self, class_ids: np.ndarray, author: int) -> "LabelRuns":
+        """Per-frame classes (N,) by `author`, except on frames a person labelled here, which stay as they are."""
+        own_classes, own_authors = self.to_frames()
+        people = own_authors > 0
+        return LabelRuns.from_frames(np.where(people, own_classes, class_ids), np.where(people, own_authors, author))
+
+    def person_frames(self) -> np.ndarray:
+        """(N,) bool: frames whose label a person gave."""
+        return self.to_frames()[1] > 0
+
     def paint(self, start: int, end: int, class_id: int, author: int) -> "LabelRuns":
         return self.assign(start, end, LabelRuns.filled(end - start + 1, class_id, author))
 

@@ -25,6 +25,16 @@ def get_member_label_set(user: AbstractBaseUser, label_set_id: int, min_role: Ro
     return label_set
 
 
+def follow_replacement(label_set: LabelSet) -> LabelSet:
+    """The video's current set when `label_set` was replaced since (a prediction finished while the player
+    was open); other sets, e.g. a reviewer's own copy, are themselves."""
+    if label_set.replaced_by_id is None:
+        return label_set
+    current = (LabelSet.objects.filter(video_id=label_set.video_id, is_current=True)
+               .select_related("video__project").defer(*HEAVY_FIELDS).first())
+    return current or label_set
+
+
 def get_current_label_set(video) -> LabelSet | None:
     return video.label_sets.filter(is_current=True).defer("confidences").first()
 

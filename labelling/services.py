@@ -15,22 +15,33 @@ CONFIDENCE_BINS = 1000  # heat-map resolution; finer than any timeline is wide
 @transaction.atomic
 def create_label_set(
     *, video, class_ids: np.ndarray, confidences: np.ndarray | None = None, author: int = SYSTEM_AUTHOR,
-    created_by: AbstractBaseUser | None = None, source_model=None,
+    created_by: AbstractBaseUser | None = None, source_model=None, keep_people: bool = False,
 ) -> LabelSet:
-    """Store per-frame classes (N,) and optional confidences (N,) as the video's new current set."""
+    """Store per-frame classes (N,) and optional confidences (N,) as the video's new current set.
+
+    With keep_people every frame a person labelled in the current set keeps its class and author (L-6).
+    """
     class_ids = np.asarray(class_ids, dtype=np.int64)
     if len(class_ids) != video.frame_count or (confidences is not None and len(confidences) != len(class_ids)):
         raise ValueError(f"labels for {len(class_ids)} frames given for a video of {video.frame_count} frames")
     unknown = set(np.unique(class_ids).tolist()) - set(video.project.classes.values_list("pk", flat=True))
     if unknown:
         raise UserFacingError(f"Classes {sorted(unknown)} are not classes of the project “{video.project.name}”.")
-    runs = LabelRuns.from_frames(class_ids, np.full(len(class_ids), author, dtype=np.int64))
-    LabelSet.objects.select_for_update().filter(video=video, is_current=True).update(is_current=False)
-    return LabelSet.objects.create(
+    current = LabelSet.objects.select_for_update().filter(video=video, is_current=True).only("runs").first()
+    if keep_people and current is not None:
+        runs = current.label_runs.keeping_people(class_ids, author)
+    else:
+        runs = LabelRuns.from_frames(class_ids, np.full(len(class_ids), author, dtype=np.int64))
+    if current is not None:
+        LabelSet.objects.filter(pk=current.pk).update(is_current=False)
+    label_set = LabelSet.objects.create(
         video=video, frame_count=len(class_ids), runs=runs.to_bytes(), created_by=created_by, source_model=source_model,
         confidences=None if confidences is None else confidences_to_bytes(confidences),
         confidence_bins=[] if confidences is None else lowest_per_bin(confidences, CONFIDENCE_BINS).round(3).tolist(),
     )
+    if current is not None:
+        LabelSet.objects.filter(pk=current.pk).update(replaced_by=label_set)
+    return label_set
 
 
 def create_initial_label_set(*, video) -> LabelSet:
@@ -45,6 +56,8 @@ def _lock(label_set: LabelSet) -> LabelSet:
     locked = labels.filter(pk=label_set.pk).first()
     if locked is None:
         raise UserFacingError("These labels no longer exist (the video was deleted); nothing was changed.")
+    if locked.replaced_by_id is not None:  # replaced since the page loaded: the edit goes to the current set
+        locked = labels.filter(video_id=locked.video_id, is_current=True).first() or locked
     return locked
 
 
@@ -149,10 +162,17 @@ def start_sampling(
     return job
 
 
+@transaction.atomic
 def label_sample(*, sample: TrainingSample, label_class: LabelClass | None, user: AbstractBaseUser) -> TrainingSample:
-    """Give a sample its class (C-2); None skips it for now."""
+    """Give a sample its class (C-2), which is also that person's label of the frame in the video's current
+    labels (L-6); None skips it for now."""
     if label_class is not None and label_class.project_id != sample.project_id:
         raise UserFacingError("That class belongs to another project.")
+    if label_class is not None:
+        label_set = LabelSet.objects.filter(video_id=sample.video_id, is_current=True).defer(*HEAVY_FIELDS).first()
+        if label_set is None:
+            raise UserFacingError("This video has no labels yet; it is still being prepared.")
+        label_range(label_set=label_set, start=sample.frame, end=sample.frame, label_class=label_class, user=user)
     sample.label, sample.skipped = label_class, label_class is None
     sample.labelled_by, sample.labelled_at = user, timezone.now()
     sample.save(update_fields=["label", "skipped", "labelled_by", "labelled_at"])

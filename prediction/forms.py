@@ -8,6 +8,9 @@ class PredictForm(forms.Form):
     videos = forms.ModelMultipleChoiceField(queryset=None, required=False, help_text="None selected: all videos.")
     frame_skip = forms.IntegerField(min_value=1, initial=1, help_text="Predict every k-th frame, fill the rest.")
     smooth = forms.IntegerField(min_value=1, initial=1, help_text="A label change must last this many frames.")
+    overwrite_people = forms.BooleanField(
+        required=False, label="Overwrite people's labels",
+        help_text="Off: every frame a person labelled keeps its label, and reviewed videos are left alone.")
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)

@@ -62,7 +62,8 @@ def run_prediction(job: Job, reporter: JobReporter) -> dict:
         raise UserFacingError(f"The project lost the model's classes {', '.join(missing)}; the labels were kept.")
     class_pks = np.asarray([pk_of[name] for name in model.classes], dtype=np.int64)[prediction.classes]
     create_label_set(video=video, class_ids=class_pks, confidences=prediction.confidences, author=-model.pk,
-                     created_by=job.created_by, source_model=model)
+                     created_by=job.created_by, source_model=model,
+                     keep_people=not job.options.get("overwrite_people", False))
     if cached is None and model.embeddings_key and len(prediction.embeddings):
         embeddings.store(video, model.embeddings_key, config.frame_skip,
                          embeddings.CachedEmbeddings(prediction.predicted_frames, prediction.embeddings))

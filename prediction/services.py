@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from aigva.errors import UserFacingError
-from labelling.models import TrainingSample
+from labelling.models import LabelSet, TrainingSample
 from prediction import registry
 from prediction.models import Model
 from projects.models import Job, Project
@@ -53,20 +53,29 @@ def register_custom(*, project: Project, custom_name: str, created_by: AbstractB
 
 @transaction.atomic
 def start_predictions(
-    *, model: Model, videos: list[Video], frame_skip: int = 1, smooth: int = 1,
+    *, model: Model, videos: list[Video], frame_skip: int = 1, smooth: int = 1, overwrite_people: bool = False,
     started_by: AbstractBaseUser | None, enqueue: bool = True,
 ) -> list[Job]:
-    """One prediction job per ready video of the model's project (X-1)."""
+    """One prediction job per ready video of the model's project (X-1). People's labels are kept, and reviewed
+    videos left alone, unless overwrite_people (L-6)."""
     if frame_skip < 1 or smooth < 1:
         raise UserFacingError("Frame skip and smoothing are whole numbers of at least 1.")
     if any(video.project_id != model.project_id for video in videos):
         raise UserFacingError("The model and the videos belong to different projects.")
     ready = [video for video in videos if video.status == VideoStatus.READY]
+    if not overwrite_people:
+        reviewed = set(LabelSet.objects.filter(video__in=ready, is_current=True, reviewed=True)
+                       .values_list("video_id", flat=True))
+        if ready and len(reviewed) == len(ready):
+            raise UserFacingError("These videos are all reviewed, so a person has checked every frame; "
+                                  "choose “overwrite people's labels” to predict them anyway.")
+        ready = [video for video in ready if video.pk not in reviewed]
     if not ready:
         raise UserFacingError("None of these videos is ready to predict.")
     jobs = [
         Job.objects.create(project_id=model.project_id, video=video, model=model, kind=Job.Kind.PREDICT,
-                           created_by=started_by, options={"frame_skip": frame_skip, "smooth": smooth})
+                           created_by=started_by, options={"frame_skip": frame_skip, "smooth": smooth,
+                                                           "overwrite_people": overwrite_people})
         for video in ready
     ]
     if enqueue:

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseGone
 
 from labelling.access import Handler, LabelSetAccess, needs_editing
+from labelling.selectors import follow_replacement
 from reviews.models import ShareLink
 from reviews.selectors import get_guest, get_share_link
 
@@ -24,6 +25,6 @@ def for_share_links(handler: Handler):
         user = get_guest(request.session, link)
         if needs_editing(handler) and (link.permission != ShareLink.Permission.REVIEW or user is None):
             raise PermissionDenied("This link does not allow labelling.")
-        return handler(request, LabelSetAccess(link.label_set, user))
+        return handler(request, LabelSetAccess(follow_replacement(link.label_set), user))
 
     return view

@@ -52,3 +52,18 @@ def test_replace_class_merges_what_becomes_equal():
 def test_confidences_round_trip():
     values = np.linspace(0, 1, 101).astype(np.float16)
     assert np.array_equal(confidences_from_bytes(confidences_to_bytes(values)), values)
+
+
+@given(current=edits, predicted=st.lists(st.integers(1, 3), min_size=50, max_size=50))
+def test_keeping_people_leaves_every_person_frame_as_it_was(current, predicted):
+    runs = LabelRuns.filled(50, class_id=1)
+    for a, b, class_id, author in current:
+        runs = runs.paint(min(a, b), max(a, b), class_id, author)
+    kept = runs.keeping_people(np.asarray(predicted), author=-7)
+    old_classes, old_authors = runs.to_frames()
+    new_classes, new_authors = kept.to_frames()
+    people = old_authors > 0
+    assert np.array_equal(new_classes[people], old_classes[people])
+    assert np.array_equal(new_authors[people], old_authors[people])
+    assert np.array_equal(new_classes[~people], np.asarray(predicted)[~people]) and (new_authors[~people] == -7).all()
+    assert np.array_equal(kept.person_frames(), people)

@@ -2,11 +2,13 @@ import threading
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from django.db import connection
 
 from aigva.errors import UserFacingError
 from labelling import services
-from labelling.selectors import confidence_bins, get_frame_history, get_timeline
+from labelling.selectors import confidence_bins, get_current_label_set, get_frame_history, get_timeline
 from projects.tests.factories import UserFactory, make_project
 from videos.models import Video, VideoStatus
 
@@ -153,3 +155,59 @@ def test_concurrent_edits_of_different_ranges_both_survive():
     classes = frames_of(label_set)
     assert (classes[:100] == junction.pk).all() and (classes[500:600] == parking.pk).all()
     assert label_set.edits.count() == 20
+
+
+def test_a_sample_answer_is_the_persons_label_of_that_frame_and_can_be_undone(labelled):
+    from labelling.models import TrainingSample
+
+    label_set, road, junction, _ = labelled
+    user = UserFactory()
+    sample = TrainingSample.objects.create(project=label_set.video.project, video=label_set.video, frame=42)
+    services.label_sample(sample=sample, label_class=junction, user=user)
+    assert frames_of(label_set)[41] == road.pk and label_set.label_runs.at(42) == (junction.pk, user.pk)
+    services.label_sample(sample=sample, label_class=None, user=user)  # skipping later keeps the answer given
+    assert frames_of(label_set)[42] == junction.pk
+    services.undo_last_edit(label_set=label_set, user=user)
+    assert frames_of(label_set)[42] == road.pk and label_set.label_runs.at(42) == (road.pk, 0)
+
+
+def test_an_edit_sent_to_a_replaced_set_lands_on_the_current_one(labelled):
+    label_set, road, junction, parking = labelled
+    user = UserFactory()
+    services.label_range(label_set=label_set, start=0, end=4, label_class=parking, user=user)
+    video = label_set.video
+    predicted = services.create_label_set(video=video, class_ids=np.full(100, junction.pk), author=-1,
+                                          keep_people=True)
+    label_set.refresh_from_db()
+    assert label_set.replaced_by == predicted and not label_set.is_current
+    edit = services.label_range(label_set=label_set, start=50, end=59, label_class=road, user=user)  # a stale page
+    assert edit.label_set == predicted
+    classes = frames_of(predicted)
+    assert (classes[:5] == parking.pk).all() and (classes[50:60] == road.pk).all() and classes[60] == junction.pk
+    assert (frames_of(label_set)[50:60] == road.pk).all()  # the old set is not where the edit went
+
+
+def test_a_reviewers_own_copy_keeps_its_edits(labelled):
+    label_set, _, junction, _ = labelled
+    copy = services.fork_label_set(label_set=label_set, created_by=None)
+    edit = services.label_range(label_set=copy, start=0, end=3, label_class=junction, user=UserFactory())
+    assert edit.label_set == copy and (frames_of(copy)[:4] == junction.pk).all()
+    assert (frames_of(label_set)[:4] != junction.pk).all()
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ranges=st.lists(st.tuples(st.integers(0, 99), st.integers(0, 99), st.integers(0, 2)), max_size=8),
+       predicted=st.lists(st.integers(0, 2), min_size=100, max_size=100))
+def test_predicting_never_changes_a_frame_a_person_labelled(labelled, ranges, predicted):
+    label_set, *classes = labelled
+    video, user = label_set.video, UserFactory()
+    for a, b, index in ranges:
+        services.label_range(label_set=get_current_label_set(video), start=min(a, b), end=max(a, b),
+                             label_class=classes[index], user=user)
+    before = get_current_label_set(video).label_runs.to_frames()
+    services.create_label_set(video=video, class_ids=np.asarray([classes[i].pk for i in predicted]), author=-3,
+                              confidences=np.full(100, 0.5), keep_people=True)
+    after = get_current_label_set(video).label_runs.to_frames()
+    people = before[1] > 0
+    assert np.array_equal(after[0][people], before[0][people]) and np.array_equal(after[1][people], before[1][people])
+    assert (after[1][~people] == -3).all()

@@ -16,7 +16,7 @@ from prediction.ml.checkpoint import load_checkpoint
 from prediction.models import Model
 from prediction.tests.test_services import predict_here
 from projects.models import JobStatus
-from projects.tests.factories import make_project
+from projects.tests.factories import UserFactory, make_project
 from videos.tests.test_commands import last_json_line
 from videos.tests.test_views import ingest
 
@@ -43,8 +43,9 @@ def labelled_project(shots_video, per_video=10, label=True):
     labelling_actors.sample_frames(job.pk)
     a, b, _ = project.classes.all()
     if label:
+        user = UserFactory()
         for sample in video.samples.all():
-            labelling_services.label_sample(sample=sample, label_class=(a, b)[SHOT_OF[sample.frame] % 2], user=None)
+            labelling_services.label_sample(sample=sample, label_class=(a, b)[SHOT_OF[sample.frame] % 2], user=user)
     return project, video
 
 
@@ -84,12 +85,12 @@ def test_too_little_labelled_data_is_refused_with_the_reason(shots_video):
     with pytest.raises(UserFacingError, match="there are none"):
         services.start_training(**start)
     a, b, _ = project.classes.all()
-    samples = list(video.samples.order_by("frame"))
+    samples, user = list(video.samples.order_by("frame")), UserFactory()
     for sample in samples[:3]:
-        labelling_services.label_sample(sample=sample, label_class=a, user=None)
+        labelling_services.label_sample(sample=sample, label_class=a, user=user)
     with pytest.raises(UserFacingError, match="only “a” has any"):
         services.start_training(**start)
-    labelling_services.label_sample(sample=samples[3], label_class=b, user=None)
+    labelling_services.label_sample(sample=samples[3], label_class=b, user=user)
     with pytest.raises(UserFacingError, match="“b” has only 1"):
         services.start_training(**start)
     with pytest.raises(CommandError, match="epochs are 1-500|Epochs are 1-500"):
@@ -100,7 +101,6 @@ def test_too_little_labelled_data_is_refused_with_the_reason(shots_video):
 def review_truthfully(project, video):
     """Label every frame with its shot's class and mark the video reviewed, as a person would."""
     from labelling.services import label_range, set_reviewed
-    from projects.tests.factories import UserFactory
 
     user = UserFactory()
     a, b, _ = project.classes.all()

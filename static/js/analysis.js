@@ -42,8 +42,14 @@ async function start(root) {
     $("author").textContent = author.name;
   };
 
-  const applyTimeline = (body) => {
+  const fetchConfidences = () => fetch(urls.confidencesUrl, { credentials: "same-origin" })
+    .then((r) => (r.status === 200 ? r.arrayBuffer() : null))
+    .then((bytes) => { state.confidences = bytes && new Uint8Array(bytes); });
+
+  const applyTimeline = async (body) => {
+    const replaced = state.track.labelSet !== body.label_set; // a prediction finished since the page loaded
     state.track.update(body);
+    if (replaced) await fetchConfidences();
     root.querySelector("[data-review]").checked = body.reviewed;
     showStats(player.frame);
     redraw();
@@ -53,7 +59,7 @@ async function start(root) {
   const labelRange = async (first, last, classId) => {
     const [start, end] = [Math.min(first, last), Math.max(first, last)];
     try {
-      applyTimeline(await postForm(urls.rangeUrl, { start, end, class_id: classId }, token));
+      await applyTimeline(await postForm(urls.rangeUrl, { start, end, class_id: classId }, token));
       say(`Frames ${start}–${end} are now “${byId[classId].name}”.`);
     } catch (error) {
       say(error.message, true);
@@ -79,7 +85,7 @@ async function start(root) {
 
   const undo = async () => {
     try {
-      applyTimeline(await postForm(urls.undoUrl, {}, token));
+      await applyTimeline(await postForm(urls.undoUrl, {}, token));
       say("Undone.");
     } catch (error) {
       say(error.message, true);
@@ -133,12 +139,14 @@ async function start(root) {
   wireControls(root, player, { useClass, labelRange, undo, byId, say, token, urls, finishPaint }, signal);
 
   window.aigvaPlayer = player;
-  const [timelineBody, confidenceBytes] = await Promise.all([
-    fetch(urls.timelineUrl, { credentials: "same-origin" }).then((r) => r.json()),
-    fetch(urls.confidencesUrl, { credentials: "same-origin" }).then((r) => (r.status === 200 ? r.arrayBuffer() : null)),
-  ]);
+  const fetchTimeline = () => fetch(urls.timelineUrl, { credentials: "same-origin" }).then((r) => r.json());
+  const [timelineBody] = await Promise.all([fetchTimeline(), fetchConfidences()]);
   state.track = new LabelTrack(timelineBody);
-  state.confidences = confidenceBytes && new Uint8Array(confidenceBytes);
+  // New predictions (e.g. "Retrain and update") redraw the timeline in place.
+  document.body.addEventListener("labels-updated", async () => {
+    await applyTimeline(await fetchTimeline());
+    say("Predictions updated.");
+  }, { signal });
   await player.load();
   const linked = Number(new URLSearchParams(window.location.search).get("frame")); // e.g. from a sample
   if (linked > 0) player.seekToFrame(linked);

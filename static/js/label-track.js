@@ -6,6 +6,7 @@ export class LabelTrack {
   }
 
   update(timeline) {
+    this.labelSet = timeline.label_set;
     this.frameCount = timeline.frame_count;
     this.starts = Int32Array.from(timeline.starts);
     this.classes = timeline.classes;

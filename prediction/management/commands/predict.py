@@ -18,6 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--videos", nargs="*", default=[], help="video ids or file names (default: all)")
         parser.add_argument("--frame-skip", type=int, default=1)
         parser.add_argument("--smooth", type=int, default=1, help="a label change must last this many frames")
+        parser.add_argument("--overwrite-people", action="store_true",
+                            help="replace people's labels too, and predict reviewed videos (default: keep them)")
         parser.add_argument("--device", choices=["auto", "cpu", "cuda"], help="overrides AIGVA_DEVICE")
         parser.add_argument("--enqueue", action="store_true", help="let the workers predict instead of this process")
         parser.add_argument("--json", action="store_true", help="print the results as JSON on the last line")
@@ -34,7 +36,9 @@ class Command(BaseCommand):
         videos = resolve_videos(project, options["videos"])
         try:
             jobs = services.start_predictions(model=model, videos=videos, frame_skip=options["frame_skip"],
-                                              smooth=options["smooth"], started_by=None, enqueue=options["enqueue"])
+                                              smooth=options["smooth"],
+                                              overwrite_people=options["overwrite_people"], started_by=None,
+                                              enqueue=options["enqueue"])
         except UserFacingError as exc:
             raise CommandError(str(exc)) from exc
         if not options["enqueue"]:

@@ -1,0 +1,62 @@
+"""A person's label always wins (L-6): predictions fill only the frames no person labelled."""
+
+import pytest
+from django.core.management import call_command
+
+from aigva.errors import UserFacingError
+from labelling import services as labelling_services
+from labelling.selectors import get_current_label_set
+from prediction import services
+from prediction.tests.test_services import BRIGHTNESS, predict_here
+from projects.models import JobStatus
+from projects.tests.factories import UserFactory, make_project
+from videos.tests.test_views import ingest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def custom_models(settings):
+    settings.AIGVA_CUSTOM_MODELS = BRIGHTNESS
+
+
+@pytest.fixture
+def corrected(video_files):
+    """A video whose frames 10-19 a person labelled "bright" (the brightness model says "dark" throughout)."""
+    project = make_project(classes=["dark", "bright"])
+    video = ingest(project, video_files["cfr.mp4"])
+    person = UserFactory()
+    bright = project.classes.get(name="bright")
+    labelling_services.label_range(label_set=get_current_label_set(video), start=10, end=19, label_class=bright,
+                                   user=person)
+    model = services.register_custom(project=project, custom_name="brightness", created_by=None)
+    return video, model, person, bright
+
+
+def test_predicting_keeps_every_frame_a_person_labelled(corrected):
+    video, model, person, bright = corrected
+    old = get_current_label_set(video)
+    assert predict_here(model, video).status == JobStatus.SUCCEEDED
+    current = get_current_label_set(video)
+    classes, authors = current.label_runs.to_frames()
+    assert (classes[10:20] == bright.pk).all() and (authors[10:20] == person.pk).all()
+    assert (authors[:10] == -model.pk).all() and (authors[20:] == -model.pk).all()
+    old.refresh_from_db()
+    assert old.replaced_by == current and current.source_model == model
+
+
+def test_overwriting_people_is_asked_for_by_name(corrected, capsys):
+    video, model, person, _ = corrected
+    call_command("predict", str(video.project_id), "--model", str(model.pk), "--overwrite-people")
+    authors = get_current_label_set(video).label_runs.authors
+    assert authors.tolist() == [-model.pk]
+
+
+def test_reviewed_videos_are_left_alone(corrected):
+    video, model, person, _ = corrected
+    labelling_services.set_reviewed(label_set=get_current_label_set(video), reviewed=True, user=person)
+    with pytest.raises(UserFacingError, match="all reviewed"):
+        services.start_predictions(model=model, videos=[video], started_by=None, enqueue=False)
+    [job] = services.start_predictions(model=model, videos=[video], overwrite_people=True, started_by=None,
+                                       enqueue=False)
+    assert job.options["overwrite_people"] is True
