@@ -107,7 +107,7 @@ def main() -> None:
     skip_changed = float((skipped.classes != reference.classes).mean())
     started = time.perf_counter()
     cached = cache_round_trip(reference.predicted_frames, reference.embeddings)
-    predict_from_features(cached["frames"], cached["embeddings"], TorchClassifier(model, device),
+    predict_from_features(cached["frames"], cached["embeddings"], reference.hashes, TorchClassifier(model, device),
                           PipelineConfig(), len(reference.classes))
     cache_fps = len(reference.classes) / (time.perf_counter() - started)
     print(f"frame skip 5 + fill: {skip_fps:.1f} frames/s, {skip_changed:.2%} of labels differ from every frame")

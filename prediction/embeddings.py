@@ -13,6 +13,7 @@ from videos.models import Video
 class CachedEmbeddings:
     frames: np.ndarray  # (M,) int64 frame indices
     embeddings: np.ndarray  # (M, D) float16
+    hashes: np.ndarray  # (M,) int64 pHashes (prediction.ml.frame_hash); NOT_HASHED where none
 
 
 def cache_name(video: Video, backbone_key: str, frame_skip: int) -> str:
@@ -21,7 +22,7 @@ def cache_name(video: Video, backbone_key: str, frame_skip: int) -> str:
 
 def store(video: Video, backbone_key: str, frame_skip: int, cached: CachedEmbeddings) -> None:
     buffer = io.BytesIO()
-    np.savez(buffer, frames=cached.frames, embeddings=cached.embeddings)
+    np.savez(buffer, frames=cached.frames, embeddings=cached.embeddings, hashes=cached.hashes)
     name, storage = cache_name(video, backbone_key, frame_skip), video.file.storage
     if storage.exists(name):
         storage.delete(name)
@@ -37,9 +38,11 @@ def load(video: Video, backbone_key: str, frame_skip: int) -> CachedEmbeddings |
             continue
         with storage.open(name) as handle, np.load(io.BytesIO(handle.read())) as arrays:
             frames, embeddings = arrays["frames"], arrays["embeddings"]
+            # Caches written before hashes were kept have none: ranges then give their middle frames.
+            hashes = arrays["hashes"] if "hashes" in arrays else np.full(len(frames), -1, dtype=np.int64)
         keep = frames % frame_skip == 0
         if np.array_equal(frames[keep], np.arange(0, video.frame_count, frame_skip)):
-            return CachedEmbeddings(frames[keep], embeddings[keep])
+            return CachedEmbeddings(frames[keep], embeddings[keep], hashes[keep])
     return None
 
 

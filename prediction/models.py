@@ -6,6 +6,7 @@ class Model(models.Model):
     """A classifier that can label a project's videos: trained in the app, registered, or custom code."""
 
     class Kind(models.TextChoices):
+        HUMAN = "human", "Every human label"
         COLD = "cold", "Cold Label"
         BLITZ = "blitz", "Blitz Label"
         CHECKPOINT = "checkpoint", "Registered checkpoint"
@@ -30,6 +31,11 @@ class Model(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display()})"
+
+    @property
+    def problems(self) -> list[str]:
+        """Why its training figures say not to trust it (below chance, one class for everything)."""
+        return list(self.metrics.get("problems", [])) if isinstance(self.metrics, dict) else []
 
     @property
     def embeddings_key(self) -> str:

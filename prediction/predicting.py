@@ -6,6 +6,7 @@ import numpy as np
 from django.conf import settings
 
 from aigva.errors import UserFacingError
+from labelling.models import LabelSet
 from labelling.services import create_label_set
 from prediction import embeddings, registry
 from prediction.ml import device as devices
@@ -23,7 +24,7 @@ from prediction.ml.pipeline import (
 from prediction.models import Model
 from projects.jobs import JobReporter
 from projects.models import Job
-from videos.models import Video
+from videos.models import Video, VideoStatus
 from videos.services import local_copy
 
 
@@ -47,13 +48,43 @@ def run_prediction(job: Job, reporter: JobReporter) -> dict:
     """Predict every frame of the job's video; the new label set becomes current only at the end."""
     video = Video.objects.select_related("project").get(pk=job.video_id)
     model = Model.objects.get(pk=job.model_id)
+    return predict_labels(video, model, build_classifier(model), job.options, reporter, created_by=job.created_by)
+
+
+def update_predictions(model: Model, reporter: JobReporter, *, created_by, start: float = 0.0) -> int:
+    """Re-label every ready, unreviewed video of the model's project, keeping people's labels (from the
+    embeddings cache where it has the video, so in seconds); returns how many videos."""
+    reviewed = LabelSet.objects.filter(is_current=True, reviewed=True).values("video_id")
+    videos = list(Video.objects.filter(project_id=model.project_id, status=VideoStatus.READY)
+                  .exclude(pk__in=reviewed).select_related("project").order_by("pk"))
     classifier = build_classifier(model)
+    for position, video in enumerate(videos):
+        share = (1 - start) / len(videos)
+        options = {"frame_skip": video.project.default_frame_skip, "smooth": video.project.default_smoothing}
+        predict_labels(video, model, classifier, options, _Scaled(reporter, start + position * share, share),
+                       created_by=created_by)
+    return len(videos)
+
+
+class _Scaled:
+    """A reporter for one part of a job: its progress 0-1 fills `share` of the job's from `start`."""
+
+    def __init__(self, reporter: JobReporter, start: float, share: float) -> None:
+        self.reporter, self.start, self.share = reporter, start, share
+
+    def progress(self, fraction: float, message: str = "") -> None:
+        self.reporter.progress(self.start + self.share * fraction, message)
+
+
+def predict_labels(video: Video, model: Model, classifier, options: dict, reporter, *, created_by) -> dict:
+    """One video's new current labels from the model; people's frames stay unless options say overwrite."""
     batch_size = video.project.prediction_batch_size or settings.AIGVA_PREDICT_BATCH
-    config = PipelineConfig(batch_size=batch_size, frame_skip=job.options.get("frame_skip", 1),
-                            smooth=job.options.get("smooth", 1))
+    config = PipelineConfig(batch_size=batch_size, frame_skip=options.get("frame_skip", 1),
+                            smooth=options.get("smooth", 1))
     cached = embeddings.load(video, model.embeddings_key, config.frame_skip) if model.embeddings_key else None
     if cached is not None:  # only the head differs from an earlier prediction: no frame is decoded
-        prediction = predict_from_features(cached.frames, cached.embeddings, classifier, config, video.frame_count)
+        prediction = predict_from_features(cached.frames, cached.embeddings, cached.hashes, classifier, config,
+                                           video.frame_count)
     else:
         prediction = _decode_and_predict(video, classifier, config, reporter)
     pk_of = dict(video.project.classes.values_list("name", "pk"))
@@ -62,16 +93,15 @@ def run_prediction(job: Job, reporter: JobReporter) -> dict:
         raise UserFacingError(f"The project lost the model's classes {', '.join(missing)}; the labels were kept.")
     class_pks = np.asarray([pk_of[name] for name in model.classes], dtype=np.int64)[prediction.classes]
     create_label_set(video=video, class_ids=class_pks, confidences=prediction.confidences, author=-model.pk,
-                     created_by=job.created_by, source_model=model,
-                     keep_people=not job.options.get("overwrite_people", False))
+                     created_by=created_by, source_model=model, keep_people=not options.get("overwrite_people", False))
     if cached is None and model.embeddings_key and len(prediction.embeddings):
-        embeddings.store(video, model.embeddings_key, config.frame_skip,
-                         embeddings.CachedEmbeddings(prediction.predicted_frames, prediction.embeddings))
+        cache = embeddings.CachedEmbeddings(prediction.predicted_frames, prediction.embeddings, prediction.hashes)
+        embeddings.store(video, model.embeddings_key, config.frame_skip, cache)
     return {"frames": video.frame_count, "predicted_frames": len(prediction.predicted_frames),
             "from_cache": cached is not None}
 
 
-def _decode_and_predict(video: Video, classifier, config: PipelineConfig, reporter: JobReporter) -> Prediction:
+def _decode_and_predict(video: Video, classifier, config: PipelineConfig, reporter) -> Prediction:
     def progress(frames: int) -> None:
         reporter.progress(frames / video.frame_count, f"Frame {frames} of {video.frame_count}")
 

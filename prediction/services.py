@@ -85,7 +85,7 @@ def start_predictions(
     return jobs
 
 
-TRAIN_KINDS = (Model.Kind.COLD, Model.Kind.BLITZ)
+TRAIN_KINDS = (Model.Kind.HUMAN, Model.Kind.COLD, Model.Kind.BLITZ)
 
 
 def sources_for(kind: str) -> list[str]:
@@ -94,15 +94,25 @@ def sources_for(kind: str) -> list[str]:
     return sources + [TrainingSample.Source.REVIEWED] if kind == Model.Kind.BLITZ else sources
 
 
+def human_frame_counts(project: Project, kind: str = Model.Kind.HUMAN) -> dict[int, int]:
+    """Labelled frames per class id that training of this kind learns from: every frame people labelled
+    anywhere in the project, or (cold, blitz) the answered samples of those sources."""
+    if kind == Model.Kind.HUMAN:
+        from prediction.training_data import count_human_frames
+
+        return count_human_frames(project)
+    return dict(TrainingSample.objects.filter(project=project, source__in=sources_for(kind), label__isnull=False)
+                .values_list("label").annotate(n=Count("pk")))
+
+
 def training_classes(project: Project, kind: str) -> tuple[list, list]:
     """(classes the model learns, classes left out for want of labelled frames); refuses too little data."""
-    counts = dict(TrainingSample.objects.filter(project=project, source__in=sources_for(kind), label__isnull=False)
-                  .values_list("label").annotate(n=Count("pk")))
+    counts = human_frame_counts(project, kind)
     classes = list(project.classes.all())
     present = [c for c in classes if counts.get(c.pk)]
     if len(present) < 2:
         have = f"only “{present[0].name}” has any" if present else "there are none"
-        raise UserFacingError(f"Training needs labelled frames of at least two classes; {have}. Label more samples.")
+        raise UserFacingError(f"Training needs labelled frames of at least two classes; {have}. Label more frames.")
     thin = [f"“{c.name}”" for c in present if counts[c.pk] < 2]
     if thin:
         raise UserFacingError(f"Each class needs at least 2 labelled frames; {', '.join(thin)} has only 1.")
@@ -111,18 +121,22 @@ def training_classes(project: Project, kind: str) -> tuple[list, list]:
 
 @transaction.atomic
 def start_training(
-    *, project: Project, kind: str, epochs: int = 10, val_split: float = 0.2, patience: int = 3,
-    head_only: bool = False, propagate: bool = False, started_by: AbstractBaseUser | None, enqueue: bool = True,
+    *, project: Project, kind: str = Model.Kind.HUMAN, epochs: int = 10, val_split: float = 0.2, patience: int = 3,
+    head_only: bool = False, propagate: bool = False, predict: bool = False, started_by: AbstractBaseUser | None,
+    enqueue: bool = True,
 ) -> Job:
-    """A job that trains a Cold Label or Blitz model on the project's labelled frames (C-3, B-2)."""
+    """A job that trains a model on every frame people labelled, or on the Cold or Blitz samples (C-3, B-2);
+    with predict (a head only), it then updates every unreviewed video's labels from the cache."""
     if kind not in TRAIN_KINDS:
-        raise UserFacingError("Train a cold or blitz model.")
+        raise UserFacingError("Train on every human label (human), or the Cold (cold) or Blitz (blitz) samples.")
+    if predict and not head_only:
+        raise UserFacingError("Updating predictions right after training is for a head on frozen features.")
     if not 1 <= epochs <= 500 or not 0 <= val_split <= 0.5 or not 1 <= patience <= 100:
         raise UserFacingError("Epochs are 1-500, the validation split 0-0.5 and the patience 1-100 epochs.")
     training_classes(project, kind)  # too little data is refused now, not minutes later
     job = Job.objects.create(project=project, kind=Job.Kind.TRAIN, created_by=started_by, options={
         "kind": kind, "epochs": epochs, "val_split": val_split, "patience": patience, "head_only": head_only,
-        "propagate": propagate, "backbone": settings.AIGVA_BACKBONE,
+        "propagate": propagate, "predict": predict, "backbone": settings.AIGVA_BACKBONE,
     })
     if enqueue:
         from prediction import actors

@@ -3,7 +3,6 @@
 Imported only by actors and commands, so torch stays out of web processes.
 """
 
-import io
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -12,7 +11,6 @@ import numpy as np
 from django.conf import settings
 from django.core.files import File
 from django.utils import timezone
-from PIL import Image
 
 from aigva.errors import UserFacingError
 from labelling.models import TrainingSample
@@ -21,9 +19,10 @@ from prediction.ml import device as devices
 from prediction.ml.backbones import WeightsUnavailable
 from prediction.ml.checkpoint import save_checkpoint
 from prediction.ml.model import FrameClassifier, ModelConfig, backbone_digest
-from prediction.ml.training import EpochStats, TrainConfig, train
+from prediction.ml.training import EpochStats, TrainConfig, extract_features, train
 from prediction.models import Model
-from prediction.services import sources_for, training_classes
+from prediction.services import human_frame_counts, sources_for, training_classes
+from prediction.training_data import build_training_set
 from projects.jobs import JobReporter
 from projects.models import Job
 from videos.frames import read_frames
@@ -34,20 +33,13 @@ PROPAGATION_THRESHOLD = 8  # pHash bits: a neighbour this far from the labelled 
 PROPAGATION_STEPS = 4  # neighbours per second on each side, up to one second away
 
 
-@dataclass
-class TrainingSet:
-    images: np.ndarray  # (N, S, S, 3) uint8
-    labels: np.ndarray  # (N,) index into classes
-    groups: np.ndarray  # (N,) video id, for the validation split
-    human_labelled: int  # frames a person labelled; the rest came from propagation
-
 
 def run_training(job: Job, reporter: JobReporter) -> dict:
-    """Train on the project's labelled frames and store the result as a new Model."""
+    """Train on every frame people labelled (or the kind's samples) and store the result as a new Model;
+    with the predict option, then update every unreviewed video's labels with it."""
     options = job.options
     classes, left_out = training_classes(job.project, options["kind"])
     reporter.progress(0.0, "Reading labelled frames")
-    data = gather_training_set(job.project, options["kind"], classes, options.get("propagate", False))
     device = devices.pick_device(settings.AIGVA_DEVICE)
     devices.use_all_cores()
     config = ModelConfig(options.get("backbone") or settings.AIGVA_BACKBONE, tuple(c.name for c in classes),
@@ -56,54 +48,78 @@ def run_training(job: Job, reporter: JobReporter) -> dict:
         model = FrameClassifier(config, pretrained=True, allow_random=settings.AIGVA_ALLOW_RANDOM_INIT)
     except WeightsUnavailable as exc:
         raise UserFacingError(str(exc)) from exc
+    data = _gather(job, model, classes, device)
     history: list[dict] = []
 
     def on_epoch(stats: EpochStats, done: float) -> None:
         history.append(asdict(stats))
         reporter.record({"history": history})
-        reporter.progress(done, f"Epoch {stats.epoch}: train loss {stats.train_loss:.3f}"
+        reporter.progress(0.9 * done if options.get("predict") else done,
+                          f"Epoch {stats.epoch}: train loss {stats.train_loss:.3f}"
                           + (f", validation loss {stats.val_loss:.3f}" if stats.val_loss is not None else ""))
 
     train_config = TrainConfig(epochs=options["epochs"], patience=options["patience"],
                                head_only=options["head_only"], seed=options.get("seed", 0))
-    result = train(model, data.images, data.labels, data.groups, options["val_split"], train_config, device, on_epoch)
+    result = train(model, data.inputs, data.labels, data.groups, options["val_split"], train_config, device, on_epoch)
     metrics = {"accuracy": round(result.accuracy, 4), "evaluated_on": result.evaluated_on,
+               "validated_by": result.validated_by, "problems": result.problems,
                "f1": dict(zip(config.classes, result.f1, strict=True)), "confusion": result.confusion,
                "best_epoch": result.best_epoch, "history": history, "left_out": [c.name for c in left_out],
-               "human_labelled": data.human_labelled, "propagated": len(data.labels) - data.human_labelled}
+               "warnings": thin_class_warnings(job.project, options["kind"]),
+               "human_labelled": data.human_labelled, "propagated": data.propagated}
     stored = _store_model(job, model.cpu(), metrics, len(data.labels))
+    if options.get("predict"):
+        from prediction.predicting import update_predictions
+
+        metrics["updated_videos"] = update_predictions(stored, reporter, created_by=job.created_by, start=0.9)
     return {**metrics, "model": stored.pk}
 
 
-def gather_training_set(project, kind: str, classes: list, propagate: bool) -> TrainingSet:
-    """Every labelled sample of the kind's sources, resized; with neighbours of the same shot when propagating."""
+@dataclass
+class _Gathered:
+    inputs: np.ndarray
+    labels: np.ndarray
+    groups: np.ndarray
+    human_labelled: int
+    propagated: int
+
+
+def _gather(job: Job, model: FrameClassifier, classes: list, device) -> _Gathered:
+    """The distinct labelled frames (features from the embeddings cache for a head), plus propagated ones."""
+    options = job.options
+    head_only = options["head_only"]
+    key = f"{model.config.backbone}-{backbone_digest(model)}" if head_only else ""
+
+    def featurize(images: np.ndarray) -> np.ndarray:
+        return extract_features(model, images, device).numpy()
+
+    data = build_training_set(job.project, options["kind"], classes, IMAGE_SIZE, key, featurize if head_only else None)
+    inputs, labels, groups, propagated = [data.inputs], [data.labels], [data.groups], 0
+    if options.get("propagate"):
+        extra = list(_propagated(job.project, options["kind"], classes))
+        if extra:
+            images = np.stack([image for image, _, _ in extra])
+            inputs.append(featurize(images) if head_only else images)
+            labels.append(np.asarray([label for _, label, _ in extra]))
+            groups.append(np.asarray([group for _, _, group in extra]))
+            propagated = len(extra)
+    return _Gathered(np.concatenate(inputs), np.concatenate(labels), np.concatenate(groups), data.human_labelled,
+                     propagated)
+
+
+def thin_class_warnings(project, kind: str) -> list[str]:
+    """Classes with fewer than 3 labelled frames: too few to learn or check well."""
+    counts = human_frame_counts(project, kind)
+    return [f"“{c.name}” has only {counts[c.pk]} labelled frame{'s' if counts[c.pk] != 1 else ''}"
+            for c in project.classes.all() if 0 < counts.get(c.pk, 0) < 3]
+
+
+def _propagated(project, kind: str, classes: list):
+    """(image, label, video) for frames next to an answered sample, until the picture changes (another shot)."""
     index_of = {label_class.pk: i for i, label_class in enumerate(classes)}
-    samples = list(TrainingSample.objects.filter(
-        project=project, source__in=sources_for(kind), label__in=classes).select_related("video").order_by("pk"))
-    images, labels, groups = [], [], []
-    for sample in samples:
-        with sample.image.open("rb") as handle:
-            images.append(_square(Image.open(io.BytesIO(handle.read()))))
-        labels.append(index_of[sample.label_id])
-        groups.append(sample.video_id)
-    human = len(images)
-    if propagate:
-        for image, label, group in _propagated(samples, index_of):
-            images.append(image)
-            labels.append(label)
-            groups.append(group)
-    return TrainingSet(np.stack(images), np.asarray(labels), np.asarray(groups), human)
-
-
-def _square(image: Image.Image) -> np.ndarray:
-    """The whole frame squeezed to the model's square input, as prediction sees frames."""
-    return np.asarray(image.convert("RGB").resize((IMAGE_SIZE, IMAGE_SIZE), Image.BILINEAR))
-
-
-def _propagated(samples: list[TrainingSample], index_of: dict[int, int]):
-    """(image, label, video) for frames next to a person's label, until the picture changes (another shot)."""
+    samples = TrainingSample.objects.filter(project=project, source__in=sources_for(kind), label__in=classes)
     by_video: dict[int, list[TrainingSample]] = {}
-    for sample in samples:
+    for sample in samples.select_related("video").order_by("pk"):
         if sample.source != TrainingSample.Source.REVIEWED:  # reviewed videos give every frame already
             by_video.setdefault(sample.video_id, []).append(sample)
     for video_samples in by_video.values():

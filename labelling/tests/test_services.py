@@ -2,9 +2,9 @@ import threading
 
 import numpy as np
 import pytest
+from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from django.db import connection
 
 from aigva.errors import UserFacingError
 from labelling import services

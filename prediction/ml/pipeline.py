@@ -11,6 +11,7 @@ import av
 import numpy as np
 import torch
 
+from prediction.ml.frame_hash import hashes_of
 from prediction.ml.model import FrameClassifier
 from prediction.ml.smoothing import fill_from_nearest, smooth_labels
 
@@ -34,6 +35,7 @@ class Prediction:
     confidences: np.ndarray  # (N,) float32 softmax probability of that class
     predicted_frames: np.ndarray  # (M,) int64 frames the model saw
     embeddings: np.ndarray  # (M, D) float16 pooled backbone features of those frames; (0, 0) without a backbone
+    hashes: np.ndarray  # (M,) int64 pHash of those frames (every HASH_STRIDE-th; NOT_HASHED elsewhere)
 
 
 class DecodeFailed(RuntimeError):
@@ -47,7 +49,7 @@ class DecodeFailed(RuntimeError):
 def decode_batches(
     path: str, size: int | None, frame_skip: int, batch_size: int
 ) -> Iterator[tuple[np.ndarray, np.ndarray] | _End]:
-    """Yield (frame indices (B,), RGB images (B, size, size, 3) uint8), then _End.
+    """Yield (frame indices (B,), RGB images (B, size, size, 3) uint8, pHashes (B,)), then _End.
 
     PyAV resizes while converting; size None keeps frames whole.
     """
@@ -64,13 +66,18 @@ def decode_batches(
                 images.append(frame.to_ndarray(format="rgb24", width=size, height=size) if size else
                               frame.to_ndarray(format="rgb24"))
                 if len(images) == batch_size:
-                    yield np.asarray(indices), np.stack(images)
+                    yield _batch(indices, images)
                     indices, images = [], []
         except av.error.FFmpegError as exc:
             raise DecodeFailed(index, exc) from exc
     if images:
-        yield np.asarray(indices), np.stack(images)
+        yield _batch(indices, images)
     yield _End(index + 1)
+
+
+def _batch(indices: list[int], images: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    frames, stacked = np.asarray(indices), np.stack(images)
+    return frames, stacked, hashes_of(frames, stacked)
 
 
 def _produce(
@@ -135,14 +142,15 @@ def predict_video(
         target=_produce, args=(path, classifier.image_size, config, batches, stop), daemon=True
     )
     producer.start()
-    seen, classes, confidences, embeddings = [], [], [], []
+    seen, classes, confidences, embeddings, hashes = [], [], [], [], []
     try:
         while not isinstance(item := batches.get(), _End):
             if isinstance(item, Exception):
                 raise item
-            indices, images = item
+            indices, images, batch_hashes = item
             labels, scores, features = classifier(images)
             seen.append(indices)
+            hashes.append(batch_hashes)
             classes.append(labels)
             confidences.append(scores)
             if features is not None:
@@ -152,21 +160,22 @@ def predict_video(
     finally:
         stop.set()
         producer.join(timeout=5)
-    return _assemble(seen, classes, confidences, embeddings, config, item.frame_count)
+    return _assemble(seen, classes, confidences, embeddings, hashes, config, item.frame_count)
 
 
 def predict_from_features(
-    frames: np.ndarray, features: np.ndarray, classifier: TorchClassifier, config: PipelineConfig, frame_count: int
+    frames: np.ndarray, features: np.ndarray, hashes: np.ndarray, classifier: TorchClassifier, config: PipelineConfig,
+    frame_count: int,
 ) -> Prediction:
     """Re-predict from cached embeddings of `frames` without decoding (only the head runs)."""
     chunk = 65_536  # bounds the float32 copy of a long video's features
     results = [classifier.classify_features(features[start:start + chunk]) for start in range(0, len(frames), chunk)]
     labels = [labels for labels, _ in results]
     scores = [scores for _, scores in results]
-    return _assemble([frames], labels, scores, [features], config, frame_count)
+    return _assemble([frames], labels, scores, [features], [hashes], config, frame_count)
 
 
-def _assemble(seen, classes, confidences, embeddings, config: PipelineConfig, frame_count: int) -> Prediction:
+def _assemble(seen, classes, confidences, embeddings, hashes, config: PipelineConfig, frame_count: int) -> Prediction:
     if not seen:
         raise DecodeFailed(0, RuntimeError("no frame decoded"))
     frames = np.concatenate(seen)
@@ -176,4 +185,5 @@ def _assemble(seen, classes, confidences, embeddings, config: PipelineConfig, fr
         confidences=fill_from_nearest(frames, scores, frame_count),
         predicted_frames=frames.astype(np.int64),
         embeddings=np.concatenate(embeddings) if embeddings else np.zeros((0, 0), dtype=np.float16),
+        hashes=np.concatenate(hashes),
     )

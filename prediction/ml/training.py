@@ -6,7 +6,7 @@ after every epoch, stop early when the validation loss stops improving and keep 
 
 import copy
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import torch
@@ -44,6 +44,8 @@ class TrainResult:
     f1: list[float] = field(default_factory=list)  # per class, in the model's class order
     confusion: list[list[int]] = field(default_factory=list)  # [true][predicted]
     evaluated_on: str = "validation"
+    validated_by: str = "held-out videos"  # or "3-fold over videos", "2-fold over frames", "none"
+    problems: list[str] = field(default_factory=list)  # reasons not to trust the model
 
 
 def split_by_group(
@@ -101,28 +103,93 @@ def extract_features(model: FrameClassifier, images: np.ndarray, device: torch.d
     return torch.cat(chunks) if chunks else torch.zeros((0, model.head.in_features))
 
 
+def _valid(labels: np.ndarray, train_idx: np.ndarray, val_idx: np.ndarray) -> bool:
+    """A validation set is used only when it has 2+ classes and every class the training set has."""
+    seen = set(labels[val_idx].tolist())
+    return len(seen) >= 2 and set(labels[train_idx].tolist()) <= seen
+
+
+def validation_folds(
+    groups: np.ndarray, labels: np.ndarray, fraction: float, seed: int = 0, k: int = 3
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], str]:
+    """(train, validation) index pairs and how they were made: held-out videos, else k-fold over videos,
+    else k-fold over frames (each class spread over the folds); none for fraction 0."""
+    indices = np.arange(len(groups))
+    if fraction <= 0 or len(groups) < 2:
+        return [], "none"
+    train_idx, val_idx = split_by_group(groups, fraction, seed, labels)
+    if _valid(labels, train_idx, val_idx):
+        by_video = not set(groups[val_idx].tolist()) & set(groups[train_idx].tolist())
+        return [(train_idx, val_idx)], "held-out videos" if by_video else "held-out frames"
+    rng = np.random.default_rng(seed)
+    videos = rng.permutation(np.unique(groups))
+    if len(videos) >= k:
+        fold_of_video = {video: i % k for i, video in enumerate(videos.tolist())}
+        fold = np.asarray([fold_of_video[g] for g in groups.tolist()])
+        folds = [(indices[fold != i], indices[fold == i]) for i in range(k)]
+        if all(_valid(labels, *pair) for pair in folds):
+            return folds, f"{k}-fold over videos"
+    k = max(2, min(k, int(np.bincount(labels)[np.unique(labels)].min())))
+    fold = np.zeros(len(labels), dtype=np.int64)
+    for label in np.unique(labels):
+        members = rng.permutation(indices[labels == label])
+        fold[members] = np.arange(len(members)) % k
+    return [(indices[fold != i], indices[fold == i]) for i in range(k)], f"{k}-fold over frames"
+
+
 def train(
-    model: FrameClassifier, images: np.ndarray, labels: np.ndarray, groups: np.ndarray, val_fraction: float,
+    model: FrameClassifier, inputs: np.ndarray, labels: np.ndarray, groups: np.ndarray, val_fraction: float,
     config: TrainConfig, device: torch.device, on_epoch: Callable[[EpochStats, float], None] | None = None,
 ) -> TrainResult:
-    """Train in place; on_epoch(stats, fraction done) may raise to cancel. Returns the history and metrics."""
+    """Train in place on (N, S, S, 3) uint8 images, or (N, D) float32 features for a head alone; classes
+    are weighted by their rarity. on_epoch(stats, fraction done) may raise to cancel."""
     torch.manual_seed(config.seed)
-    train_idx, val_idx = split_by_group(groups, val_fraction, config.seed, labels)
+    if config.head_only and inputs.ndim == 4:
+        inputs = extract_features(model, inputs, device).numpy()
     targets = torch.from_numpy(labels.astype(np.int64))
-    if config.head_only:
-        features = extract_features(model, images, device)
-        step = _HeadSteps(model, features, targets, config, device)
+    steps = (lambda: _HeadSteps(model, torch.from_numpy(inputs), targets, config, device)) if inputs.ndim == 2 else (
+        lambda: _FineTuneSteps(model, inputs, targets, config, device))
+    folds, how = validation_folds(groups, labels, val_fraction, config.seed)
+    result = TrainResult(evaluated_on="validation" if folds else "training", validated_by=how)
+    initial = copy.deepcopy(model.state_dict())
+    if len(folds) > 1:  # cross-validate for the figures, then learn from every frame
+        predicted, truth, best = [], [], []
+        for fold, (train_idx, val_idx) in enumerate(folds):
+            model.load_state_dict(initial)
+            step = steps()
+            best.append(_fit(step, train_idx, val_idx, config, None, result.history if fold == 0 else [])[0])
+            predicted.append(step.evaluate(val_idx)[2])
+            truth.append(labels[val_idx])
+        model.load_state_dict(initial)
+        epochs = max(1, int(np.median(best)))
+        result.history.clear()
+        _fit(steps(), np.arange(len(labels)), np.arange(0), replace(config, epochs=epochs), on_epoch, result.history)
+        result.best_epoch, truth, predicted = epochs, np.concatenate(truth), np.concatenate(predicted)
     else:
-        step = _FineTuneSteps(model, images, targets, config, device)
-    result, best_loss, best_state, stale = TrainResult(), float("inf"), None, 0
+        train_idx, val_idx = folds[0] if folds else (np.arange(len(labels)), np.arange(0))
+        step = steps()
+        result.best_epoch, _ = _fit(step, train_idx, val_idx, config, on_epoch, result.history)
+        evaluated = val_idx if len(val_idx) else train_idx
+        truth, predicted = labels[evaluated], step.evaluate(evaluated)[2]
+    result.accuracy = float((truth == predicted).mean()) if len(truth) else 0.0
+    result.confusion = confusion_matrix(truth, predicted, len(model.config.classes))
+    result.f1 = f1_scores(result.confusion)
+    result.problems = problems_of(result.accuracy, predicted, model.config.classes)
+    return result
+
+
+def _fit(step, train_idx: np.ndarray, val_idx: np.ndarray, config: TrainConfig, on_epoch, history: list):
+    """Epochs with early stopping on the validation loss (the training loss without one); keeps the best.
+    Returns (best epoch, best loss)."""
+    best_loss, best_state, best_epoch, stale = float("inf"), None, 0, 0
     for epoch in range(1, config.epochs + 1):
         train_loss, train_accuracy = step.train_epoch(train_idx)
         val_loss, val_accuracy, _ = step.evaluate(val_idx) if len(val_idx) else (None, None, None)
         stats = EpochStats(epoch, train_loss, train_accuracy, val_loss, val_accuracy)
-        result.history.append(stats)
+        history.append(stats)
         watched = val_loss if val_loss is not None else train_loss
         if watched < best_loss - 1e-4:
-            best_loss, best_state, stale, result.best_epoch = watched, copy.deepcopy(model.state_dict()), 0, epoch
+            best_loss, best_state, stale, best_epoch = watched, copy.deepcopy(step.model.state_dict()), 0, epoch
         else:
             stale += 1
         if on_epoch:
@@ -130,13 +197,25 @@ def train(
         if stale >= config.patience:
             break
     if best_state is not None:
-        model.load_state_dict(best_state)
-    evaluated = val_idx if len(val_idx) else train_idx
-    result.evaluated_on = "validation" if len(val_idx) else "training"
-    _, result.accuracy, predicted = step.evaluate(evaluated)
-    result.confusion = confusion_matrix(labels[evaluated], predicted, len(model.config.classes))
-    result.f1 = f1_scores(result.confusion)
-    return result
+        step.model.load_state_dict(best_state)
+    return best_epoch, best_loss
+
+
+def problems_of(accuracy: float, predicted: np.ndarray, classes: tuple[str, ...]) -> list[str]:
+    """Why a model should not be trusted: below chance, or one class for everything."""
+    problems = []
+    chance = 1 / max(len(classes), 1)
+    if accuracy < chance:
+        problems.append(f"accuracy {accuracy:.2f} is below chance ({chance:.2f} for {len(classes)} classes)")
+    if len(classes) > 1 and len(predicted) > 1 and len(np.unique(predicted)) == 1:
+        problems.append(f"it answers “{classes[int(predicted[0])]}” for every frame it was checked on")
+    return problems
+
+
+def class_weights(targets: torch.Tensor, classes: int) -> torch.Tensor:
+    """(K,) weights that make each class present count as much as any other in the loss."""
+    counts = torch.bincount(targets, minlength=classes).float()
+    return torch.where(counts > 0, counts.sum() / (counts * (counts > 0).sum()).clamp(min=1), 0.0)
 
 
 def confusion_matrix(truth: np.ndarray, predicted: np.ndarray, classes: int) -> list[list[int]]:
@@ -159,14 +238,16 @@ class _HeadSteps:
 
     def __init__(self, model: FrameClassifier, features: torch.Tensor, targets: torch.Tensor, config, device):
         self.model, self.features, self.targets, self.config = model, features.to(device), targets.to(device), config
+        model.to(device)
         self.optimizer = torch.optim.AdamW(model.head.parameters(), lr=config.head_learning_rate, weight_decay=1e-3)
 
     def train_epoch(self, indices: np.ndarray) -> tuple[float, float]:
         self.model.head.train()
         index = torch.from_numpy(indices).to(self.features.device)
+        weights = class_weights(self.targets[index], self.model.head.out_features)
         for _ in range(self.config.head_steps_per_epoch):
             logits = self.model.head(self.features[index])
-            loss = functional.cross_entropy(logits, self.targets[index])
+            loss = functional.cross_entropy(logits, self.targets[index], weight=weights)
             self.optimizer.zero_grad()
             loss.backward()
             self.optimizer.step()
@@ -195,6 +276,7 @@ class _FineTuneSteps:
 
     def train_epoch(self, indices: np.ndarray) -> tuple[float, float]:
         self.model.train()
+        weights = class_weights(self.targets[indices], self.model.head.out_features).to(self.device)
         order = indices[torch.randperm(len(indices), generator=self.generator).numpy()]
         losses, hits = [], 0
         for start in range(0, len(order), self.config.batch_size):
@@ -204,7 +286,7 @@ class _FineTuneSteps:
             images = augment(torch.from_numpy(self.images[batch]), self.generator).to(self.device)
             target = self.targets[batch].to(self.device)
             logits = self.model(images)
-            loss = functional.cross_entropy(logits, target)
+            loss = functional.cross_entropy(logits, target, weight=weights)
             self.optimizer.zero_grad()
             loss.backward()
             self.optimizer.step()

@@ -101,12 +101,37 @@ def test_re_predicting_from_cached_embeddings_matches_the_head_on_them(model, cl
     head = torch.nn.Linear(512, 3)
     other = FrameClassifier(model.config, pretrained=False)
     other.load_state_dict({**model.state_dict(), "head.weight": head.weight, "head.bias": head.bias})
-    cached = predict_from_features(decoded.predicted_frames, decoded.embeddings, TorchClassifier(other, CPU),
+    classifier = TorchClassifier(other, CPU)
+    cached = predict_from_features(decoded.predicted_frames, decoded.embeddings, decoded.hashes, classifier,
                                    config, frame_count=37)
     with torch.inference_mode():
         labels = head(torch.from_numpy(decoded.embeddings).float()).argmax(1).numpy()
     assert len(cached.classes) == 37 and np.array_equal(cached.predicted_frames, decoded.predicted_frames)
-    again = predict_from_features(decoded.predicted_frames, decoded.embeddings, TorchClassifier(other, CPU),
+    again = predict_from_features(decoded.predicted_frames, decoded.embeddings, decoded.hashes, classifier,
                                   PipelineConfig(frame_skip=2), frame_count=37)
     assert np.array_equal(again.classes[decoded.predicted_frames], labels)
     assert set(np.unique(cached.classes)) <= set(np.unique(labels))  # smoothing only removes short runs
+
+
+def test_every_fourth_frame_is_hashed_as_it_decodes(model, clips):
+    from prediction.ml.frame_hash import HASH_STRIDE, NOT_HASHED, frame_hash
+
+    prediction = predict_video(str(clips["cfr"]), TorchClassifier(model, CPU), PipelineConfig(batch_size=4))
+    hashed = prediction.hashes != NOT_HASHED
+    assert np.array_equal(np.flatnonzero(hashed), np.arange(0, 37, HASH_STRIDE))
+    with av.open(str(clips["cfr"])) as container:
+        eighth = next(f for i, f in enumerate(container.decode(video=0)) if i == 8)
+    assert prediction.hashes[8] == frame_hash(eighth.to_ndarray(format="rgb24", width=64, height=64))
+
+
+def test_a_range_gives_a_few_distinct_frames():
+    from prediction.ml.frame_hash import NOT_HASHED, spread_over_range
+
+    frames = np.arange(0, 100, 4)
+    hashes = np.where(frames < 40, 0, 0xFF)  # two looks: frames 0-36, then 40-96
+    assert spread_over_range(0, 99, frames, hashes, cap=10, threshold=4) == [0, 40]
+    assert spread_over_range(41, 43, frames, hashes, cap=10, threshold=4) == [42, 43]  # no hashed frame inside
+    assert spread_over_range(5, 5, frames, hashes, cap=10, threshold=4) == [5]
+    varied = np.arange(len(frames)) * 0x0F0F  # every hashed frame looks new
+    assert len(spread_over_range(0, 99, frames, varied, cap=6, threshold=4)) == 6
+    assert spread_over_range(0, 9, frames, np.full(len(frames), NOT_HASHED), cap=6, threshold=4) == [4, 9]

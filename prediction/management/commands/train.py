@@ -10,15 +10,19 @@ from projects.models import JobStatus
 
 
 class Command(BaseCommand):
-    help = "Train a Cold Label or Blitz model on the project's labelled frames; prints the model id and metrics."
+    help = ("Train a model on every frame people labelled in the project (or, with --kind, only the Cold Label or "
+            "Blitz samples); prints the model id and metrics.")
 
     def add_arguments(self, parser):
         parser.add_argument("project", help="project id or name")
-        parser.add_argument("--kind", choices=["cold", "blitz"], required=True)
+        parser.add_argument("--kind", choices=["human", "cold", "blitz"], default="human",
+                            help="human (default): every human label; cold: answered samples; blitz: also reviewed")
         parser.add_argument("--epochs", type=int, default=10)
         parser.add_argument("--val-split", type=float, default=0.2, help="share held out, whole videos if several")
         parser.add_argument("--patience", type=int, default=3, help="epochs without a better validation loss")
         parser.add_argument("--head-only", action="store_true", help="train only the head on frozen features")
+        parser.add_argument("--predict", action="store_true",
+                            help="with --head-only: then update every unreviewed video's predictions from the cache")
         parser.add_argument("--propagate", action="store_true", help="also learn from neighbouring frames")
         parser.add_argument("--frame-skip", type=int, help="blitz: first collect every k-th frame of reviewed videos")
         parser.add_argument("--backbone", choices=["resnet34", "efficientnet_lite0"], help="overrides AIGVA_BACKBONE")
@@ -39,7 +43,7 @@ class Command(BaseCommand):
             job = services.start_training(
                 project=project, kind=options["kind"], epochs=options["epochs"], val_split=options["val_split"],
                 patience=options["patience"], head_only=options["head_only"], propagate=options["propagate"],
-                started_by=None, enqueue=options["enqueue"],
+                predict=options["predict"], started_by=None, enqueue=options["enqueue"],
             )
         except UserFacingError as exc:
             raise CommandError(str(exc)) from exc
@@ -56,7 +60,9 @@ class Command(BaseCommand):
                   "epochs": len(job.metrics["history"])}
         self.stdout.write(json_line(result) if options["json"] else (
             f"Model {result['model']}: {result['evaluated_on']} accuracy {result['accuracy']:.3f} "
-            f"after {result['epochs']} epochs (best {result['best_epoch']}); F1 {result['f1']}"))
+            f"({result['validated_by']}) after {result['epochs']} epochs (best {result['best_epoch']}); F1 {result['f1']}"
+            + "".join(f"\nWarning: {text}." for text in result["warnings"] + result["problems"])
+            + (f"\nUpdated the predictions of {result['updated_videos']} videos." if "updated_videos" in result else "")))
 
     def _collect(self, project, frame_skip: int) -> None:
         from labelling import sampling

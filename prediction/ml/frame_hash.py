@@ -1,0 +1,50 @@
+"""Perceptual hashes of model inputs, so a long labelled range teaches with a few distinct frames (C-3).
+
+The pipeline hashes every HASH_STRIDE-th frame while it decodes; the hashes travel with the cached
+embeddings, so picking training frames from a range needs no decoding once a video was predicted.
+"""
+
+import cv2
+import imagehash
+import numpy as np
+from PIL import Image
+
+HASH_STRIDE = 4  # frames; 6 a second at 25 fps
+NOT_HASHED = -1  # in an int64 hash array, a frame the pipeline did not hash
+
+
+def frame_hash(image: np.ndarray) -> int:
+    """imagehash's pHash of an (H, W, 3) uint8 RGB image, as a signed 64-bit integer."""
+    gray = cv2.resize(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY), (64, 64), interpolation=cv2.INTER_AREA)
+    bits = imagehash.phash(Image.fromarray(gray)).hash.flatten()
+    return int(np.packbits(bits).view(">i8")[0])
+
+
+def hashes_of(frames: np.ndarray, images: np.ndarray) -> np.ndarray:
+    """(B,) int64: the pHash of each image whose frame is a multiple of HASH_STRIDE, else NOT_HASHED."""
+    return np.asarray([frame_hash(image) if frame % HASH_STRIDE == 0 else NOT_HASHED
+                       for frame, image in zip(frames, images, strict=True)], dtype=np.int64)
+
+
+def spread_over_range(start: int, end: int, frames: np.ndarray, hashes: np.ndarray, cap: int,
+                      threshold: int) -> list[int]:
+    """Up to `cap` frames of start..end (inclusive) that look different: of the hashed `frames` (ascending,
+    with their `hashes`) in the range, each kept when its pHash is `threshold` bits or more from the last
+    kept one, then thinned evenly. A range with no hashed frame gives its middle frame; a longer one at
+    least two frames, so a class labelled once as a range can still be validated."""
+    first, last = np.searchsorted(frames, [start, end + 1])
+    inside, inside_hashes = frames[first:last], hashes[first:last]
+    inside, inside_hashes = inside[inside_hashes != NOT_HASHED], inside_hashes[inside_hashes != NOT_HASHED]
+    kept: list[int] = []
+    last_hash = None
+    for frame, value in zip(inside.tolist(), inside_hashes.tolist(), strict=True):
+        if last_hash is None or int(np.bitwise_count(np.int64(value ^ last_hash))) >= threshold:
+            kept.append(frame)
+            last_hash = value
+    if not kept:
+        kept = [(start + end) // 2]
+    if len(kept) > cap:
+        kept = [kept[i] for i in np.linspace(0, len(kept) - 1, cap).round().astype(int)]
+    if len(kept) < 2 and end > start:
+        kept = sorted({*kept, end if kept[0] != end else start})
+    return kept
