@@ -101,7 +101,10 @@ class TrainingSample(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     labelled_at = models.DateTimeField(null=True, blank=True)
-    # The model confidence that put an uncertain frame in the queue.
+    # The model's guess for an uncertain frame, and the confidence that put it in the queue.
+    guess = models.ForeignKey(
+        "projects.LabelClass", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     confidence = models.FloatField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -13,6 +13,8 @@ from projects.models import Job, Project
 from videos.frames import read_frames
 from videos.services import local_copy
 
+UNSURE_BELOW = 0.9  # a shot whose least confident frame is surer than this is not worth a person's time
+
 
 @dataclass(frozen=True)
 class Pick:
@@ -72,7 +74,7 @@ def run_uncertain(job: Job, reporter: JobReporter) -> dict:
     """Find each shot's least confident frame (shots by pHash, as unique sampling), then keep the lowest."""
     label_sets = list(_predicted_sets(job.project).order_by("video_id"))
     known = set(TrainingSample.objects.filter(project=job.project).values_list("video_id", "frame"))
-    per_video, videos = {}, {}
+    per_video, videos, guesses = {}, {}, {}
     for position, label_set in enumerate(label_sets):
         video = videos.setdefault(label_set.video_id, label_set.video)
 
@@ -82,9 +84,12 @@ def run_uncertain(job: Job, reporter: JobReporter) -> dict:
 
         with local_copy(video.file) as path:
             starts = choose_frames(path, video, job.options | {"method": "unique"}, progress)
-        confidences = label_set.model_confidences().astype(np.float32)
+        runs = label_set.label_runs
+        # A frame a person labelled is settled: never offered, and never the least confident of its shot.
+        confidences = np.where(runs.person_frames(), np.inf, label_set.model_confidences().astype(np.float32))
+        guesses[video.pk] = runs
         per_video[video.pk] = [(f, c) for f, c in least_confident_per_shot(confidences, starts)
-                               if (video.pk, f) not in known]
+                               if c < UNSURE_BELOW and (video.pk, f) not in known]
     picks = spread_picks(per_video, job.options["count"])
     created = 0
     for video_id in sorted({pick.video_id for pick in picks}):
@@ -95,5 +100,6 @@ def run_uncertain(job: Job, reporter: JobReporter) -> dict:
             created += store_samples(video, images, lambda frame, video=video, confidence_of=confidence_of:
                                      TrainingSample(project_id=video.project_id, video=video, frame=frame,
                                                     source=TrainingSample.Source.UNCERTAIN,
+                                                    guess_id=guesses[video.pk].at(frame)[0],
                                                     confidence=confidence_of[frame]))
     return {"videos": len(label_sets), "samples": created}

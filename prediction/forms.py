@@ -14,7 +14,12 @@ class PredictForm(forms.Form):
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
+        models = list(project.models.all())
         self.fields["model"].queryset = project.models.all()
+        self.fields["model"].label_from_instance = lambda m: f"{m} — not recommended: {m.problems[0]}" if m.problems \
+            else str(m)
+        # The newest model with nothing against it is the one to predict with.
+        self.fields["model"].initial = next((m.pk for m in models if not m.problems), None)
         self.fields["videos"].queryset = project.videos.all()
         self.fields["frame_skip"].initial = project.default_frame_skip
         self.fields["smooth"].initial = project.default_smoothing
@@ -29,8 +34,10 @@ class CustomModelForm(forms.Form):
 
 
 class TrainForm(forms.Form):
-    kind = forms.ChoiceField(choices=[("cold", "Cold Label: sampled and uncertain frames"),
-                                      ("blitz", "Blitz Label: also every collected frame of reviewed videos")])
+    kind = forms.ChoiceField(label="Learn from", initial="human", choices=[
+        ("human", "Every frame a person labelled: answers, corrections, imports, reviewed videos"),
+        ("cold", "Only the answered Cold Label and uncertain samples"),
+        ("blitz", "Only the answered samples and the collected frames of reviewed videos")])
     epochs = forms.IntegerField(min_value=1, max_value=500, initial=10)
     val_split = forms.FloatField(min_value=0, max_value=0.5, initial=0.2, label="Validation split",
                                  help_text="Share of frames held out, whole videos where there are several.")

@@ -134,6 +134,9 @@ def start_training(
     if not 1 <= epochs <= 500 or not 0 <= val_split <= 0.5 or not 1 <= patience <= 100:
         raise UserFacingError("Epochs are 1-500, the validation split 0-0.5 and the patience 1-100 epochs.")
     training_classes(project, kind)  # too little data is refused now, not minutes later
+    active = project.jobs.filter(kind=Job.Kind.TRAIN, options__predict=True, status__in=["queued", "running"])
+    if predict and active.exists():
+        raise UserFacingError("A retrain of this project is already under way; its updates arrive in a moment.")
     job = Job.objects.create(project=project, kind=Job.Kind.TRAIN, created_by=started_by, options={
         "kind": kind, "epochs": epochs, "val_split": val_split, "patience": patience, "head_only": head_only,
         "propagate": propagate, "predict": predict, "backbone": settings.AIGVA_BACKBONE,

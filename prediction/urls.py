@@ -9,6 +9,8 @@ urlpatterns = [
     path("projects/<int:project_id>/models/custom/", views.register_custom, name="register-custom"),
     path("projects/<int:project_id>/train/", views.train_page, name="train-page"),
     path("projects/<int:project_id>/train/start/", views.train, name="train"),
+    path("projects/<int:project_id>/train/retrain/", views.retrain, name="retrain"),
     path("jobs/<int:job_id>/training/", views.train_progress, name="train-progress"),
+    path("jobs/<int:job_id>/retrain/", views.retrain_progress, name="retrain-progress"),
     path("videos/<int:video_id>/similar/", views.similar_frames, name="similar-frames"),
 ]

@@ -63,8 +63,10 @@ def train_page(request: HttpRequest, project_id: int) -> HttpResponse:
     fail_stale_jobs()
     jobs = project.jobs.filter(kind=Job.Kind.TRAIN)
     shown = jobs.filter(pk=request.GET["job"]).first() if request.GET.get("job", "").isdigit() else jobs.first()
+    counts = services.human_frame_counts(project)
     return render(request, "prediction/train.html", {
         "project": project, "role": get_role(request.user, project), "form": TrainForm(),
+        "human_counts": [{"class": c, "count": counts.get(c.pk, 0)} for c in project.classes.all()],
         "jobs": jobs[:10], "job": shown, "collect_jobs": project.jobs.filter(kind=Job.Kind.COLLECT)[:1],
     })
 
@@ -81,6 +83,38 @@ def train(request: HttpRequest, project_id: int) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("prediction:train-page", project.pk)
     return redirect(f"{reverse('prediction:train-page', args=[project.pk])}?job={job.pk}")
+
+
+RETRAIN = {"kind": "human", "head_only": True, "predict": True, "epochs": 30, "patience": 5, "val_split": 0.2}
+
+
+@require_POST
+def retrain(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Retrain a head on every human label and update every unreviewed video's predictions (C-3)."""
+    project = get_member_project(request.user, project_id, Role.LABELLER)
+    try:
+        job = services.start_training(project=project, started_by=request.user, **RETRAIN)
+    except UserFacingError as exc:
+        if request.htmx:
+            return render(request, "prediction/_retrain.html", {"error": str(exc), "project": project})
+        messages.error(request, str(exc))
+        return redirect("prediction:train-page", project.pk)
+    if request.htmx:
+        return render(request, "prediction/_retrain.html", {"job": job, "project": project})
+    return redirect(f"{reverse('prediction:train-page', args=[project.pk])}?job={job.pk}")
+
+
+@require_GET
+def retrain_progress(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The player's retrain status, polled while it runs; once done it tells the page to reload its labels."""
+    fail_stale_jobs()
+    job = get_member_job(request.user, job_id)
+    if job.kind != Job.Kind.TRAIN:
+        raise Http404("Not a training job.")
+    response = render(request, "prediction/_retrain.html", {"job": job, "project": job.project})
+    if job.status == "succeeded":
+        response["HX-Trigger"] = "labels-updated"
+    return response
 
 
 @require_GET

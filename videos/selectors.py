@@ -44,6 +44,7 @@ def member_player_urls(video: Video, label_set) -> dict[str, str]:
         "media": reverse("videos:video-media", args=[video.pk]),
         "frame_times": reverse("videos:video-frame-times", args=[video.pk]),
         "similar": reverse("prediction:similar-frames", args=[video.pk]),
+        "retrain": reverse("prediction:retrain", args=[video.project_id]),
         **{key: reverse(f"labelling:{name}", args=[label_set.pk]) for key, name in PLAYER_LABEL_ENDPOINTS.items()},
     }
 

@@ -44,3 +44,23 @@ def test_the_uncertainty_queue_never_proposes_two_frames_of_one_shot(tmp_path):
     assert samples[0].frame == 55 and samples[0].confidence == pytest.approx(0.05, abs=1e-3)
     assert len({SHOT_OF[s.frame] for s in samples}) == len(samples) == 3
     assert [s.frame for s in samples[1:]] == [89, 39]  # confidence falls over time: each shot's last frame
+
+
+@pytest.mark.django_db
+def test_frames_people_labelled_and_sure_shots_are_never_offered(tmp_path):
+    from labelling.services import label_range
+    from projects.tests.factories import UserFactory
+
+    project = make_project(classes=["a", "b"])
+    video = ingest(project, write_shots_video(tmp_path / "shots.mp4", SHOTS))
+    a, b = project.classes.all()
+    confidences = np.where(SHOT_OF == 3, 0.99, 0.4).astype(np.float32)  # sure of shot 3 (frames 70-89)
+    confidences[[10, 30]] = 0.1  # the least sure frames of shots 0 and 1 ...
+    label_set = create_label_set(video=video, class_ids=np.full(90, b.pk), confidences=confidences, author=-1)
+    label_range(label_set=label_set, start=25, end=39, label_class=a, user=UserFactory())  # ... but shot 1 is settled
+    label_range(label_set=label_set, start=10, end=10, label_class=a, user=UserFactory())
+    job = start_uncertain(project=project, count=10, started_by=None, enqueue=False)
+    actors.find_uncertain_frames(job.pk)
+    samples = list(TrainingSample.objects.filter(source="uncertain").order_by("frame"))
+    assert [s.frame for s in samples] == [0, 40]  # shot 0's least sure frame left, shot 2's first; none of 1 or 3
+    assert {s.guess_id for s in samples} == {b.pk} and samples[0].confidence == pytest.approx(0.4, abs=1e-3)

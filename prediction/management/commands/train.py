@@ -58,11 +58,16 @@ class Command(BaseCommand):
             sys.exit(1)
         result = {"job": job.pk, **{k: v for k, v in job.metrics.items() if k != "history"},
                   "epochs": len(job.metrics["history"])}
-        self.stdout.write(json_line(result) if options["json"] else (
-            f"Model {result['model']}: {result['evaluated_on']} accuracy {result['accuracy']:.3f} "
-            f"({result['validated_by']}) after {result['epochs']} epochs (best {result['best_epoch']}); F1 {result['f1']}"
-            + "".join(f"\nWarning: {text}." for text in result["warnings"] + result["problems"])
-            + (f"\nUpdated the predictions of {result['updated_videos']} videos." if "updated_videos" in result else "")))
+        if options["json"]:
+            self.stdout.write(json_line(result))
+            return
+        lines = [f"Model {result['model']}: {result['evaluated_on']} accuracy {result['accuracy']:.3f} "
+                 f"({result['validated_by']}) after {result['epochs']} epochs (best {result['best_epoch']}); "
+                 f"F1 {result['f1']}"]
+        lines += [f"Warning: {text}." for text in result["warnings"] + result["problems"]]
+        if "updated_videos" in result:
+            lines.append(f"Updated the predictions of {result['updated_videos']} videos.")
+        self.stdout.write("\n".join(lines))
 
     def _collect(self, project, frame_skip: int) -> None:
         from labelling import sampling
