@@ -16,6 +16,7 @@ Uses a throwaway test database on the configured PostgreSQL.
 """
 
 import argparse
+import csv
 import os
 import subprocess
 import sys
@@ -34,6 +35,7 @@ os.environ.update(AIGVA_BACKBONE="efficientnet_lite0", AIGVA_ALLOW_RANDOM_INIT="
                   AIGVA_JOB_HEARTBEAT_SECONDS="30")
 django.setup()
 
+from correction import FIXES_PER_VIDEO, correction_rounds  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.files import File  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -103,20 +105,41 @@ def _camera(photo: np.ndarray, length: int, rng: np.random.Generator):
         yield np.clip(frame, 0, 255).astype(np.uint8)
 
 
+def generated_clips(folder: Path, videos: int, seconds: int) -> dict:
+    rng, images = np.random.default_rng(0), photos()
+    clips: dict = {"classes": list(CLASSES)}
+    for index in range(videos):
+        path = folder / f"video{index:02d}.mp4"
+        clips[path] = write_video(path, seconds, images, rng)
+    return clips
+
+
+def dev_clips(folder: Path) -> dict:
+    """The development set ../shared/evalset builds: video_NN.mp4 with video_NN.csv (frame,label,label_id,...)."""
+    clips: dict = {}
+    names: dict[int, str] = {}
+    for path in sorted(folder.glob("video_*.mp4")):
+        with path.with_suffix(".csv").open() as handle:
+            rows = list(csv.DictReader(handle))
+        names |= {int(row["label_id"]): row["label"] for row in rows}
+        clips[path] = np.asarray([int(row["label_id"]) for row in rows])
+    return {"classes": [names[i] for i in sorted(names)], **clips}
+
+
 class Loop:
     """One project holding the evaluation videos; each scenario starts from no samples and no reviews."""
 
-    def __init__(self, folder: Path, videos: int, seconds: int) -> None:
+    def __init__(self, folder: Path, videos: int, seconds: int, dev_set: Path | None = None) -> None:
+        from django.contrib.auth import get_user_model
+
         from projects.services import create_project
 
-        rng = np.random.default_rng(0)
-        images = photos()
-        self.project = create_project(name="Loop bench", class_names=list(CLASSES), created_by=None)
-        self.names = list(CLASSES)
+        clips = dev_clips(dev_set) if dev_set else generated_clips(folder, videos, seconds)
+        self.names = clips.pop("classes")
+        self.project = create_project(name="Loop bench", class_names=self.names, created_by=None)
+        self.person = get_user_model().objects.create_user("labeller")  # the simulated person
         self.truth, self.videos = {}, []
-        for index in range(videos):
-            path = folder / f"video{index:02d}.mp4"
-            truth = write_video(path, seconds, images, rng)
+        for path, truth in clips.items():
             video = self._ingest(path)
             self.truth[video.pk] = truth
             self.videos.append(video)
@@ -134,10 +157,13 @@ class Loop:
         return Video.objects.get(pk=video.pk)
 
     def reset(self) -> None:
-        from labelling.models import LabelSet, TrainingSample
+        """No samples, no reviews and no labels of people: each scenario starts from scratch."""
+        from labelling.models import TrainingSample
+        from labelling.services import create_initial_label_set
 
         TrainingSample.objects.filter(project=self.project).delete()
-        LabelSet.objects.filter(video__project=self.project).update(reviewed=False)
+        for video in self.videos:
+            create_initial_label_set(video=video)
 
     def run(self, job, work) -> dict:
         from projects.jobs import run_job
@@ -155,13 +181,15 @@ class Loop:
         self.answer()
 
     def answer(self) -> int:
-        """The simulated labeller: every pending sample gets its true class."""
+        """The simulated labeller answers every pending sample with its true class, as the page does."""
         from labelling.models import TrainingSample
+        from labelling.services import label_sample
 
-        pending = TrainingSample.objects.filter(project=self.project, label__isnull=True, skipped=False)
+        pending = list(TrainingSample.objects.filter(project=self.project, label__isnull=True, skipped=False))
+        classes = {c.pk: c for c in self.project.classes.all()}
         for sample in pending:
-            sample.label_id = self.pk_of[self.names[self.truth[sample.video_id][sample.frame]]]
-            sample.save(update_fields=["label"])
+            truth = classes[self.pk_of[self.names[self.truth[sample.video_id][sample.frame]]]]
+            label_sample(sample=sample, label_class=truth, user=self.person)
         return len(pending)
 
     def review(self, share: float) -> list:
@@ -182,6 +210,7 @@ class Loop:
         from prediction import predicting, services, training
         from prediction.models import Model
 
+        # Reviewed sets count as people's labels: score on, and sample from, the others.
         metrics = self.run(services.start_training(project=self.project, kind=kind, epochs=30, patience=5,
                                                    val_split=0.2, head_only=True, propagate=propagate,
                                                    started_by=None, enqueue=False), training.run_training)
@@ -220,6 +249,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--videos", type=int, default=10)
     parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--set", type=Path, help="a folder ../shared/evalset built (video_NN.mp4 + .csv) instead")
+    parser.add_argument("--correction-only", action="store_true", help="run only the correction scenario")
     args = parser.parse_args()
     from django.test.utils import setup_test_environment
 
@@ -229,14 +260,17 @@ def main() -> None:
         settings.MEDIA_ROOT = str(Path(folder) / "media")
         try:
             started = time.perf_counter()
-            loop = Loop(Path(folder), args.videos, args.seconds)
+            loop = Loop(Path(folder), args.videos, args.seconds, args.set)
             frames = sum(len(t) for t in loop.truth.values())
-            print(f"{args.videos} videos, {frames} frames at {FPS} fps, {len(CLASSES)} classes "
-                  f"({', '.join(CLASSES)}); built and probed in {time.perf_counter() - started:.0f} s")
+            print(f"{args.set or 'generated set'}: {len(loop.videos)} videos, {frames} frames, {len(loop.names)} "
+                  f"classes ({', '.join(loop.names)}); built and probed in {time.perf_counter() - started:.0f} s")
             print("Backbone: EfficientNet-Lite0, ImageNet weights, head trained on frozen features. "
                   "(A random-init ResNet34 cannot learn from 10 frames.) The first prediction fills the "
                   "embeddings cache; later ones re-predict from it.", flush=True)
-            results = run_scenarios(loop)
+            results = {} if args.correction_only else run_scenarios(loop)
+            print("Correction scenario: 10 unique frames answered per video, retrain and update; then rounds of "
+                  f"fixing the {FIXES_PER_VIDEO} longest wrong stretches of each video, retrain and update.")
+            results |= correction_rounds(loop)
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0)
     print(" ".join(f"{key}={value}" for key, value in results.items()))

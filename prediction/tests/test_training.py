@@ -87,3 +87,36 @@ def test_cancelling_from_the_epoch_callback_stops_training():
 def test_f1_per_class_from_a_confusion_matrix():
     assert f1_scores([[3, 1], [0, 4]]) == [0.8571, 0.8889]
     assert f1_scores([[0, 0], [2, 0]]) == [0.0, 0.0]
+
+
+def test_a_validation_set_missing_a_class_falls_back_to_k_fold():
+    from prediction.ml.training import validation_folds
+
+    # Three videos, each of one class: holding any out leaves validation with one class, and a 20 %
+    # sample of 18 frames here misses class 2 (2 frames), so k-fold over frames it is.
+    groups, labels = np.repeat([1, 2, 3], [8, 8, 2]), np.repeat([0, 1, 2], [8, 8, 2])
+    folds, how = validation_folds(groups, labels, 0.2)
+    assert how == "2-fold over frames" and len(folds) == 2
+    for train_idx, val_idx in folds:
+        assert set(labels[val_idx]) == {0, 1, 2} and not set(train_idx) & set(val_idx)
+    mixed = np.tile([0, 1, 2], 6)  # every video shows every class: whole videos can be held out
+    assert validation_folds(groups, mixed, 0.3)[1] == "held-out videos"
+    assert validation_folds(groups, labels, 0) == ([], "none")
+
+
+def test_k_fold_reports_held_out_figures_and_trains_on_everything():
+    images, labels = two_kinds(8)
+    groups = np.where(labels == 0, 1, 2)  # one video of dark frames, one of bright
+    result = train(model(), images, labels, groups, 0.2, TrainConfig(epochs=4, head_only=True), CPU)
+    assert result.validated_by == "3-fold over frames" and result.evaluated_on == "validation"
+    assert sum(map(sum, result.confusion)) == 8  # every frame was judged once, held out
+
+
+def test_a_model_below_chance_or_with_one_answer_is_named():
+    from prediction.ml.training import class_weights, problems_of
+
+    assert problems_of(0.9, np.array([0, 1, 1]), ("a", "b")) == []
+    assert "below chance" in problems_of(0.2, np.array([0, 1]), ("a", "b", "c"))[0]
+    assert problems_of(0.5, np.array([1, 1, 1]), ("a", "b")) == ["it answers “b” for every frame it was checked on"]
+    weights = class_weights(torch.tensor([0, 0, 0, 1]), 3)
+    assert weights.tolist() == pytest.approx([2 / 3, 2.0, 0.0])  # the rare class counts as much as the common

@@ -137,3 +137,33 @@ def test_blitz_collects_reviewed_frames_and_trains_on_them(capsys, shots_video, 
     frames = TrainingSample.objects.filter(source="reviewed").values_list("frame", flat=True)
     assert list(frames) == [0, 15, 30, 45, 60, 75]
     assert not video.file.storage.exists(old_image)
+
+
+def test_every_human_label_teaches_and_retraining_updates_the_videos(capsys, shots_video):
+    from labelling.selectors import get_current_label_set
+    from labelling.services import label_range
+
+    project, video = labelled_project(shots_video, per_video=4)  # 4 answers: frames 0, 30, 59, 89
+    a, b, _ = project.classes.all()
+    person = UserFactory()
+    label_range(label_set=get_current_label_set(video), start=25, end=39, label_class=b, user=person)  # shot 1
+    counts = services.human_frame_counts(project)
+    assert counts == {a.pk: 2, b.pk: 2 + 15 - 1}  # frame 30 was answered and is inside the range
+    call_command("train", "Shots", "--head-only", "--predict", "--epochs", "2", "--json")
+    result = last_json_line(capsys)
+    assert result["human_labelled"] == 18 and result["updated_videos"] == 1 and result["validated_by"] != "none"
+    model = Model.objects.get(pk=result["model"])
+    assert model.kind == Model.Kind.HUMAN and 4 < model.training_images < 18  # a few distinct frames of the range
+    classes, authors = get_current_label_set(video).label_runs.to_frames()
+    assert (authors[25:40] == person.pk).all() and (classes[25:40] == b.pk).all()  # the person's range stays
+    assert (authors[:25] < 0).any()  # the model labelled the rest
+
+
+def test_a_retrain_is_refused_while_one_runs(shots_video):
+    project, _ = labelled_project(shots_video, per_video=4)
+    start = dict(project=project, head_only=True, predict=True, started_by=None, enqueue=False)
+    services.start_training(**start)
+    with pytest.raises(UserFacingError, match="already under way"):
+        services.start_training(**start)
+    with pytest.raises(UserFacingError, match="head on frozen features"):
+        services.start_training(project=project, predict=True, started_by=None, enqueue=False)
