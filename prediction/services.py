@@ -115,7 +115,8 @@ def training_classes(project: Project, kind: str) -> tuple[list, list]:
         raise UserFacingError(f"Training needs labelled frames of at least two classes; {have}. Label more frames.")
     thin = [f"“{c.name}”" for c in present if counts[c.pk] < 2]
     if thin:
-        raise UserFacingError(f"Each class needs at least 2 labelled frames; {', '.join(thin)} has only 1.")
+        raise UserFacingError(f"Each class needs at least 2 labelled frames; {', '.join(thin)} "
+                              f"{'has' if len(thin) == 1 else 'have'} only 1.")
     return present, [c for c in classes if not counts.get(c.pk)]
 
 

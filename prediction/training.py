@@ -52,10 +52,12 @@ def run_training(job: Job, reporter: JobReporter) -> dict:
     history: list[dict] = []
 
     def on_epoch(stats: EpochStats, done: float) -> None:
-        history.append(asdict(stats))
-        reporter.record({"history": history})
+        if not stats.fold:  # the chart shows the model that is kept; folds only report progress
+            history.append(asdict(stats))
+            reporter.record({"history": history})
         reporter.progress(0.9 * done if options.get("predict") else done,
-                          f"Epoch {stats.epoch}: train loss {stats.train_loss:.3f}"
+                          (f"Cross-validation fold {stats.fold}, epoch" if stats.fold else "Epoch")
+                          + f" {stats.epoch}: train loss {stats.train_loss:.3f}"
                           + (f", validation loss {stats.val_loss:.3f}" if stats.val_loss is not None else ""))
 
     train_config = TrainConfig(epochs=options["epochs"], patience=options["patience"],

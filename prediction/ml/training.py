@@ -34,6 +34,7 @@ class EpochStats:
     train_accuracy: float
     val_loss: float | None
     val_accuracy: float | None
+    fold: int = 0  # 1..k while cross-validating, 0 for the model that is kept
 
 
 @dataclass
@@ -157,13 +158,15 @@ def train(
         for fold, (train_idx, val_idx) in enumerate(folds):
             model.load_state_dict(initial)
             step = steps()
-            best.append(_fit(step, train_idx, val_idx, config, None, result.history if fold == 0 else [])[0])
+            best.append(_fit(step, train_idx, val_idx, config, _part(on_epoch, fold, len(folds) + 1), [],
+                             fold + 1)[0])
             predicted.append(step.evaluate(val_idx)[2])
             truth.append(labels[val_idx])
         model.load_state_dict(initial)
         epochs = max(1, int(np.median(best)))
         result.history.clear()
-        _fit(steps(), np.arange(len(labels)), np.arange(0), replace(config, epochs=epochs), on_epoch, result.history)
+        _fit(steps(), np.arange(len(labels)), np.arange(0), replace(config, epochs=epochs),
+             _part(on_epoch, len(folds), len(folds) + 1), result.history)
         result.best_epoch, truth, predicted = epochs, np.concatenate(truth), np.concatenate(predicted)
     else:
         train_idx, val_idx = folds[0] if folds else (np.arange(len(labels)), np.arange(0))
@@ -178,14 +181,20 @@ def train(
     return result
 
 
-def _fit(step, train_idx: np.ndarray, val_idx: np.ndarray, config: TrainConfig, on_epoch, history: list):
+def _part(on_epoch, index: int, parts: int):
+    """on_epoch for the index-th of `parts` equal trainings: their fraction done becomes the whole's."""
+    return on_epoch and (lambda stats, done: on_epoch(stats, (index + done) / parts))
+
+
+def _fit(step, train_idx: np.ndarray, val_idx: np.ndarray, config: TrainConfig, on_epoch, history: list,
+         fold: int = 0):
     """Epochs with early stopping on the validation loss (the training loss without one); keeps the best.
     Returns (best epoch, best loss)."""
     best_loss, best_state, best_epoch, stale = float("inf"), None, 0, 0
     for epoch in range(1, config.epochs + 1):
         train_loss, train_accuracy = step.train_epoch(train_idx)
         val_loss, val_accuracy, _ = step.evaluate(val_idx) if len(val_idx) else (None, None, None)
-        stats = EpochStats(epoch, train_loss, train_accuracy, val_loss, val_accuracy)
+        stats = EpochStats(epoch, train_loss, train_accuracy, val_loss, val_accuracy, fold)
         history.append(stats)
         watched = val_loss if val_loss is not None else train_loss
         if watched < best_loss - 1e-4:
