@@ -52,11 +52,12 @@ def run_training(job: Job, reporter: JobReporter) -> dict:
     history: list[dict] = []
 
     def on_epoch(stats: EpochStats, done: float) -> None:
-        if not stats.fold:  # the chart shows the model that is kept; folds only report progress
+        if stats.fold == 0:  # the chart shows the first validation fold; the rest only report progress
             history.append(asdict(stats))
             reporter.record({"history": history})
         reporter.progress(0.9 * done if options.get("predict") else done,
-                          (f"Cross-validation fold {stats.fold}, epoch" if stats.fold else "Epoch")
+                          {0: "Epoch", -1: "Learning from every frame, epoch"}.get(
+                              stats.fold, f"Cross-validation fold {stats.fold + 1}, epoch")
                           + f" {stats.epoch}: train loss {stats.train_loss:.3f}"
                           + (f", validation loss {stats.val_loss:.3f}" if stats.val_loss is not None else ""))
 

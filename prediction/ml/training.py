@@ -34,7 +34,8 @@ class EpochStats:
     train_accuracy: float
     val_loss: float | None
     val_accuracy: float | None
-    fold: int = 0  # 1..k while cross-validating, 0 for the model that is kept
+    fold: int = 0  # 0: charted (the first or only validation fold, or training without one); 1..k-1: other
+    # folds; -1: the final training on every frame
 
 
 @dataclass
@@ -153,27 +154,24 @@ def train(
     folds, how = validation_folds(groups, labels, val_fraction, config.seed)
     result = TrainResult(evaluated_on="validation" if folds else "training", validated_by=how)
     initial = copy.deepcopy(model.state_dict())
-    if len(folds) > 1:  # cross-validate for the figures, then learn from every frame
-        predicted, truth, best = [], [], []
+    if folds:  # validate for the figures (the first fold is charted), then learn from every frame
+        predicted, truth, best, parts = [], [], [], len(folds) + 1
         for fold, (train_idx, val_idx) in enumerate(folds):
             model.load_state_dict(initial)
             step = steps()
-            best.append(_fit(step, train_idx, val_idx, config, _part(on_epoch, fold, len(folds) + 1), [],
-                             fold + 1)[0])
+            history = result.history if fold == 0 else []
+            best.append(_fit(step, train_idx, val_idx, config, _part(on_epoch, fold, parts), history, fold)[0])
             predicted.append(step.evaluate(val_idx)[2])
             truth.append(labels[val_idx])
         model.load_state_dict(initial)
-        epochs = max(1, int(np.median(best)))
-        result.history.clear()
-        _fit(steps(), np.arange(len(labels)), np.arange(0), replace(config, epochs=epochs),
-             _part(on_epoch, len(folds), len(folds) + 1), result.history)
-        result.best_epoch, truth, predicted = epochs, np.concatenate(truth), np.concatenate(predicted)
+        result.best_epoch = max(1, int(np.median(best)))
+        _fit(steps(), np.arange(len(labels)), np.arange(0), replace(config, epochs=result.best_epoch),
+             _part(on_epoch, len(folds), parts), [], fold=-1)
+        truth, predicted = np.concatenate(truth), np.concatenate(predicted)
     else:
-        train_idx, val_idx = folds[0] if folds else (np.arange(len(labels)), np.arange(0))
         step = steps()
-        result.best_epoch, _ = _fit(step, train_idx, val_idx, config, on_epoch, result.history)
-        evaluated = val_idx if len(val_idx) else train_idx
-        truth, predicted = labels[evaluated], step.evaluate(evaluated)[2]
+        result.best_epoch, _ = _fit(step, np.arange(len(labels)), np.arange(0), config, on_epoch, result.history)
+        truth, predicted = labels, step.evaluate(np.arange(len(labels)))[2]
     result.accuracy = float((truth == predicted).mean()) if len(truth) else 0.0
     result.confusion = confusion_matrix(truth, predicted, len(model.config.classes))
     result.f1 = f1_scores(result.confusion)
