@@ -74,7 +74,7 @@ def run_uncertain(job: Job, reporter: JobReporter) -> dict:
     """Find each shot's least confident frame (shots by pHash, as unique sampling), then keep the lowest."""
     label_sets = list(_predicted_sets(job.project).order_by("video_id"))
     known = set(TrainingSample.objects.filter(project=job.project).values_list("video_id", "frame"))
-    per_video, videos, guesses = {}, {}, {}
+    per_video, videos, runs_of = {}, {}, {}
     for position, label_set in enumerate(label_sets):
         video = videos.setdefault(label_set.video_id, label_set.video)
 
@@ -87,7 +87,7 @@ def run_uncertain(job: Job, reporter: JobReporter) -> dict:
         runs = label_set.label_runs
         # A frame a person labelled is settled: never offered, and never the least confident of its shot.
         confidences = np.where(runs.person_frames(), np.inf, label_set.model_confidences().astype(np.float32))
-        guesses[video.pk] = runs
+        runs_of[video.pk] = runs
         per_video[video.pk] = [(f, c) for f, c in least_confident_per_shot(confidences, starts)
                                if c < UNSURE_BELOW and (video.pk, f) not in known]
     picks = spread_picks(per_video, job.options["count"])
@@ -100,6 +100,6 @@ def run_uncertain(job: Job, reporter: JobReporter) -> dict:
             created += store_samples(video, images, lambda frame, video=video, confidence_of=confidence_of:
                                      TrainingSample(project_id=video.project_id, video=video, frame=frame,
                                                     source=TrainingSample.Source.UNCERTAIN,
-                                                    guess_id=guesses[video.pk].at(frame)[0],
+                                                    guess_id=runs_of[video.pk].at(frame)[0],
                                                     confidence=confidence_of[frame]))
     return {"videos": len(label_sets), "samples": created}

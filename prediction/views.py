@@ -8,7 +8,7 @@ from aigva.errors import UserFacingError
 from prediction import registry, services
 from prediction.forms import CustomModelForm, PredictForm, TrainForm
 from projects.jobs import fail_stale_jobs
-from projects.models import Job, Role
+from projects.models import Job, JobStatus, Role
 from projects.selectors import get_member_job, get_member_project, get_role
 
 
@@ -112,7 +112,7 @@ def retrain_progress(request: HttpRequest, job_id: int) -> HttpResponse:
     if job.kind != Job.Kind.TRAIN:
         raise Http404("Not a training job.")
     response = render(request, "prediction/_retrain.html", {"job": job, "project": job.project})
-    if job.status == "succeeded":
+    if job.status == JobStatus.SUCCEEDED:
         response["HX-Trigger"] = "labels-updated"
     return response
 
