@@ -2,7 +2,7 @@ import numpy as np
 from django.conf import settings
 from django.db import models
 
-from labelling.runs import LabelRuns, confidences_from_bytes
+from labelling.runs import LabelRuns, floats_from_bytes
 
 
 class LabelSet(models.Model):
@@ -15,6 +15,9 @@ class LabelSet(models.Model):
     runs = models.BinaryField()
     # Model confidence per frame (float16, compressed); empty when no model made the set.
     confidences = models.BinaryField(null=True, blank=True)
+    # Per frame (float16, compressed), the model's probability of the label minus that of the likeliest other
+    # class: negative where decoding shots overrode the frame's own best class. Ranks uncertain frames (Y-2).
+    margins = models.BinaryField(null=True, blank=True)
     # The lowest model confidence in each of ~1000 equal stretches, kept for the heat-map (L-3).
     confidence_bins = models.JSONField(default=list, blank=True)
     # The model that predicted this set; empty for the default set and imported labels.
@@ -52,7 +55,11 @@ class LabelSet(models.Model):
 
     def model_confidences(self) -> np.ndarray | None:
         """(N,) float16, or None when every label came from people or the default."""
-        return confidences_from_bytes(bytes(self.confidences)) if self.confidences else None
+        return floats_from_bytes(bytes(self.confidences)) if self.confidences else None
+
+    def model_margins(self) -> np.ndarray | None:
+        """(N,) float16, or None where the model gave none (sets made before margins were kept)."""
+        return floats_from_bytes(bytes(self.margins)) if self.margins else None
 
 
 class LabelEdit(models.Model):

@@ -136,9 +136,10 @@ def covered_bins(runs: LabelRuns, bins: int, authored) -> np.ndarray:
     return np.cumsum(touched)[:-1] == 0
 
 
-def confidences_to_bytes(confidences: np.ndarray) -> bytes:
-    return zlib.compress(np.asarray(confidences, dtype="<f2").tobytes(), level=1)
+def floats_to_bytes(values: np.ndarray) -> bytes:
+    """Per-frame values (confidences, margins) as compressed float16."""
+    return zlib.compress(np.asarray(values, dtype="<f2").tobytes(), level=1)
 
 
-def confidences_from_bytes(blob: bytes) -> np.ndarray:
+def floats_from_bytes(blob: bytes) -> np.ndarray:
     return np.frombuffer(zlib.decompress(blob), dtype="<f2")

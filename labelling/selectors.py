@@ -10,7 +10,7 @@ from projects.models import Role
 from projects.selectors import require_role
 
 # Big blobs that most requests never read.
-HEAVY_FIELDS = ("confidences", "video__frame_pts")
+HEAVY_FIELDS = ("confidences", "margins", "video__frame_pts")
 
 
 def get_member_label_set(user: AbstractBaseUser, label_set_id: int, min_role: Role = Role.VIEWER) -> LabelSet:
@@ -36,7 +36,7 @@ def follow_replacement(label_set: LabelSet) -> LabelSet:
 
 
 def get_current_label_set(video) -> LabelSet | None:
-    return video.label_sets.filter(is_current=True).defer("confidences").first()
+    return video.label_sets.filter(is_current=True).defer("confidences", "margins").first()
 
 
 def author_names(codes) -> dict[int, str]:

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from aigva.errors import UserFacingError
 from labelling.models import LabelEdit, LabelSet, TrainingSample
-from labelling.runs import SYSTEM_AUTHOR, LabelRuns, confidences_to_bytes, lowest_per_bin
+from labelling.runs import SYSTEM_AUTHOR, LabelRuns, floats_to_bytes, lowest_per_bin
 from labelling.selectors import HEAVY_FIELDS
 from projects.models import Job, LabelClass, Project
 
@@ -14,15 +14,17 @@ CONFIDENCE_BINS = 1000  # heat-map resolution; finer than any timeline is wide
 
 @transaction.atomic
 def create_label_set(
-    *, video, class_ids: np.ndarray, confidences: np.ndarray | None = None, author: int = SYSTEM_AUTHOR,
-    created_by: AbstractBaseUser | None = None, source_model=None, keep_people: bool = False,
+    *, video, class_ids: np.ndarray, confidences: np.ndarray | None = None, margins: np.ndarray | None = None,
+    author: int = SYSTEM_AUTHOR, created_by: AbstractBaseUser | None = None, source_model=None,
+    keep_people: bool = False,
 ) -> LabelSet:
-    """Store per-frame classes (N,) and optional confidences (N,) as the video's new current set.
+    """Store per-frame classes (N,) and optional confidences and margins (N,) as the video's new current set.
 
     With keep_people every frame a person labelled in the current set keeps its class and author (L-6).
     """
     class_ids = np.asarray(class_ids, dtype=np.int64)
-    if len(class_ids) != video.frame_count or (confidences is not None and len(confidences) != len(class_ids)):
+    if len(class_ids) != video.frame_count or any(
+            values is not None and len(values) != len(class_ids) for values in (confidences, margins)):
         raise ValueError(f"labels for {len(class_ids)} frames given for a video of {video.frame_count} frames")
     unknown = set(np.unique(class_ids).tolist()) - set(video.project.classes.values_list("pk", flat=True))
     if unknown:
@@ -36,7 +38,8 @@ def create_label_set(
         LabelSet.objects.filter(pk=current.pk).update(is_current=False)
     label_set = LabelSet.objects.create(
         video=video, frame_count=len(class_ids), runs=runs.to_bytes(), created_by=created_by, source_model=source_model,
-        confidences=None if confidences is None else confidences_to_bytes(confidences),
+        confidences=None if confidences is None else floats_to_bytes(confidences),
+        margins=None if margins is None else floats_to_bytes(margins),
         confidence_bins=[] if confidences is None else lowest_per_bin(confidences, CONFIDENCE_BINS).round(3).tolist(),
     )
     if current is not None:
@@ -216,6 +219,7 @@ def fork_label_set(*, label_set: LabelSet, created_by: AbstractBaseUser | None) 
     source = LabelSet.objects.get(pk=label_set.pk)
     return LabelSet.objects.create(
         video_id=source.video_id, is_current=False, frame_count=source.frame_count, runs=source.runs,
-        confidences=source.confidences, confidence_bins=source.confidence_bins, source_model=source.source_model,
+        confidences=source.confidences, margins=source.margins, confidence_bins=source.confidence_bins,
+        source_model=source.source_model,
         created_by=created_by,
     )

@@ -1,4 +1,8 @@
-"""Active learning (Y-2): the frames a model is least sure of, at most one per shot, to label next."""
+"""Active learning (Y-2): the frames a model is least sure of, at most one per shot, to label next.
+
+Sureness is the margin between the label's probability and the likeliest other class's (negative
+where decoding shots overrode the frame's own best guess), over frames below UNSURE_BELOW.
+"""
 
 from dataclasses import dataclass
 
@@ -20,22 +24,24 @@ UNSURE_BELOW = 0.9  # a shot whose least confident frame is surer than this is n
 class Pick:
     video_id: int
     frame: int
-    confidence: float
+    margin: float
 
 
-def least_confident_per_shot(confidences: np.ndarray, shot_starts: list[int]) -> list[tuple[int, float]]:
-    """(frame, confidence) of the least confident frame in each shot; shots run from one start to the next."""
-    bounds = [*shot_starts, len(confidences)]
+def least_sure_per_shot(margins: np.ndarray, shot_starts: list[int]) -> list[tuple[int, float]]:
+    """(frame, margin) of the least sure frame in each shot; shots run from one start to the next. A frame
+    whose margin is inf is never picked."""
+    bounds = [*shot_starts, len(margins)]
     picks = []
     for start, end in zip(bounds, bounds[1:], strict=False):
         if end > start:
-            frame = start + int(np.argmin(confidences[start:end]))
-            picks.append((frame, float(confidences[frame])))
+            frame = start + int(np.argmin(margins[start:end]))
+            if np.isfinite(margins[frame]):
+                picks.append((frame, float(margins[frame])))
     return picks
 
 
 def spread_picks(per_video: dict[int, list[tuple[int, float]]], count: int) -> list[Pick]:
-    """The `count` least confident shots, taken in turns across videos so no video crowds the rest out."""
+    """The `count` least sure shots, taken in turns across videos so no video crowds the rest out."""
     queues = {video: sorted(picks, key=lambda p: p[1]) for video, picks in per_video.items() if picks}
     chosen: list[Pick] = []
     while queues and len(chosen) < count:
@@ -71,10 +77,10 @@ def _predicted_sets(project: Project):
 
 
 def run_uncertain(job: Job, reporter: JobReporter) -> dict:
-    """Find each shot's least confident frame (shots by pHash, as unique sampling), then keep the lowest."""
+    """Find each shot's least sure frame (shots by pHash, as unique sampling), then keep the least sure."""
     label_sets = list(_predicted_sets(job.project).order_by("video_id"))
     known = set(TrainingSample.objects.filter(project=job.project).values_list("video_id", "frame"))
-    per_video, videos, runs_of = {}, {}, {}
+    per_video, videos, runs_of, confidences_of = {}, {}, {}, {}
     for position, label_set in enumerate(label_sets):
         video = videos.setdefault(label_set.video_id, label_set.video)
 
@@ -85,21 +91,23 @@ def run_uncertain(job: Job, reporter: JobReporter) -> dict:
         with local_copy(video.file) as path:
             starts = choose_frames(path, video, job.options | {"method": "unique"}, progress)
         runs = label_set.label_runs
-        # A frame a person labelled is settled: never offered, and never the least confident of its shot.
-        confidences = np.where(runs.person_frames(), np.inf, label_set.model_confidences().astype(np.float32))
-        runs_of[video.pk] = runs
-        per_video[video.pk] = [(f, c) for f, c in least_confident_per_shot(confidences, starts)
-                               if c < UNSURE_BELOW and (video.pk, f) not in known]
+        confidences = label_set.model_confidences().astype(np.float32)
+        margins = label_set.model_margins()
+        # A frame a person labelled is settled: never offered, and never the least sure of its shot.
+        settled = runs.person_frames() | (confidences >= UNSURE_BELOW)
+        ranked = np.where(settled, np.inf, confidences if margins is None else margins.astype(np.float32))
+        runs_of[video.pk], confidences_of[video.pk] = runs, confidences
+        per_video[video.pk] = [(f, m) for f, m in least_sure_per_shot(ranked, starts) if (video.pk, f) not in known]
     picks = spread_picks(per_video, job.options["count"])
     created = 0
     for video_id in sorted({pick.video_id for pick in picks}):
         video = videos[video_id]
-        confidence_of = {pick.frame: pick.confidence for pick in picks if pick.video_id == video_id}
+        frames = sorted(pick.frame for pick in picks if pick.video_id == video_id)
         with local_copy(video.file) as path:
-            images = read_frames(path, video.frame_pts_array(), confidence_of, jpeg_of)
-            created += store_samples(video, images, lambda frame, video=video, confidence_of=confidence_of:
+            images = read_frames(path, video.frame_pts_array(), frames, jpeg_of)
+            created += store_samples(video, images, lambda frame, video=video:
                                      TrainingSample(project_id=video.project_id, video=video, frame=frame,
                                                     source=TrainingSample.Source.UNCERTAIN,
                                                     guess_id=runs_of[video.pk].at(frame)[0],
-                                                    confidence=confidence_of[frame]))
+                                                    confidence=float(confidences_of[video.pk][frame])))
     return {"videos": len(label_sets), "samples": created}

@@ -7,6 +7,10 @@ class PredictForm(forms.Form):
     model = forms.ModelChoiceField(queryset=Model.objects.none())
     videos = forms.ModelMultipleChoiceField(queryset=None, required=False, help_text="None selected: all videos.")
     frame_skip = forms.IntegerField(min_value=1, initial=1, help_text="Predict every k-th frame, fill the rest.")
+    shots = forms.BooleanField(
+        required=False, initial=True, label="Decode shots",
+        help_text="A label changes only where the picture makes a change likelier than a few doubtful frames; "
+                  "people's frames are fixed points. Off: each frame takes its own most probable class.")
     smooth = forms.IntegerField(min_value=1, initial=1, help_text="A label change must last this many frames.")
     overwrite_people = forms.BooleanField(
         required=False, label="Overwrite people's labels",

@@ -27,6 +27,8 @@ from projects.models import Job
 from videos.models import Video, VideoStatus
 from videos.services import local_copy
 
+SHOT_SECONDS = 10  # before any video is reviewed: labels change about this often
+
 
 def build_classifier(model: Model):
     """The batch classifier for a stored model: its checkpoint on the chosen device, or custom code."""
@@ -78,22 +80,26 @@ class _Scaled:
 
 def predict_labels(video: Video, model: Model, classifier, options: dict, reporter, *, created_by) -> dict:
     """One video's new current labels from the model; people's frames stay unless options say overwrite."""
-    batch_size = video.project.prediction_batch_size or settings.AIGVA_PREDICT_BATCH
-    config = PipelineConfig(batch_size=batch_size, frame_skip=options.get("frame_skip", 1),
-                            smooth=options.get("smooth", 1))
-    cached = embeddings.load(video, model.embeddings_key, config.frame_skip) if model.embeddings_key else None
-    if cached is not None:  # only the head differs from an earlier prediction: no frame is decoded
-        prediction = predict_from_features(cached.frames, cached.embeddings, cached.hashes, classifier, config,
-                                           video.frame_count)
-    else:
-        prediction = _decode_and_predict(video, classifier, config, reporter)
     pk_of = dict(video.project.classes.values_list("name", "pk"))
     missing = sorted(set(model.classes) - set(pk_of))
     if missing:
         raise UserFacingError(f"The project lost the model's classes {', '.join(missing)}; the labels were kept.")
-    class_pks = np.asarray([pk_of[name] for name in model.classes], dtype=np.int64)[prediction.classes]
-    create_label_set(video=video, class_ids=class_pks, confidences=prediction.confidences, author=-model.pk,
-                     created_by=created_by, source_model=model, keep_people=not options.get("overwrite_people", False))
+    model_pks = np.asarray([pk_of[name] for name in model.classes], dtype=np.int64)
+    keep_people = not options.get("overwrite_people", False)
+    batch_size = video.project.prediction_batch_size or settings.AIGVA_PREDICT_BATCH
+    config = PipelineConfig(batch_size=batch_size, frame_skip=options.get("frame_skip", 1),
+                            smooth=options.get("smooth", 1),
+                            switch_probability=switch_probability(video) if options.get("shots", True) else None)
+    fixed = people_classes(video, model_pks) if keep_people else None
+    cached = embeddings.load(video, model.embeddings_key, config.frame_skip) if model.embeddings_key else None
+    if cached is not None:  # only the head differs from an earlier prediction: no frame is decoded
+        prediction = predict_from_features(cached.frames, cached.embeddings, cached.hashes, classifier, config,
+                                           video.frame_count, fixed)
+    else:
+        prediction = _decode_and_predict(video, classifier, config, reporter, fixed)
+    create_label_set(video=video, class_ids=model_pks[prediction.classes], confidences=prediction.confidences,
+                     margins=prediction.margins, author=-model.pk, created_by=created_by, source_model=model,
+                     keep_people=keep_people)
     if cached is None and model.embeddings_key and len(prediction.embeddings):
         cache = embeddings.CachedEmbeddings(prediction.predicted_frames, prediction.embeddings, prediction.hashes)
         embeddings.store(video, model.embeddings_key, config.frame_skip, cache)
@@ -101,7 +107,31 @@ def predict_labels(video: Video, model: Model, classifier, options: dict, report
             "from_cache": cached is not None}
 
 
-def _decode_and_predict(video: Video, classifier, config: PipelineConfig, reporter) -> Prediction:
+def switch_probability(video: Video) -> float:
+    """The chance that the label changes from one frame to the next, for decoding shots: a label change per
+    SHOT_SECONDS of video to begin with, moving to the rate in the project's reviewed videos (whole videos a
+    person labelled, so their changes are not a chosen few)."""
+    changes, frames = 0, 0
+    for label_set in LabelSet.objects.filter(video__project_id=video.project_id, is_current=True,
+                                             reviewed=True).only("runs", "frame_count"):
+        class_ids = label_set.label_runs.class_ids
+        changes += int((class_ids[1:] != class_ids[:-1]).sum())
+        frames += label_set.frame_count
+    return (changes + 1) / (frames + SHOT_SECONDS * float(video.fps or 25))
+
+
+def people_classes(video: Video, model_pks: np.ndarray) -> np.ndarray | None:
+    """(N,) for each frame a person labelled, the model's index of its class; -1 elsewhere."""
+    current = LabelSet.objects.filter(video=video, is_current=True).only("runs").first()
+    if current is None:
+        return None
+    class_ids, authors = current.label_runs.to_frames()
+    index_of = np.full(int(max(class_ids.max(), model_pks.max())) + 1, -1, dtype=np.int64)
+    index_of[model_pks] = np.arange(len(model_pks))
+    return np.where(authors > 0, index_of[class_ids], -1)
+
+
+def _decode_and_predict(video: Video, classifier, config: PipelineConfig, reporter, fixed) -> Prediction:
     def progress(frames: int) -> None:
         reporter.progress(frames / video.frame_count, f"Frame {frames} of {video.frame_count}")
 
@@ -109,7 +139,7 @@ def _decode_and_predict(video: Video, classifier, config: PipelineConfig, report
         raise UserFacingError("The video's file is missing from storage, so it cannot be decoded; upload it again.")
     with local_copy(video.file) as path:
         try:
-            prediction = predict_video(path, classifier, config, on_batch=progress)
+            prediction = predict_video(path, classifier, config, on_batch=progress, fixed=fixed)
         except DecodeFailed as exc:
             raise UserFacingError(f"The video stopped decoding at frame {exc.frame}; the labels were kept.") from exc
         except CustomModelError as exc:

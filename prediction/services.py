@@ -53,11 +53,12 @@ def register_custom(*, project: Project, custom_name: str, created_by: AbstractB
 
 @transaction.atomic
 def start_predictions(
-    *, model: Model, videos: list[Video], frame_skip: int = 1, smooth: int = 1, overwrite_people: bool = False,
-    started_by: AbstractBaseUser | None, enqueue: bool = True,
+    *, model: Model, videos: list[Video], frame_skip: int = 1, smooth: int = 1, shots: bool = True,
+    overwrite_people: bool = False, started_by: AbstractBaseUser | None, enqueue: bool = True,
 ) -> list[Job]:
     """One prediction job per ready video of the model's project (X-1). People's labels are kept, and reviewed
-    videos left alone, unless overwrite_people (L-6)."""
+    videos left alone, unless overwrite_people (L-6). With shots, labels are decoded as shots (Viterbi) rather
+    than frame by frame."""
     if frame_skip < 1 or smooth < 1:
         raise UserFacingError("Frame skip and smoothing are whole numbers of at least 1.")
     if any(video.project_id != model.project_id for video in videos):
@@ -75,7 +76,7 @@ def start_predictions(
     jobs = [
         Job.objects.create(project_id=model.project_id, video=video, model=model, kind=Job.Kind.PREDICT,
                            created_by=started_by, options={"frame_skip": frame_skip, "smooth": smooth,
-                                                           "overwrite_people": overwrite_people})
+                                                           "shots": shots, "overwrite_people": overwrite_people})
         for video in ready
     ]
     if enqueue:

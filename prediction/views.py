@@ -35,7 +35,8 @@ def predict(request: HttpRequest, project_id: int) -> HttpResponse:
     try:
         jobs = services.start_predictions(model=data["model"], videos=list(data["videos"] or project.videos.all()),
                                           frame_skip=data["frame_skip"], smooth=data["smooth"],
-                                          overwrite_people=data["overwrite_people"], started_by=request.user)
+                                          shots=data["shots"], overwrite_people=data["overwrite_people"],
+                                          started_by=request.user)
     except UserFacingError as exc:
         messages.error(request, str(exc))
     else:

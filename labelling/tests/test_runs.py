@@ -2,7 +2,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from labelling.runs import LabelRuns, confidences_from_bytes, confidences_to_bytes
+from labelling.runs import LabelRuns, floats_from_bytes, floats_to_bytes
 
 edits = st.lists(
     st.tuples(st.integers(0, 49), st.integers(0, 49), st.integers(1, 3), st.integers(-2, 2)), max_size=12
@@ -51,7 +51,7 @@ def test_replace_class_merges_what_becomes_equal():
 
 def test_confidences_round_trip():
     values = np.linspace(0, 1, 101).astype(np.float16)
-    assert np.array_equal(confidences_from_bytes(confidences_to_bytes(values)), values)
+    assert np.array_equal(floats_from_bytes(floats_to_bytes(values)), values)
 
 
 @given(current=edits, predicted=st.lists(st.integers(1, 3), min_size=50, max_size=50))

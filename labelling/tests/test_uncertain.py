@@ -6,7 +6,7 @@ from labelling import actors
 from labelling.models import TrainingSample
 from labelling.services import create_label_set
 from labelling.tests.shots import write_shots_video
-from labelling.uncertain import Pick, least_confident_per_shot, spread_picks, start_uncertain
+from labelling.uncertain import Pick, least_sure_per_shot, spread_picks, start_uncertain
 from projects.models import JobStatus
 from projects.tests.factories import make_project
 from videos.tests.test_views import ingest
@@ -15,9 +15,9 @@ SHOTS = [25, 15, 30, 20]  # 10 frames/s: shots start at frames 0, 25, 40 and 70
 SHOT_OF = np.repeat(np.arange(4), SHOTS)
 
 
-def test_least_confident_frame_of_each_shot():
-    confidences = np.array([0.9, 0.5, 0.7, 0.2, 0.3, 0.8])
-    assert least_confident_per_shot(confidences, [0, 3]) == [(1, 0.5), (3, 0.2)]
+def test_least_sure_frame_of_each_shot_and_never_a_settled_one():
+    margins = np.array([0.9, 0.5, 0.7, 0.2, 0.3, 0.8, np.inf, np.inf])
+    assert least_sure_per_shot(margins, [0, 3, 6]) == [(1, 0.5), (3, 0.2)]
 
 
 def test_picks_take_turns_across_videos():
@@ -64,3 +64,19 @@ def test_frames_people_labelled_and_sure_shots_are_never_offered(tmp_path):
     samples = list(TrainingSample.objects.filter(source="uncertain").order_by("frame"))
     assert [s.frame for s in samples] == [0, 40]  # shot 0's least sure frame left, shot 2's first; none of 1 or 3
     assert {s.guess_id for s in samples} == {b.pk} and samples[0].confidence == pytest.approx(0.4, abs=1e-3)
+
+
+@pytest.mark.django_db
+def test_frames_are_ranked_by_the_margin_between_the_two_likeliest_classes(tmp_path):
+    project = make_project(classes=["a", "b", "c"])
+    video = ingest(project, write_shots_video(tmp_path / "shots.mp4", SHOTS))
+    a = project.classes.first()
+    # Shot 0: 0.5 for the label, 0.45 for another (a near tie). Shot 2: 0.4 for the label, the rest split
+    # 0.3/0.3, so less confident but a clearer choice. Shots 1 and 3 are sure.
+    confidences = np.select([SHOT_OF == 0, SHOT_OF == 2], [0.5, 0.4], 0.99).astype(np.float32)
+    margins = np.select([SHOT_OF == 0, SHOT_OF == 2], [0.05, 0.1], 0.98).astype(np.float32)
+    create_label_set(video=video, class_ids=np.full(90, a.pk), confidences=confidences, margins=margins, author=-1)
+    job = start_uncertain(project=project, count=1, started_by=None, enqueue=False)
+    actors.find_uncertain_frames(job.pk)
+    (sample,) = TrainingSample.objects.filter(source="uncertain")
+    assert SHOT_OF[sample.frame] == 0 and sample.confidence == pytest.approx(0.5, abs=1e-3)

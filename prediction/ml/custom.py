@@ -31,8 +31,9 @@ class CustomClassifier:
         self.index = {name: i for i, name in enumerate(class_names)}
         self.single = takes_image_path(function)
 
-    def __call__(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray, None]:
-        """(B, H, W, 3) uint8 RGB -> labels (B,), confidences (B,)."""
+    def __call__(self, images: np.ndarray) -> tuple[np.ndarray, None]:
+        """(B, H, W, 3) uint8 RGB -> class probabilities (B, K): the given confidence on the given class, the rest
+        shared by the others."""
         try:
             results = self._single(images) if self.single else list(self.function(list(images)))
         except CustomModelError:
@@ -45,8 +46,12 @@ class CustomClassifier:
         if unknown:
             raise CustomModelError(f"The custom model returned classes the project lacks: {', '.join(unknown)}.")
         labels = np.asarray([self.index[str(name)] for name, _ in results], dtype=np.int64)
-        confidences = np.clip(np.asarray([float(c) for _, c in results], dtype=np.float32), 0, 1)
-        return labels, confidences, None
+        classes = len(self.index)
+        # The model's own answer stays the most probable class, even where its confidence is below chance.
+        confidences = np.clip(np.asarray([float(c) for _, c in results], dtype=np.float32), 1 / classes, 1)
+        probabilities = np.repeat(((1 - confidences) / max(classes - 1, 1))[:, None], classes, axis=1)
+        probabilities[np.arange(len(labels)), labels] = confidences + 1e-6
+        return probabilities, None
 
     def _single(self, images: np.ndarray) -> list:
         with tempfile.TemporaryDirectory() as folder:

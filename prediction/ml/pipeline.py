@@ -13,7 +13,7 @@ import torch
 
 from prediction.ml.frame_hash import hashes_of
 from prediction.ml.model import FrameClassifier
-from prediction.ml.smoothing import fill_from_nearest, smooth_labels
+from prediction.ml.smoothing import decode_shots, fill_from_nearest, smooth_labels
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,8 @@ class PipelineConfig:
     batch_size: int = 16
     frame_skip: int = 1  # predict every k-th frame, fill the rest from the nearest prediction
     smooth: int = 1  # minimum run length of a label change
+    switch_probability: float | None = None  # decode shots with this chance of a change per frame; None: each
+    # frame takes its most probable class
     queue_batches: int = 4
 
 
@@ -33,7 +35,9 @@ class PipelineConfig:
 class Prediction:
     classes: np.ndarray  # (N,) int64 class index per frame
     confidences: np.ndarray  # (N,) float32 softmax probability of that class
+    margins: np.ndarray  # (N,) float32 that probability minus the likeliest other class's (< 0: decoding overrode)
     predicted_frames: np.ndarray  # (M,) int64 frames the model saw
+    probabilities: np.ndarray  # (M, K) float32 class probabilities of those frames
     embeddings: np.ndarray  # (M, D) float16 pooled backbone features of those frames; (0, 0) without a backbone
     hashes: np.ndarray  # (M,) int64 pHash of those frames (every HASH_STRIDE-th; NOT_HASHED elsewhere)
 
@@ -101,11 +105,11 @@ def _produce(
 
 
 class BatchClassifier(Protocol):
-    """Labels a batch of frames: (B, H, W, 3) uint8 RGB -> labels (B,), confidences (B,), features (B, D) or None."""
+    """Labels a batch of frames: (B, H, W, 3) uint8 RGB -> class probabilities (B, K), features (B, D) or None."""
 
     image_size: int | None  # frames arrive resized to size x size, or whole when None
 
-    def __call__(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]: ...
+    def __call__(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]: ...
 
 
 class TorchClassifier:
@@ -117,42 +121,40 @@ class TorchClassifier:
         self.image_size = model.config.image_size
 
     @torch.inference_mode()
-    def __call__(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def __call__(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.bf16):
             features = self.model.features(torch.from_numpy(images).to(self.device))  # (B, D)
             probabilities = self.model.head(features).float().softmax(dim=1)  # (B, K)
-        best, label = probabilities.max(dim=1)
-        return label.cpu().numpy(), best.cpu().numpy(), features.to(torch.float16).cpu().numpy()
+        return probabilities.cpu().numpy(), features.to(torch.float16).cpu().numpy()
 
     @torch.inference_mode()
-    def classify_features(self, features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Cached pooled features (N, D) -> labels (N,), confidences (N,), through the head alone."""
-        probabilities = self.model.head(torch.from_numpy(features).to(self.device).float()).softmax(dim=1)
-        best, label = probabilities.max(dim=1)
-        return label.cpu().numpy(), best.cpu().numpy()
+    def classify_features(self, features: np.ndarray) -> np.ndarray:
+        """Cached pooled features (N, D) -> class probabilities (N, K), through the head alone."""
+        return self.model.head(torch.from_numpy(features).to(self.device).float()).softmax(dim=1).cpu().numpy()
 
 
 def predict_video(
-    path: str, classifier: BatchClassifier, config: PipelineConfig, on_batch: Callable[[int], None] | None = None
+    path: str, classifier: BatchClassifier, config: PipelineConfig, on_batch: Callable[[int], None] | None = None,
+    fixed: np.ndarray | None = None,
 ) -> Prediction:
-    """Classify every frame of the video. on_batch(frames seen so far) may raise to cancel."""
+    """Classify every frame of the video. on_batch(frames seen so far) may raise to cancel. fixed: (N,) the
+    class a person gave each frame, or -1; decoded shots go through them."""
     batches: queue.Queue = queue.Queue(maxsize=config.queue_batches)
     stop = threading.Event()
     producer = threading.Thread(
         target=_produce, args=(path, classifier.image_size, config, batches, stop), daemon=True
     )
     producer.start()
-    seen, classes, confidences, embeddings, hashes = [], [], [], [], []
+    seen, probabilities, embeddings, hashes = [], [], [], []
     try:
         while not isinstance(item := batches.get(), _End):
             if isinstance(item, Exception):
                 raise item
             indices, images, batch_hashes = item
-            labels, scores, features = classifier(images)
+            batch_probabilities, features = classifier(images)
             seen.append(indices)
             hashes.append(batch_hashes)
-            classes.append(labels)
-            confidences.append(scores)
+            probabilities.append(batch_probabilities)
             if features is not None:
                 embeddings.append(features)
             if on_batch:
@@ -160,30 +162,41 @@ def predict_video(
     finally:
         stop.set()
         producer.join(timeout=5)
-    return _assemble(seen, classes, confidences, embeddings, hashes, config, item.frame_count)
+    return _assemble(seen, probabilities, embeddings, hashes, config, item.frame_count, fixed)
 
 
 def predict_from_features(
     frames: np.ndarray, features: np.ndarray, hashes: np.ndarray, classifier: TorchClassifier, config: PipelineConfig,
-    frame_count: int,
+    frame_count: int, fixed: np.ndarray | None = None,
 ) -> Prediction:
     """Re-predict from cached embeddings of `frames` without decoding (only the head runs)."""
     chunk = 65_536  # bounds the float32 copy of a long video's features
-    results = [classifier.classify_features(features[start:start + chunk]) for start in range(0, len(frames), chunk)]
-    labels = [labels for labels, _ in results]
-    scores = [scores for _, scores in results]
-    return _assemble([frames], labels, scores, [features], [hashes], config, frame_count)
+    probabilities = [classifier.classify_features(features[start:start + chunk])
+                     for start in range(0, len(frames), chunk)]
+    return _assemble([frames], probabilities, [features], [hashes], config, frame_count, fixed)
 
 
-def _assemble(seen, classes, confidences, embeddings, hashes, config: PipelineConfig, frame_count: int) -> Prediction:
+def _assemble(seen, probabilities, embeddings, hashes, config: PipelineConfig, frame_count: int,
+              fixed: np.ndarray | None) -> Prediction:
     if not seen:
         raise DecodeFailed(0, RuntimeError("no frame decoded"))
-    frames = np.concatenate(seen)
-    labels, scores = np.concatenate(classes), np.concatenate(confidences).astype(np.float32)
+    frames, seen_probabilities = np.concatenate(seen), np.concatenate(probabilities).astype(np.float32)
+    every_frame = fill_from_nearest(frames, seen_probabilities, frame_count)  # (N, K)
+    if config.switch_probability:
+        classes = decode_shots(every_frame, config.switch_probability,
+                               fixed if fixed is not None and len(fixed) == frame_count else None)
+    else:
+        classes = every_frame.argmax(axis=1)
+    classes = smooth_labels(classes, config.smooth).astype(np.int64)
+    chosen = np.take_along_axis(every_frame, classes[:, None], axis=1)[:, 0]
+    np.put_along_axis(every_frame, classes[:, None], -np.inf, axis=1)  # leaves the other classes
+    others = every_frame.max(axis=1) if every_frame.shape[1] > 1 else np.zeros_like(chosen)
     return Prediction(
-        classes=smooth_labels(fill_from_nearest(frames, labels, frame_count), config.smooth).astype(np.int64),
-        confidences=fill_from_nearest(frames, scores, frame_count),
+        classes=classes,
+        confidences=chosen,
+        margins=chosen - others,
         predicted_frames=frames.astype(np.int64),
+        probabilities=seen_probabilities,
         embeddings=np.concatenate(embeddings) if embeddings else np.zeros((0, 0), dtype=np.float16),
         hashes=np.concatenate(hashes),
     )

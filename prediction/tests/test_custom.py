@@ -11,9 +11,15 @@ frames = np.stack([np.full((8, 8, 3), 20, np.uint8), np.full((8, 8, 3), 230, np.
 
 @pytest.mark.parametrize("function", [brightness.predict, brightness.custom_model_predict])
 def test_both_forms_label_a_batch(function):
-    labels, confidences, features = CustomClassifier(function, ["dark", "bright"])(frames)
-    assert labels.tolist() == [0, 1] and features is None
-    assert (confidences > 0.5).all()
+    probabilities, features = CustomClassifier(function, ["dark", "bright"])(frames)
+    assert probabilities.argmax(1).tolist() == [0, 1] and features is None
+    assert (probabilities.max(1) > 0.5).all()
+    assert np.allclose(probabilities.sum(1), 1, atol=1e-5)
+
+
+def test_a_low_confidence_answer_stays_the_models_answer():
+    probabilities, _ = CustomClassifier(lambda batch: [("b", 0.1)] * len(batch), ["a", "b", "c"])(frames)
+    assert probabilities.argmax(1).tolist() == [1, 1]
 
 
 def test_a_custom_model_predicts_a_whole_video(tmp_path):

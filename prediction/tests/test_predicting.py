@@ -60,3 +60,33 @@ def test_reviewed_videos_are_left_alone(corrected):
     [job] = services.start_predictions(model=model, videos=[video], overwrite_people=True, started_by=None,
                                        enqueue=False)
     assert job.options["overwrite_people"] is True
+
+
+def test_decoded_shots_go_through_people_frames_and_frame_by_frame_does_not(corrected):
+    video, model, person, bright = corrected
+    dark = video.project.classes.get(name="dark")
+    labelling_services.label_range(label_set=get_current_label_set(video), start=24, end=24, label_class=bright,
+                                   user=person)
+    predict_here(model, video)  # decoding shots is the default
+    current = get_current_label_set(video)
+    classes, authors = current.label_runs.to_frames()
+    # The model is only 3:1 sure frames 20-23 are dark: two label changes for them cost more than following
+    # the person's frames on either side.
+    assert (classes[20:24] == bright.pk).all() and (authors[20:24] == -model.pk).all()
+    assert (classes[:10] == dark.pk).all() and (classes[25:] == dark.pk).all()
+    margins = current.model_margins()
+    assert (margins[20:24] < 0).all() and (margins[classes == dark.pk] > 0).all()
+    predict_here(model, video, shots=False)
+    classes, authors = get_current_label_set(video).label_runs.to_frames()
+    assert (classes[authors == -model.pk] == dark.pk).all() and (classes[10:20] == bright.pk).all()
+
+
+def test_the_chance_of_a_label_change_is_learnt_from_reviewed_videos(corrected):
+    from prediction.predicting import SHOT_SECONDS, switch_probability
+
+    video, model, person, bright = corrected
+    fps = float(video.fps)
+    assert switch_probability(video) == pytest.approx(1 / (SHOT_SECONDS * fps))
+    labelling_services.set_reviewed(label_set=get_current_label_set(video), reviewed=True, user=person)
+    # One reviewed video: dark, bright at 10-19, dark again: two changes in its frames.
+    assert switch_probability(video) == pytest.approx(3 / (video.frame_count + SHOT_SECONDS * fps))
