@@ -3,7 +3,8 @@ the longest wrong segments as a person would in the player, each followed by "Re
 
 Per round: frame accuracy overall and on a fixed pool (the frames no person labelled in any round,
 the same frames every round), human frames lost (must be 0), wrong segments, human actions per
-frame, and the wall time from the last correction to the updated timeline.
+frame, and the wall time from the last correction to the updated timeline. Run with the project's
+predictions decoded as shots (Viterbi, the default) and frame by frame, to compare.
 """
 
 import time
@@ -41,10 +42,12 @@ def retrain_and_update(loop) -> tuple[dict, float]:
     return metrics, time.perf_counter() - started
 
 
-def correction_rounds(loop, answers_per_video: int = 10) -> dict:
+def correction_rounds(loop, answers_per_video: int = 10, shots: bool = True) -> dict:
     from labelling.services import label_range
 
     classes = {c.pk: c for c in loop.project.classes.all()}
+    loop.project.decode_shots = shots
+    loop.project.save(update_fields=["decode_shots"])
     loop.reset()
     loop.sample(answers_per_video, "unique")
     answers = answers_per_video * len(loop.videos)
@@ -71,10 +74,10 @@ def correction_rounds(loop, answers_per_video: int = 10) -> dict:
             (old_classes, old_authors), (new_classes, new_authors) = people[video.pk], current_frames(video)
             mine = old_authors > 0
             lost += int(((new_classes != old_classes) | (new_authors != old_authors))[mine].sum())
-    return report(loop, rounds, answers, truth)
+    return report(loop, rounds, answers, truth, "shots" if shots else "frames")
 
 
-def report(loop, rounds: list, answers: int, truth: dict) -> dict:
+def report(loop, rounds: list, answers: int, truth: dict, decoding: str) -> dict:
     pool = {v.pk: current_frames(v)[1] <= 0 for v in loop.videos}  # never labelled by a person, in any round
     frames = sum(len(t) for t in truth.values())
     results = {}
@@ -83,14 +86,14 @@ def report(loop, rounds: list, answers: int, truth: dict) -> dict:
         pool_right = sum(int((row["predicted"][pk] == truth[pk])[pool[pk]].sum()) for pk in truth)
         pool_size = sum(int(p.sum()) for p in pool.values())
         actions = answers + row["corrections"] + row["segments"]
-        print(f"round {number}: accuracy {right / frames:6.1%}  fixed pool {pool_right / pool_size:6.1%} "
+        print(f"{decoding} round {number}: accuracy {right / frames:6.1%}  fixed pool {pool_right / pool_size:6.1%} "
               f"({pool_size} frames)  human frames lost {row['lost']}  wrong segments {row['segments']:4d}  "
               f"actions/100 frames {100 * actions / frames:.2f}  correction -> updated timeline "
               f"{row['seconds']:.1f} s  validated by {row['validated_by']}"
               + (f"  PROBLEMS: {row['problems']}" if row["problems"] else ""), flush=True)
-        results |= {f"round{number}_acc": round(right / frames, 4),
-                    f"round{number}_pool": round(pool_right / pool_size, 4),
-                    f"round{number}_lost": row["lost"], f"round{number}_segments": row["segments"],
-                    f"round{number}_actions_per_100": round(100 * actions / frames, 3),
-                    f"round{number}_seconds": round(row["seconds"], 2)}
+        key = f"{decoding}_round{number}"
+        results |= {f"{key}_acc": round(right / frames, 4), f"{key}_pool": round(pool_right / pool_size, 4),
+                    f"{key}_lost": row["lost"], f"{key}_segments": row["segments"],
+                    f"{key}_actions_per_100": round(100 * actions / frames, 3),
+                    f"{key}_seconds": round(row["seconds"], 2)}
     return results

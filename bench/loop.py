@@ -269,8 +269,9 @@ def main() -> None:
                   "embeddings cache; later ones re-predict from it.", flush=True)
             results = {} if args.correction_only else run_scenarios(loop)
             print("Correction scenario: 10 unique frames answered per video, retrain and update; then rounds of "
-                  f"fixing the {FIXES_PER_VIDEO} longest wrong stretches of each video, retrain and update.")
-            results |= correction_rounds(loop)
+                  f"fixing the {FIXES_PER_VIDEO} longest wrong stretches of each video, retrain and update. "
+                  "First with labels decoded as shots (the default), then frame by frame.")
+            results |= correction_rounds(loop) | correction_rounds(loop, shots=False)
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0)
     print(" ".join(f"{key}={value}" for key, value in results.items()))

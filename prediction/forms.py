@@ -27,6 +27,7 @@ class PredictForm(forms.Form):
         self.fields["videos"].queryset = project.videos.all()
         self.fields["frame_skip"].initial = project.default_frame_skip
         self.fields["smooth"].initial = project.default_smoothing
+        self.fields["shots"].initial = project.decode_shots
 
 
 class CustomModelForm(forms.Form):

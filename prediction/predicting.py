@@ -62,7 +62,8 @@ def update_predictions(model: Model, reporter: JobReporter, *, created_by, start
     classifier = build_classifier(model)
     for position, video in enumerate(videos):
         share = (1 - start) / len(videos)
-        options = {"frame_skip": video.project.default_frame_skip, "smooth": video.project.default_smoothing}
+        options = {"frame_skip": video.project.default_frame_skip, "smooth": video.project.default_smoothing,
+                   "shots": video.project.decode_shots}
         predict_labels(video, model, classifier, options, _Scaled(reporter, start + position * share, share),
                        created_by=created_by)
     return len(videos)

@@ -20,7 +20,7 @@ class ProjectEditForm(forms.ModelForm):
     class Meta:
         model = Project
         fields = ["name", "description", "default_class", "default_frame_skip", "default_smoothing",
-                  "prediction_batch_size"]
+                  "decode_shots", "prediction_batch_size"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):

@@ -27,6 +27,9 @@ class Project(models.Model):
     default_smoothing = models.PositiveIntegerField(
         default=1, validators=[MinValueValidator(1), MaxValueValidator(10_000)],
         help_text="A predicted label change must last this many frames.")
+    decode_shots = models.BooleanField(
+        default=True, help_text="Predictions change label only where the picture makes a change likelier than a "
+                                "few doubtful frames (Viterbi); off: each frame takes its own most probable class.")
     prediction_batch_size = models.PositiveIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(512)],
         help_text="Frames per forward pass; empty: the server's AIGVA_PREDICT_BATCH.")

@@ -102,7 +102,7 @@ def create_project(
 
 def update_project(
     *, project: Project, name: str, description: str, default_class: LabelClass, default_frame_skip: int = 1,
-    default_smoothing: int = 1, prediction_batch_size: int | None = None,
+    default_smoothing: int = 1, decode_shots: bool = True, prediction_batch_size: int | None = None,
 ) -> Project:
     """Rename or describe a project, pick its default class and its prediction defaults."""
     if default_class.project_id != project.pk:
@@ -114,9 +114,10 @@ def update_project(
     project.description = description.strip()
     project.default_class = default_class
     project.default_frame_skip, project.default_smoothing = default_frame_skip, default_smoothing
+    project.decode_shots = decode_shots
     project.prediction_batch_size = prediction_batch_size
     project.save(update_fields=["name", "description", "default_class", "default_frame_skip", "default_smoothing",
-                                "prediction_batch_size"])
+                                "decode_shots", "prediction_batch_size"])
     return project
 
 

@@ -76,7 +76,7 @@ def test_decoded_shots_go_through_people_frames_and_frame_by_frame_does_not(corr
     assert (classes[:10] == dark.pk).all() and (classes[25:] == dark.pk).all()
     margins = current.model_margins()
     assert (margins[20:24] < 0).all() and (margins[classes == dark.pk] > 0).all()
-    predict_here(model, video, shots=False)
+    call_command("predict", str(video.project_id), "--model", str(model.pk), "--frame-by-frame")
     classes, authors = get_current_label_set(video).label_runs.to_frames()
     assert (classes[authors == -model.pk] == dark.pk).all() and (classes[10:20] == bright.pk).all()
 

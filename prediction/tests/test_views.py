@@ -22,10 +22,11 @@ def test_the_models_page_starts_one_job_per_video(client, video_files, django_ca
     assert "brightness" in client.get(reverse("prediction:model-list", args=[project.pk])).content.decode()
     with django_capture_on_commit_callbacks() as callbacks:
         response = client.post(reverse("prediction:predict", args=[project.pk]),
-                               {"model": model.pk, "frame_skip": 2, "smooth": 1})
+                               {"model": model.pk, "frame_skip": 2, "smooth": 1, "shots": "on"})
     assert response.status_code == 302 and len(callbacks) == 1
     jobs = Job.objects.filter(kind=Job.Kind.PREDICT)
     assert {job.video_id for job in jobs} == {v.pk for v in videos} and jobs[0].options["frame_skip"] == 2
+    assert jobs[0].options["shots"] is True
     page = client.get(reverse("prediction:model-list", args=[project.pk])).content.decode()
     assert page.count('data-job-status="queued"') == 2
 

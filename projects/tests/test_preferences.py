@@ -27,8 +27,11 @@ def test_project_defaults_start_the_predict_and_export_forms(client):
     assert client.post(reverse("projects:project-edit", args=[project.pk]), data).status_code == 302
     project.refresh_from_db()
     assert (project.default_frame_skip, project.default_smoothing, project.prediction_batch_size) == (5, 12, 32)
+    assert not project.decode_shots  # an unticked box: predict frame by frame
     predict = PredictForm(project=project)
     assert predict["frame_skip"].initial == 5 and predict["smooth"].initial == 12
+    assert predict["shots"].initial is False
+    assert PredictForm(project=make_project(name="Other"))["shots"].initial is True  # shots by default
     assert ExportForm(project=project)["frame_skip"].initial == 5
     bad = client.post(reverse("projects:project-edit", args=[project.pk]), data | {"prediction_batch_size": 10_000})
     assert bad.status_code == 200
