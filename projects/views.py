@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
+from django_htmx.http import trigger_client_event
 
 from aigva.errors import UserFacingError
 from labelling.selectors import summarize_project_labels
@@ -144,7 +145,10 @@ def member_remove(request: HttpRequest, project_id: int, membership_id: int) -> 
 def job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
     fail_stale_jobs()
     job = get_member_job(request.user, job_id)
-    return render(request, "projects/_job_progress.html", {"job": job})
+    response = render(request, "projects/_job_progress.html", {"job": job})
+    if not job.is_active:  # the last poll: pages showing what the job made can refresh
+        trigger_client_event(response, "job-finished", {"job": job.pk, "status": job.status})
+    return response
 
 
 @require_POST

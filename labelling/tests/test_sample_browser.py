@@ -55,3 +55,18 @@ def test_label_samples_with_keys_back_and_skip(page: Page, live_server, video_fi
     page.get_by_test_id("open-in-player").click()
     expect(page.locator("[data-player]")).to_have_attribute("data-ready", "true", timeout=20_000)
     expect_on_screen(page, 16)
+
+
+def test_samples_made_from_the_page_can_be_labelled_without_reloading(page: Page, live_server, broker, media_root,
+                                                                      video_files):
+    from projects.tests.workers import worker_process
+
+    project = make_project(classes=["road", "junction"])
+    ingest(project, video_files["cfr.mp4"])
+    log_in(page, live_server, add_member(project, Role.LABELLER))
+    page.goto(f"{live_server.url}/projects/{project.pk}/samples/")
+    expect(page.get_by_test_id("start-labelling")).to_have_count(0)
+    page.fill("input[name=per_video]", "3")
+    with worker_process(media_root):
+        page.get_by_role("button", name="Sample", exact=True).click()
+        expect(page.get_by_test_id("start-labelling")).to_contain_text("0 of 3 done", timeout=60_000)

@@ -37,7 +37,6 @@ class Prediction:
     confidences: np.ndarray  # (N,) float32 softmax probability of that class
     margins: np.ndarray  # (N,) float32 that probability minus the likeliest other class's (< 0: decoding overrode)
     predicted_frames: np.ndarray  # (M,) int64 frames the model saw
-    probabilities: np.ndarray  # (M, K) float32 class probabilities of those frames
     embeddings: np.ndarray  # (M, D) float16 pooled backbone features of those frames; (0, 0) without a backbone
     hashes: np.ndarray  # (M,) int64 pHash of those frames (every HASH_STRIDE-th; NOT_HASHED elsewhere)
 
@@ -196,7 +195,6 @@ def _assemble(seen, probabilities, embeddings, hashes, config: PipelineConfig, f
         confidences=chosen,
         margins=chosen - others,
         predicted_frames=frames.astype(np.int64),
-        probabilities=seen_probabilities,
         embeddings=np.concatenate(embeddings) if embeddings else np.zeros((0, 0), dtype=np.float16),
         hashes=np.concatenate(hashes),
     )

@@ -1,3 +1,4 @@
+import json
 from datetime import timedelta
 
 import pytest
@@ -96,9 +97,12 @@ def test_the_job_partial_polls_only_while_active(client, job):
 
     client.force_login(UserFactory(is_superuser=True))
     url = reverse("projects:job-progress", args=[job.pk])
-    assert "hx-trigger" in client.get(url).content.decode()
+    active = client.get(url)
+    assert "hx-trigger" in active.content.decode() and "HX-Trigger" not in active.headers
     Job.objects.filter(pk=job.pk).update(status=JobStatus.SUCCEEDED)
-    assert "hx-trigger" not in client.get(url).content.decode()
+    done = client.get(url)
+    assert "hx-trigger" not in done.content.decode()
+    assert json.loads(done.headers["HX-Trigger"]) == {"job-finished": {"job": job.pk, "status": "succeeded"}}
 
 
 @pytest.mark.django_db(transaction=True)

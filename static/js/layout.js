@@ -8,3 +8,9 @@ if (layout) {
     localStorage.setItem(KEY, collapsed ? "1" : "0");
   });
 }
+
+// A page whose content depends on its jobs' results (e.g. the samples a sampling job made) reloads once
+// one of them finishes, so the result shows without the person reloading by hand.
+document.body.addEventListener("job-finished", () => {
+  if (document.querySelector("[data-reload-on-job-finished]")) window.location.reload();
+});
