@@ -187,6 +187,28 @@ def test_an_edit_sent_to_a_replaced_set_lands_on_the_current_one(labelled):
     assert (frames_of(label_set)[50:60] == road.pk).all()  # the old set is not where the edit went
 
 
+def test_edits_can_still_be_undone_after_a_prediction_replaced_their_set(labelled):
+    label_set, road, junction, parking = labelled
+    user = UserFactory()
+    first = services.label_range(label_set=label_set, start=10, end=20, label_class=parking, user=user)
+    services.label_range(label_set=label_set, start=15, end=25, label_class=junction, user=user)
+    predicted = services.create_label_set(video=label_set.video, class_ids=np.full(100, road.pk), author=-7,
+                                          keep_people=True)
+    assert [e.created_at for e in predicted.edits.order_by("pk")][0] == first.created_at
+    services.undo_last_edit(label_set=predicted, user=user)  # Ctrl+Z in the player, now on the new set
+    predicted.refresh_from_db()
+    runs = predicted.label_runs
+    # 15-20 go back to the person's first edit, 21-25 to the new prediction (not the replaced labels).
+    assert runs.at(15) == (parking.pk, user.pk) and runs.at(21) == (road.pk, -7) and runs.at(26) == (road.pk, -7)
+    services.undo_last_edit(label_set=predicted, user=user)
+    predicted.refresh_from_db()
+    assert predicted.label_runs.at(10) == (road.pk, -7)
+    with pytest.raises(UserFacingError, match="no change of yours"):
+        services.undo_last_edit(label_set=predicted, user=user)
+    label_set.refresh_from_db()
+    assert label_set.edits.count() == 2  # the replaced set keeps its own history
+
+
 def test_a_reviewers_own_copy_keeps_its_edits(labelled):
     label_set, _, junction, _ = labelled
     copy = services.fork_label_set(label_set=label_set, created_by=None)
