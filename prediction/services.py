@@ -107,18 +107,16 @@ def human_frame_counts(project: Project, kind: str = Model.Kind.HUMAN) -> dict[i
 
 
 def training_classes(project: Project, kind: str) -> tuple[list, list]:
-    """(classes the model learns, classes left out for want of labelled frames); refuses too little data."""
+    """(classes the model learns, classes left out for want of labelled frames: fewer than 2, so one stray
+    label does not stop the loop); refuses too little data."""
     counts = human_frame_counts(project, kind)
     classes = list(project.classes.all())
-    present = [c for c in classes if counts.get(c.pk)]
-    if len(present) < 2:
-        have = f"only “{present[0].name}” has any" if present else "there are none"
-        raise UserFacingError(f"Training needs labelled frames of at least two classes; {have}. Label more frames.")
-    thin = [f"“{c.name}”" for c in present if counts[c.pk] < 2]
-    if thin:
-        raise UserFacingError(f"Each class needs at least 2 labelled frames; {', '.join(thin)} "
-                              f"{'has' if len(thin) == 1 else 'have'} only 1.")
-    return present, [c for c in classes if not counts.get(c.pk)]
+    learnt = [c for c in classes if counts.get(c.pk, 0) >= 2]
+    if len(learnt) < 2:
+        have = f"only “{learnt[0].name}” has" if learnt else "none has"
+        raise UserFacingError(f"Training needs at least two classes with 2 or more labelled frames each; {have}. "
+                              "Label more frames.")
+    return learnt, [c for c in classes if counts.get(c.pk, 0) < 2]
 
 
 @transaction.atomic

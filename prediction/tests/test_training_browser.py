@@ -52,10 +52,19 @@ def test_retrain_and_update_from_the_player_redraws_the_timeline(page: Page, liv
     page.evaluate("window.aigvaPlayer.seekToFrame(5)")
     expect(player).to_have_attribute("data-current-frame", "5")
     expect(player.locator("[data-stat=author]")).to_have_text("default")  # frame 5 was not sampled
+    with page.expect_response(lambda r: r.url.endswith("/range/") and r.ok):
+        page.keyboard.press("3")  # the person says frame 5 is "c"
+    expect(player.locator("[data-stat=author]")).to_have_text(user.username)
     with worker_process(media_root, AIGVA_ALLOW_RANDOM_INIT="true"):
         page.get_by_test_id("retrain-button").click()
         expect(page.get_by_test_id("retrain")).to_have_attribute("data-job-status", "succeeded", timeout=90_000)
     expect(page.get_by_test_id("retrain")).to_contain_text("updated 1 video")
     model = Model.objects.get(project=project)
+    page.evaluate("window.aigvaPlayer.seekToFrame(6)")
     expect(player.locator("[data-stat=author]")).to_have_text(f"model {model.name}")  # redrawn in place
     expect(page.locator("[data-status]")).to_have_text("Predictions updated.")
+    page.evaluate("window.aigvaPlayer.seekToFrame(5)")
+    expect(player.locator("[data-stat=label]")).to_have_text("c")  # the person's label won
+    with page.expect_response(lambda r: r.url.endswith("/undo/") and r.ok):
+        page.keyboard.press("Control+z")  # and undo still reaches it, on the new labels
+    expect(player.locator("[data-stat=author]")).to_have_text(f"model {model.name}")
