@@ -105,13 +105,18 @@ def retrain(request: HttpRequest, project_id: int) -> HttpResponse:
     return redirect(f"{reverse('prediction:train-page', args=[project.pk])}?job={job.pk}")
 
 
-@require_GET
-def retrain_progress(request: HttpRequest, job_id: int) -> HttpResponse:
-    """The player's retrain status, polled while it runs; once done it tells the page to reload its labels."""
+def _training_job(request: HttpRequest, job_id: int) -> Job:
     fail_stale_jobs()
     job = get_member_job(request.user, job_id)
     if job.kind != Job.Kind.TRAIN:
         raise Http404("Not a training job.")
+    return job
+
+
+@require_GET
+def retrain_progress(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The player's retrain status, polled while it runs; once done it tells the page to reload its labels."""
+    job = _training_job(request, job_id)
     response = render(request, "prediction/_retrain.html", {"job": job, "project": job.project})
     if job.status == JobStatus.SUCCEEDED:
         response["HX-Trigger"] = "labels-updated"
@@ -121,10 +126,7 @@ def retrain_progress(request: HttpRequest, job_id: int) -> HttpResponse:
 @require_GET
 def train_progress(request: HttpRequest, job_id: int) -> HttpResponse:
     """The live chart of one training job; polled while it runs."""
-    fail_stale_jobs()
-    job = get_member_job(request.user, job_id)
-    if job.kind != Job.Kind.TRAIN:
-        raise Http404("Not a training job.")
+    job = _training_job(request, job_id)
     return render(request, "prediction/train.html#training-progress", {"job": job, "project": job.project})
 
 
