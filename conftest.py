@@ -61,6 +61,11 @@ def video_files(tmp_path_factory) -> dict:
     return {name: write_numbered_video(folder / name, **kwargs) for name, kwargs in cases.items()}
 
 
+def _zero_frames(mp4: bytes) -> bytes:
+    start, index = mp4.index(b"mdat") + 4, mp4.index(b"moov") - 4
+    return mp4[:start] + bytes(index - start) + mp4[index:]
+
+
 @pytest.fixture(scope="session")
 def bad_files(tmp_path_factory, video_files) -> dict:
     """Files that must be refused with a clear message."""
@@ -72,6 +77,8 @@ def bad_files(tmp_path_factory, video_files) -> dict:
         "page.mp4": b"<!doctype html><html><script>alert(1)</script></html>",
         # The moov atom follows mdat in a plain mp4: cutting the end loses it.
         "truncated.mp4": whole[: len(whole) // 2],
+        # Header and index intact, every frame's data zeroed: opens, then nothing decodes.
+        "zeroed.mp4": _zero_frames(whole),
     }
     for name, content in files.items():
         (folder / name).write_bytes(content)

@@ -21,6 +21,7 @@ from aigva.errors import UserFacingError
 from exports.selectors import VideoPlan
 from labelling.imports import FORMULA_PREFIXES
 from labelling.selectors import author_names
+from videos.frames import Picture
 from videos.services import local_copy
 
 CSV_COLUMNS = ["path", "class", "video", "frame", "confidence", "author"]
@@ -34,9 +35,10 @@ def safe_cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
-def encode_jpeg(frame: av.VideoFrame, quality: int) -> bytes:
-    """Full-resolution JPEG; runs in pool threads (the conversion and libjpeg release the GIL)."""
-    ok, buffer = cv2.imencode(".jpg", frame.to_ndarray(format="bgr24"), [cv2.IMWRITE_JPEG_QUALITY, quality])
+def encode_jpeg(frame: av.VideoFrame, picture: Picture, quality: int) -> bytes:
+    """Full-resolution JPEG of the frame as shown; runs in pool threads (the conversion and libjpeg release the GIL)."""
+    pixels = picture.upright(frame).to_ndarray(format="bgr24")
+    ok, buffer = cv2.imencode(".jpg", pixels, [cv2.IMWRITE_JPEG_QUALITY, quality])
     if not ok:
         raise ValueError("JPEG encoding failed")
     return buffer.tobytes()
@@ -60,12 +62,12 @@ def frames_in_order(path: str, wanted: np.ndarray) -> Iterator[tuple[int, av.Vid
 
 
 def encoded_frames(
-    path: str, wanted: np.ndarray, quality: int, pool: ThreadPoolExecutor
+    path: str, wanted: np.ndarray, picture: Picture, quality: int, pool: ThreadPoolExecutor
 ) -> Iterator[tuple[int, bytes]]:
     """(index, JPEG) in order, with a bounded number of encodes in flight."""
     pending: deque[tuple[int, Future]] = deque()
     for index, frame in frames_in_order(path, wanted):
-        pending.append((index, pool.submit(encode_jpeg, frame, quality)))
+        pending.append((index, pool.submit(encode_jpeg, frame, picture, quality)))
         if len(pending) >= IN_FLIGHT:
             done_index, future = pending.popleft()
             yield done_index, future.result()
@@ -89,7 +91,7 @@ def write_dataset(
             authors = _frame_authors(plan)
             classes = dict(zip(plan.frames.tolist(), plan.class_ids.tolist(), strict=True))
             with local_copy(video.file) as path:
-                for index, jpeg in encoded_frames(path, plan.frames, quality, pool):
+                for index, jpeg in encoded_frames(path, plan.frames, video.picture, quality, pool):
                     name = f"{plan.subset}{folders.get(classes[index], 'unknown')}/{plan.stem}_frame{index}.jpg"
                     archive.add(jpeg, name)
                     out.writelines(archive.all_files())

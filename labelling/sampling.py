@@ -12,7 +12,7 @@ from PIL import Image
 from labelling.models import LabelSet, TrainingSample
 from projects.jobs import JobReporter
 from projects.models import Job
-from videos.frames import THUMBNAIL_WIDTH, jpeg_of, read_frames
+from videos.frames import THUMBNAIL_WIDTH, read_frames
 from videos.models import Video
 from videos.services import local_copy
 
@@ -66,7 +66,7 @@ def run_sampling(job: Job, reporter: JobReporter) -> dict:
         with local_copy(video.file) as path:
             frames = choose_frames(path, video, job.options, progress)
             known = set(video.samples.filter(source=TrainingSample.Source.SAMPLED).values_list("frame", flat=True))
-            images = read_frames(path, video.frame_pts_array(), set(frames) - known, jpeg_of)
+            images = read_frames(path, video.frame_pts_array(), set(frames) - known, video.picture.jpeg)
             created += store_samples(video, images, lambda frame, video=video: TrainingSample(
                 project_id=video.project_id, video=video, frame=frame))
         reporter.progress((position + 1) / len(videos), f"Sampled {video.name}")
@@ -95,7 +95,8 @@ def run_collecting(job: Job, reporter: JobReporter) -> dict:
 
         with local_copy(video.file) as path:
             # Only trained on, at 224 px: a thumbnail is enough.
-            images = read_frames(path, video.frame_pts_array(), frames, lambda f: jpeg_of(f, THUMBNAIL_WIDTH))
+            images = read_frames(path, video.frame_pts_array(), frames,
+                                 lambda f, picture=video.picture: picture.jpeg(f, THUMBNAIL_WIDTH))
             created += store_samples(video, _reporting(images, progress), make,
                                      replace=video.samples.filter(source=TrainingSample.Source.REVIEWED))
     return {"videos": len(label_sets), "samples": created}

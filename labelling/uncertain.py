@@ -11,7 +11,7 @@ from django.db import transaction
 
 from aigva.errors import UserFacingError
 from labelling.models import LabelSet, TrainingSample
-from labelling.sampling import choose_frames, jpeg_of, store_samples
+from labelling.sampling import choose_frames, store_samples
 from projects.jobs import JobReporter
 from projects.models import Job, Project
 from videos.frames import read_frames
@@ -104,7 +104,7 @@ def run_uncertain(job: Job, reporter: JobReporter) -> dict:
         video = videos[video_id]
         frames = sorted(pick.frame for pick in picks if pick.video_id == video_id)
         with local_copy(video.file) as path:
-            images = read_frames(path, video.frame_pts_array(), frames, jpeg_of)
+            images = read_frames(path, video.frame_pts_array(), frames, video.picture.jpeg)
             created += store_samples(video, images, lambda frame, video=video:
                                      TrainingSample(project_id=video.project_id, video=video, frame=frame,
                                                     source=TrainingSample.Source.UNCERTAIN,

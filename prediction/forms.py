@@ -1,6 +1,7 @@
 from django import forms
 
 from prediction.models import Model
+from videos.models import VideoStatus
 
 
 class PredictForm(forms.Form):
@@ -24,7 +25,7 @@ class PredictForm(forms.Form):
             else str(m)
         # The newest model with nothing against it is the one to predict with.
         self.fields["model"].initial = next((m.pk for m in models if not m.problems), None)
-        self.fields["videos"].queryset = project.videos.all()
+        self.fields["videos"].queryset = project.videos.filter(status=VideoStatus.READY)
         self.fields["frame_skip"].initial = project.default_frame_skip
         self.fields["smooth"].initial = project.default_smoothing
         self.fields["shots"].initial = project.decode_shots

@@ -140,7 +140,8 @@ def _decode_and_predict(video: Video, classifier, config: PipelineConfig, report
         raise UserFacingError("The video's file is missing from storage, so it cannot be decoded; upload it again.")
     with local_copy(video.file) as path:
         try:
-            prediction = predict_video(path, classifier, config, on_batch=progress, fixed=fixed)
+            prediction = predict_video(path, classifier, config, on_batch=progress, fixed=fixed,
+                                       picture=video.picture)
         except DecodeFailed as exc:
             raise UserFacingError(f"The video stopped decoding at frame {exc.frame}; the labels were kept.") from exc
         except CustomModelError as exc:

@@ -26,6 +26,7 @@ from prediction.training_data import build_training_set
 from projects.jobs import JobReporter
 from projects.models import Job
 from videos.frames import read_frames
+from videos.models import VideoStatus
 from videos.services import local_copy
 
 IMAGE_SIZE = 224
@@ -120,7 +121,8 @@ def thin_class_warnings(project, kind: str) -> list[str]:
 def _propagated(project, kind: str, classes: list):
     """(image, label, video) for frames next to an answered sample, until the picture changes (another shot)."""
     index_of = {label_class.pk: i for i, label_class in enumerate(classes)}
-    samples = TrainingSample.objects.filter(project=project, source__in=sources_for(kind), label__in=classes)
+    samples = TrainingSample.objects.filter(project=project, source__in=sources_for(kind), label__in=classes,
+                                            video__status=VideoStatus.READY)
     by_video: dict[int, list[TrainingSample]] = {}
     for sample in samples.select_related("video").order_by("pk"):
         if sample.source != TrainingSample.Source.REVIEWED:  # reviewed videos give every frame already
@@ -132,7 +134,8 @@ def _propagated(project, kind: str, classes: list):
         wanted = {s.frame + sign * d for s in video_samples for sign in (-1, 1) for d in offsets}
         wanted = {f for f in wanted | {s.frame for s in video_samples} if 0 <= f < video.frame_count}
         with local_copy(video.file) as path:
-            decoded = dict(read_frames(path, video.frame_pts_array(), wanted, _hash_and_square))
+            decoded = dict(read_frames(path, video.frame_pts_array(), wanted,
+                                       lambda f, picture=video.picture: (phash_of(f), picture.square(f, IMAGE_SIZE))))
         for sample in video_samples:
             reference = decoded[sample.frame][0]
             for sign in (-1, 1):
@@ -141,10 +144,6 @@ def _propagated(project, kind: str, classes: list):
                     if neighbour is None or neighbour[0] - reference >= PROPAGATION_THRESHOLD:
                         break
                     yield neighbour[1], index_of[sample.label_id], video.pk
-
-
-def _hash_and_square(frame):
-    return phash_of(frame), frame.to_ndarray(format="rgb24", width=IMAGE_SIZE, height=IMAGE_SIZE)
 
 
 def _store_model(job: Job, model: FrameClassifier, metrics: dict, images: int) -> Model:

@@ -16,7 +16,7 @@ from labelling.selectors import HEAVY_FIELDS
 from prediction import embeddings
 from prediction.ml.frame_hash import HASH_STRIDE, frame_hash, spread_over_range
 from videos.frames import read_frames
-from videos.models import Video
+from videos.models import Video, VideoStatus
 from videos.services import local_copy
 
 RANGE_CAP = 24  # frames one run gives at most
@@ -74,7 +74,7 @@ def build_training_set(project, kind: str, classes: list, image_size: int, embed
     index_of = {label_class.pk: i for i, label_class in enumerate(classes)}
     inputs, labels, groups, human = [], [], [], 0
     ranges = labelled_ranges(project, kind)
-    for video in Video.objects.filter(pk__in=ranges).order_by("pk"):
+    for video in Video.objects.filter(pk__in=ranges, status=VideoStatus.READY).order_by("pk"):
         video_ranges = [r for r in ranges[video.pk] if r[2] in index_of]
         if not video_ranges:
             continue
@@ -142,7 +142,7 @@ class _VideoFrames:
         missing = sorted(set(frames.tolist()) - set(self.images))
         if not missing:
             return
-        size = self.size
+        size, picture = self.size, self.video.picture
         with local_copy(self.video.file) as path:  # the exact frames, resized as the prediction pipeline does
             self.images.update(read_frames(path, self.video.frame_pts_array(), missing,
-                                           lambda f: f.to_ndarray(format="rgb24", width=size, height=size)))
+                                           lambda f: picture.square(f, size)))

@@ -1,6 +1,7 @@
 """The helper every actor uses to run a Job (J-1): claim, progress, heartbeat, cancel, outcome."""
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -16,7 +17,6 @@ from projects.models import Job, JobStatus
 
 log = logging.getLogger(__name__)
 CANCELLED_ERROR = "Cancelled before it finished."
-UNEXPECTED_ERROR = "Unexpected error; see the worker log."
 STALE_ERROR = "The worker running this job stopped responding (killed or crashed). Start it again."
 
 
@@ -101,15 +101,22 @@ def run_job(job_id: int, work: Callable[[Job, JobReporter], dict | None]) -> Non
         _end_badly(job_id, JobStatus.CANCELLED, CANCELLED_ERROR)
     except UserFacingError as exc:
         _end_badly(job_id, JobStatus.FAILED, str(exc))
-    except Exception:
+    except Exception as exc:
         log.exception("job %s failed", job_id)
-        _end_badly(job_id, JobStatus.FAILED, UNEXPECTED_ERROR)
+        _end_badly(job_id, JobStatus.FAILED, unexpected_error(exc))
         raise
     else:
         _finish(job_id, JobStatus.SUCCEEDED, progress=1.0, message="Done", metrics=metrics or {})
     finally:
         heartbeat.stopped.set()
         heartbeat.join(timeout=1)  # a beat waiting on a row lock must not hold up the job's end
+
+
+def unexpected_error(exc: Exception) -> str:
+    """What a user is told about a failure we did not foresee: what happened and what to do, no server paths."""
+    detail = re.sub(r"(?:[A-Za-z]:)?[\\/][^\s'\"]*[\\/]([^\s'\"\\/]+)", r"\1", str(exc)) or "no details"
+    return (f"Something went wrong that AIGVA did not expect ({exc.__class__.__name__}: {detail[:160]}). "
+            "Retry; if it fails again, report this message.")
 
 
 def _end_badly(job_id: int, status: JobStatus, error: str) -> None:

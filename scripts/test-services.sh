@@ -36,5 +36,7 @@ if [ -z "${REDIS_URL:-}" ]; then
 fi
 
 [ -x /usr/bin/chromium ] || apt_install chromium
+# The tests make rotated phone clips with ffmpeg's CLI (PyAV cannot write a display matrix).
+command -v ffmpeg >/dev/null || apt_install ffmpeg
 
 exec "$@"

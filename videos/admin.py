@@ -10,7 +10,8 @@ class VideoAdmin(admin.ModelAdmin):
     list_filter = ["status", "project", "codec"]
     search_fields = ["name", "project__name"]
     exclude = ["frame_pts"]
-    readonly_fields = ["frame_count", "fps_num", "fps_den", "duration", "width", "height", "codec", "mime_type"]
+    readonly_fields = ["frame_count", "fps_num", "fps_den", "duration", "width", "height", "display_width",
+                       "display_height", "quarter_turns", "codec", "mime_type", "note"]
     actions = ["reprobe"]
 
     @admin.action(description="Re-probe selected videos")

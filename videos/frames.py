@@ -2,11 +2,13 @@
 
 Indices are those of the probe (`Video.frame_pts_array()`); a decoded frame is matched to its index
 by its pts. Where the file's own timestamps cannot be trusted for that (rebuilt at probe time, or
-missing), reading falls back to counting frames from the start, which is always exact.
+missing), reading falls back to counting frames from the start, which is always exact. `Picture`
+turns a decoded frame into what players show (upright, square pixels) for every reader.
 """
 
 import io
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
 import av
 import numpy as np
@@ -20,13 +22,49 @@ SEEK_GAP_FRAMES = 120
 Convert = Callable[[av.VideoFrame], object]
 
 
-def jpeg_of(frame: av.VideoFrame, width: int = SAMPLE_WIDTH, quality: int = 90) -> bytes:
-    """The frame as a JPEG at most `width` pixels wide, keeping its aspect."""
-    width = min(width, frame.width)
-    height = max(2, round(frame.height * width / frame.width))
-    buffer = io.BytesIO()
-    frame.to_image(width=width, height=height).save(buffer, format="JPEG", quality=quality)
-    return buffer.getvalue()
+@dataclass(frozen=True)
+class Picture:
+    """How a decoded frame is shown, as players show it: turned upright and stretched to square pixels.
+
+    Everything a person or a model sees goes through it, so the export holds what the player shows.
+    """
+
+    width: int  # as shown: upright, square pixels
+    height: int
+    quarter_turns: int = 0  # counterclockwise, from the file's display matrix (np.rot90's sense)
+
+    @property
+    def stored_size(self) -> tuple[int, int]:
+        """(width, height) at square pixels before turning."""
+        return (self.height, self.width) if self.quarter_turns % 2 else (self.width, self.height)
+
+    def upright(self, frame: av.VideoFrame) -> av.VideoFrame:
+        """The frame as shown; the decoded frame itself when nothing needs changing."""
+        width, height = self.stored_size
+        if width and (frame.width, frame.height) != (width, height):
+            frame = frame.reformat(width=width, height=height)
+        if not self.quarter_turns:
+            return frame
+        return av.VideoFrame.from_ndarray(self._turn(frame.to_ndarray(format="rgb24")), format="rgb24")
+
+    def jpeg(self, frame: av.VideoFrame, width: int = SAMPLE_WIDTH, quality: int = 90) -> bytes:
+        """The frame as shown, as a JPEG at most `width` pixels wide."""
+        frame = self.upright(frame)
+        width = min(width, frame.width)
+        height = max(2, round(frame.height * width / frame.width))
+        buffer = io.BytesIO()
+        frame.to_image(width=width, height=height).save(buffer, format="JPEG", quality=quality)
+        return buffer.getvalue()
+
+    def square(self, frame: av.VideoFrame, size: int) -> np.ndarray:
+        """(size, size, 3) uint8 RGB model input, upright: the one resize that training and prediction share."""
+        return self._turn(frame.to_ndarray(format="rgb24", width=size, height=size))
+
+    def _turn(self, pixels: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray(np.rot90(pixels, self.quarter_turns)) if self.quarter_turns else pixels
+
+
+AS_DECODED = Picture(0, 0)  # no size known: frames are shown as decoded
 
 
 class _Untrusted(Exception):

@@ -9,33 +9,46 @@ import av
 import numpy as np
 
 from videos import decoding
+from videos.frames import Picture
 
 Progress = Callable[[float], None]
 
-# Container families we accept, by what the content is (ffmpeg's demuxer), never by extension.
-ACCEPTED_FORMATS = {"mov,mp4,m4a,3gp,3g2,mj2": "mp4", "matroska,webm": "matroska", "avi": "avi", "mpeg": "mpeg"}
+# Containers browsers play, by what the content is (ffmpeg's demuxer), never by extension. Any other
+# container PyAV demuxes (AVI, MPEG-PS, MPEG-TS, FLV, ...) is accepted too and played from a copy.
+BROWSER_FAMILIES = {"mov,mp4,m4a,3gp,3g2,mj2": "mp4", "matroska,webm": "matroska"}
 BROWSER_VIDEO_CODECS = {"mp4": {"h264", "vp9", "av1"}, "matroska": {"vp8", "vp9", "av1"}}
 BROWSER_AUDIO_CODECS = {"aac", "mp3", "opus", "vorbis", "flac"}
 BROWSER_PIXEL_FORMATS = {"yuv420p", "yuvj420p"}
+MIME_TYPES = {"mp4": "video/mp4", "avi": "video/x-msvideo", "mpeg": "video/mpeg", "mpegts": "video/mp2t",
+              "flv": "video/x-flv", "asf": "video/x-ms-asf", "ogg": "video/ogg"}
+# Demuxers of pictures, not videos: still images, and animated GIF/PNG/WebP (refused: no frame times to trust).
+IMAGE_DEMUXERS = {"image2", "gif", "apng", "webp", "ico", "tiff"}
+ACCEPTED_KINDS = "MP4, MOV, WebM, MKV, AVI, MPEG, MPEG-TS (.ts, .mts, .m2ts) or another video file"
 # Playback copies only need to look right while labelling; speed of making them matters more.
 RENDITION_X264_OPTIONS = {"preset": "superfast", "crf": "23"}
-
-
 class MediaError(ValueError):
     """The file is not a video we can use; the message says why, for the user."""
 
 
 @dataclass(frozen=True)
 class ProbeResult:
-    family: str  # a value of ACCEPTED_FORMATS
-    codec: str
+    family: str  # "mp4", "matroska", else the demuxer's name ("avi", "mpegts", ...)
+    codec: str  # the codec, not the decoder library ("av1", not "libdav1d")
     pix_fmt: str
-    width: int
+    width: int  # as coded
     height: int
     fps: Fraction
     time_base: Fraction
     pts: np.ndarray  # (N,) int64 presentation times in time_base units, one per frame, ascending
     audio_codec: str | None
+    quarter_turns: int = 0  # counterclockwise, as players turn it (the display matrix)
+    sample_aspect: Fraction = Fraction(1)  # a pixel's width / height
+
+    @property
+    def picture(self) -> Picture:
+        width = max(2, round(self.width * self.sample_aspect))
+        turned = self.quarter_turns % 2
+        return Picture(self.height if turned else width, width if turned else self.height, self.quarter_turns)
 
     @property
     def frame_count(self) -> int:
@@ -55,7 +68,7 @@ class ProbeResult:
     def mime_type(self) -> str:
         if self.family == "matroska":
             return "video/webm" if self.codec in BROWSER_VIDEO_CODECS["matroska"] else "video/x-matroska"
-        return {"mp4": "video/mp4", "avi": "video/x-msvideo", "mpeg": "video/mpeg"}[self.family]
+        return MIME_TYPES.get(self.family, "application/octet-stream")
 
     @property
     def browser_playable(self) -> bool:
@@ -66,16 +79,57 @@ class ProbeResult:
         )
 
 
-def _open(path: str) -> av.container.InputContainer:
+def _open(source) -> av.container.InputContainer:
+    """The container, when it holds a video track; else MediaError saying what it holds instead."""
     try:
-        container = av.open(path)
+        container = av.open(source)
     except (av.error.FFmpegError, UnicodeDecodeError) as exc:
         raise MediaError("This is not a video file we can read (no known container or it is damaged).") from exc
-    family = ACCEPTED_FORMATS.get(container.format.name)
-    if family is None or not container.streams.video:
+    try:
+        demuxer = container.format.name.split(",")[0]
+        if demuxer in IMAGE_DEMUXERS or demuxer.endswith("_pipe"):
+            kind = demuxer.removesuffix("_pipe")
+            raise MediaError(f"This is a picture ({kind}), not a video: upload {ACCEPTED_KINDS}.")
+        if not container.streams.video or _is_cover_art(container.streams.video[0]):
+            found = ", ".join(s.codec_context.name for s in container.streams.audio) or "no video track"
+            raise MediaError(f"This file holds only audio ({found}), no video: upload {ACCEPTED_KINDS}.")
+        if container.streams.video[0].codec_context is None:
+            raise MediaError("Its video track uses a codec we cannot decode; convert it to MP4 (H.264) and "
+                             "upload that.")
+    except MediaError:
         container.close()
-        raise MediaError("Not a supported video: use MP4, MOV, WebM, MKV, AVI or MPEG with a video track.")
+        raise
     return container
+
+
+def _is_cover_art(stream) -> bool:
+    """An MP3's or M4A's attached picture shows up as a video track of one frame."""
+    return bool(stream.disposition & av.stream.Disposition.attached_pic)
+
+
+def check_video(source) -> None:
+    """Refuse what is not a video (a path or an open file, read from its start), reading only its header."""
+    with _open(source):
+        pass
+
+
+def _family(container: av.container.InputContainer) -> str:
+    return BROWSER_FAMILIES.get(container.format.name) or container.format.name.split(",")[0]
+
+
+def _display_of(path: str) -> dict:
+    """How players show the picture, from the first frame: its turn and the pixels' aspect ratio."""
+    with av.open(path) as container:
+        stream = container.streams.video[0]
+        try:
+            frame = next(container.decode(stream), None)
+        except av.error.FFmpegError:
+            frame = None
+        rotation = frame.rotation if frame is not None else 0
+        aspect = stream.sample_aspect_ratio or stream.codec_context.sample_aspect_ratio or Fraction(1)
+    if not Fraction(1, 4) <= aspect <= 4:  # nonsense in the header: show the pixels square
+        aspect = Fraction(1)
+    return {"quarter_turns": round(rotation / 90) % 4, "sample_aspect": Fraction(aspect)}
 
 
 def _fps_of(rate: Fraction | None, pts: np.ndarray, time_base: Fraction) -> Fraction:
@@ -91,15 +145,16 @@ def probe(path: str, on_progress: Progress | None = None, workers: int | None = 
     with _open(path) as container:
         stream = container.streams.video[0]
         time_base = stream.time_base or Fraction(1, 90_000)
-        audio = container.streams.audio[0].codec_context.name if container.streams.audio else None
+        audio = next((s.codec_context.codec.canonical_name for s in container.streams.audio if s.codec_context), None)
         codec = stream.codec_context
         rate = stream.average_rate or stream.guessed_rate
         details = dict(
-            family=ACCEPTED_FORMATS[container.format.name], codec=codec.name,
+            family=_family(container), codec=codec.codec.canonical_name,
             pix_fmt=codec.format.name if codec.format else "",
             width=codec.width, height=codec.height, time_base=Fraction(time_base), audio_codec=audio,
         )
         index = decoding.index_packets(container, stream)
+    details |= _display_of(path)
     decoded = _decoded_pts(path, index, workers or decoding.default_workers(), on_progress)
     if not decoded:
         raise MediaError("The video track has no frames that decode.")
@@ -138,34 +193,36 @@ def _presentation_times(decoded: np.ndarray, fps: Fraction, time_base: Fraction)
     return decoded[0] + np.round(np.arange(len(decoded)) * float(step)).astype(np.int64)
 
 
-def make_rendition(path: str, out_path: str, probed: ProbeResult, on_progress: Progress | None = None) -> None:
-    """H.264 MP4 (+faststart, a keyframe every second) whose frame i is the source's frame i.
+def make_rendition(path: str, out_path: str, probed: ProbeResult, on_progress: Progress | None = None) -> int:
+    """H.264 MP4 (+faststart, a keyframe every second) whose frame i is the source's frame i, upright
+    with square pixels. Returns how many damaged audio packets were left out (the picture never is).
 
-    Each decoded frame is encoded once with its probed timestamp, so nothing is dropped or
-    duplicated and variable frame rates survive.
+    Each decoded frame is encoded once with its probed timestamp, in the source's own time base for
+    both the encoder and the stream, so nothing is dropped, duplicated or rounded onto a neighbour
+    and variable frame rates (with B-frames) survive.
     """
+    picture = probed.picture
     with _open(path) as source, av.open(out_path, "w", format="mp4", options={"movflags": "+faststart"}) as out:
         video_in = source.streams.video[0]
         video_in.thread_type = "AUTO"
         video_out = out.add_stream("libx264", rate=probed.fps)
-        video_out.width, video_out.height = probed.width // 2 * 2, probed.height // 2 * 2
+        video_out.width, video_out.height = picture.width // 2 * 2, picture.height // 2 * 2
         video_out.pix_fmt = "yuv420p"
-        video_out.time_base = probed.time_base
+        video_out.time_base = video_out.codec_context.time_base = probed.time_base
         video_out.codec_context.gop_size = max(1, math.ceil(probed.fps))
         video_out.codec_context.options = RENDITION_X264_OPTIONS
-        audio_in = source.streams.audio[0] if source.streams.audio else None
+        audio_in = next((s for s in source.streams.audio if s.codec_context is not None), None)
         audio_out = out.add_stream("aac", rate=audio_in.rate) if audio_in else None
-        streams = [video_in] + ([audio_in] if audio_in else [])
-        index = 0
-        for packet in source.demux(*streams):
+        index, damaged_audio = 0, 0
+        for packet in source.demux(*[s for s in (video_in, audio_in) if s is not None]):
+            if packet.stream is audio_in:
+                damaged_audio += _copy_audio(packet, audio_out, out)
+                continue
             for frame in packet.decode():
-                if packet.stream is audio_in:
-                    frame.pts = None  # the encoder times audio by its sample count
-                    out.mux(audio_out.encode(frame))
-                    continue
                 if index >= probed.frame_count:
                     raise MediaError("The video decodes differently on a second pass; it cannot be converted.")
-                image = frame.reformat(width=video_out.width, height=video_out.height, format="yuv420p")
+                image = picture.upright(frame).reformat(width=video_out.width, height=video_out.height,
+                                                         format="yuv420p")
                 # Timestamps relative to the first frame: the rendition's timeline starts at 0.
                 image.pts, image.time_base = int(probed.pts[index] - probed.pts[0]), probed.time_base
                 out.mux(video_out.encode(image))
@@ -176,6 +233,18 @@ def make_rendition(path: str, out_path: str, probed: ProbeResult, on_progress: P
         if audio_out:
             out.mux(audio_out.encode(None))
     verify_rendition(out_path, probed)
+    return damaged_audio
+
+
+def _copy_audio(packet: av.Packet, audio_out, out: av.container.OutputContainer) -> int:
+    """Re-encode one audio packet; 1 when it is damaged and left out, so that sound never fails a video."""
+    try:
+        for frame in packet.decode():
+            frame.pts = None  # the encoder times audio by its sample count
+            out.mux(audio_out.encode(frame))
+    except av.error.FFmpegError:
+        return 1
+    return 0
 
 
 def verify_rendition(path: str, probed: ProbeResult) -> None:

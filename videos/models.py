@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
+from videos.frames import Picture
+
 
 class VideoStatus(models.TextChoices):
     PROCESSING = "processing", "Processing"
@@ -37,8 +39,13 @@ class Video(models.Model):
     fps_num = models.PositiveIntegerField(null=True, blank=True)
     fps_den = models.PositiveIntegerField(null=True, blank=True)
     duration = models.FloatField(null=True, blank=True)
-    width = models.PositiveIntegerField(null=True, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)  # as coded
     height = models.PositiveIntegerField(null=True, blank=True)
+    # As players show it: turned upright (quarter turns counterclockwise) with square pixels.
+    quarter_turns = models.PositiveSmallIntegerField(default=0)
+    display_width = models.PositiveIntegerField(null=True, blank=True)
+    display_height = models.PositiveIntegerField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)  # something the user should know about a ready video
     time_base_num = models.PositiveIntegerField(null=True, blank=True)
     time_base_den = models.PositiveIntegerField(null=True, blank=True)
     # Presentation time of every frame in time-base units: zlib-compressed int64 array.
@@ -59,6 +66,12 @@ class Video(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.status == VideoStatus.READY
+
+    @property
+    def picture(self) -> Picture:
+        """How every frame is shown, exported and fed to a model (probed before this was stored: as coded)."""
+        return Picture(self.display_width or self.width or 0, self.display_height or self.height or 0,
+                       self.quarter_turns)
 
     @property
     def playback_file(self) -> FieldFile:

@@ -44,11 +44,27 @@ def create_video(
         raise UserFacingError(f"“{display_name}” is empty (0 bytes).")
     if upload.size > settings.AIGVA_MAX_UPLOAD_BYTES:
         raise UserFacingError(f"“{display_name}” is larger than the {_gib(settings.AIGVA_MAX_UPLOAD_BYTES)} limit.")
+    _check_is_video(upload, display_name)
     video = Video(project=project, name=display_name, size=upload.size, created_by=created_by)
     video.file.save("original", upload, save=False)  # storage copies in chunks
     video.save()
     video.probe_job = _schedule_probe(video, created_by, enqueue)
     return video
+
+
+def _check_is_video(upload: File, display_name: str) -> None:
+    """Refuse audio, pictures and other non-videos before anything is stored (their header says)."""
+    try:
+        source = upload.temporary_file_path()
+    except AttributeError:  # an upload held in memory, or an open file
+        source = upload.file
+    try:
+        upload.seek(0)
+        media.check_video(source)
+    except media.MediaError as exc:
+        raise UserFacingError(f"“{display_name}”: {exc}") from exc
+    finally:
+        upload.seek(0)
 
 
 def _schedule_probe(video: Video, requested_by: AbstractBaseUser | None, enqueue: bool) -> Job:
@@ -64,6 +80,14 @@ def _schedule_probe(video: Video, requested_by: AbstractBaseUser | None, enqueue
 def reprobe_video(*, video: Video, requested_by: AbstractBaseUser | None) -> Job:
     """Probe again (e.g. after a decoder upgrade); labels survive when the frame count holds."""
     Video.objects.filter(pk=video.pk).update(status=VideoStatus.PROCESSING, error="")
+    return _schedule_probe(video, requested_by, enqueue=True)
+
+
+@transaction.atomic
+def retry_video(*, video: Video, requested_by: AbstractBaseUser | None) -> Job | None:
+    """Probe a failed video again; None when it is not failed any more (a second click, another user)."""
+    if not Video.objects.filter(pk=video.pk, status=VideoStatus.FAILED).update(status=VideoStatus.PROCESSING, error=""):
+        return None
     return _schedule_probe(video, requested_by, enqueue=True)
 
 
@@ -92,37 +116,49 @@ def probe_video(job: Job, reporter: JobReporter) -> dict:
     with local_copy(video.file) as path:
         try:
             probed = media.probe(path, on_progress=lambda f: reporter.progress(f * 0.5, "Counting frames"))
-            if not probed.browser_playable:
-                _store_rendition(video, path, probed, reporter)
+            damaged_audio = _store_rendition(video, path, probed, reporter) if not probed.browser_playable else 0
         except media.MediaError as exc:
             raise UserFacingError(str(exc)) from exc
-    _store_probe(video, probed)
+    _store_probe(video, probed, _audio_note(damaged_audio))
     if not video.label_sets.filter(is_current=True, frame_count=probed.frame_count).exists():
         create_initial_label_set(video=video)
     Video.objects.filter(pk=video.pk).update(status=VideoStatus.READY)
     return {"frame_count": probed.frame_count, "fps": str(probed.fps), "rendition": bool(video.playback)}
 
 
-def _store_rendition(video: Video, path: str, probed: media.ProbeResult, reporter: JobReporter) -> None:
+def _store_rendition(video: Video, path: str, probed: media.ProbeResult, reporter: JobReporter) -> int:
+    """Make and store the playback copy; returns how many damaged audio packets it left out."""
     with tempfile.TemporaryDirectory() as folder:
         out_path = os.path.join(folder, "playback.mp4")
-        media.make_rendition(path, out_path, probed, lambda f: reporter.progress(0.5 + f * 0.5, "Converting"))
+        damaged_audio = media.make_rendition(path, out_path, probed,
+                                             lambda f: reporter.progress(0.5 + f * 0.5, "Converting"))
         with open(out_path, "rb") as rendition:
             video.playback.save("playback.mp4", File(rendition), save=False)
     Video.objects.filter(pk=video.pk).update(playback=video.playback.name)
+    return damaged_audio
 
 
-def _store_probe(video: Video, probed: media.ProbeResult) -> None:
+def _audio_note(damaged_packets: int) -> str:
+    if not damaged_packets:
+        return ""
+    packets = "1 damaged audio packet was" if damaged_packets == 1 else f"{damaged_packets} damaged audio packets were"
+    return f"{packets} left out of the sound while playing; every frame of the picture is there."
+
+
+def _store_probe(video: Video, probed: media.ProbeResult, note: str) -> None:
     video.frame_count = probed.frame_count
     video.fps_num, video.fps_den = probed.fps.numerator, probed.fps.denominator
     video.time_base_num, video.time_base_den = probed.time_base.numerator, probed.time_base.denominator
     video.set_frame_pts(probed.pts)
     video.duration = probed.duration_seconds
     video.width, video.height = probed.width, probed.height
-    video.codec, video.mime_type = probed.codec, probed.mime_type
+    picture = probed.picture
+    video.display_width, video.display_height = picture.width, picture.height
+    video.quarter_turns = picture.quarter_turns
+    video.codec, video.mime_type, video.note = probed.codec, probed.mime_type, note
     video.save(update_fields=[
-        "frame_count", "fps_num", "fps_den", "time_base_num", "time_base_den", "frame_pts",
-        "duration", "width", "height", "codec", "mime_type",
+        "frame_count", "fps_num", "fps_den", "time_base_num", "time_base_den", "frame_pts", "duration",
+        "width", "height", "display_width", "display_height", "quarter_turns", "codec", "mime_type", "note",
     ])
 
 

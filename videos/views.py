@@ -16,7 +16,7 @@ from projects.selectors import get_member_project, get_role
 from reviews.selectors import get_video_agreement
 from videos import services
 from videos.forms import VideoUploadForm
-from videos.frames import THUMBNAIL_WIDTH, jpeg_of, read_frames
+from videos.frames import THUMBNAIL_WIDTH, read_frames
 from videos.ranges import RangeNotSatisfiable, parse_range
 from videos.selectors import attach_latest_jobs, get_member_video, list_project_videos, member_player_urls
 from videos.services import local_copy
@@ -59,6 +59,13 @@ def video_row(request: HttpRequest, video_id: int) -> HttpResponse:
     video.latest_job = video.jobs.order_by("-created_at").first()
     context = {"video": video, "project": video.project, "role": get_role(request.user, video.project)}
     return render(request, "videos/video_list.html#video-row", context)
+
+
+@require_POST
+def video_retry(request: HttpRequest, video_id: int) -> HttpResponse:
+    """Probe a failed video again (e.g. after a fix on the server); its row starts polling."""
+    services.retry_video(video=get_member_video(request.user, video_id, Role.LABELLER), requested_by=request.user)
+    return video_row(request, video_id)
 
 
 def video_detail(request: HttpRequest, video_id: int) -> HttpResponse:
@@ -162,8 +169,9 @@ def video_frame_image(request: HttpRequest, video_id: int, frame: int) -> HttpRe
     video = get_member_video(request.user, video_id)
     if not video.is_ready or not 0 <= frame < video.frame_count:
         raise Http404("No such frame.")
+    picture = video.picture
     with local_copy(video.file) as path:
-        [(_, jpeg)] = read_frames(path, video.frame_pts_array(), [frame], lambda f: jpeg_of(f, THUMBNAIL_WIDTH))
+        [(_, jpeg)] = read_frames(path, video.frame_pts_array(), [frame], lambda f: picture.jpeg(f, THUMBNAIL_WIDTH))
     response = HttpResponse(jpeg, content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=86400"
     return response

@@ -14,6 +14,7 @@ import torch
 from prediction.ml.frame_hash import hashes_of
 from prediction.ml.model import FrameClassifier
 from prediction.ml.smoothing import decode_shots, fill_from_nearest, smooth_labels
+from videos.frames import AS_DECODED, Picture
 
 
 @dataclass(frozen=True)
@@ -50,11 +51,11 @@ class DecodeFailed(RuntimeError):
 
 
 def decode_batches(
-    path: str, size: int | None, frame_skip: int, batch_size: int
+    path: str, size: int | None, frame_skip: int, batch_size: int, picture: Picture = AS_DECODED
 ) -> Iterator[tuple[np.ndarray, np.ndarray] | _End]:
     """Yield (frame indices (B,), RGB images (B, size, size, 3) uint8, pHashes (B,)), then _End.
 
-    PyAV resizes while converting; size None keeps frames whole.
+    PyAV resizes while converting; size None keeps frames whole (as shown). Either way upright.
     """
     indices, images, index = [], [], -1
     with av.open(path) as container:
@@ -66,8 +67,8 @@ def decode_batches(
                 if index % frame_skip:
                     continue
                 indices.append(index)
-                images.append(frame.to_ndarray(format="rgb24", width=size, height=size) if size else
-                              frame.to_ndarray(format="rgb24"))
+                images.append(picture.square(frame, size) if size else
+                              picture.upright(frame).to_ndarray(format="rgb24"))
                 if len(images) == batch_size:
                     yield _batch(indices, images)
                     indices, images = [], []
@@ -84,13 +85,14 @@ def _batch(indices: list[int], images: list[np.ndarray]) -> tuple[np.ndarray, np
 
 
 def _produce(
-    path: str, model_size: int | None, config: PipelineConfig, out: queue.Queue, stop: threading.Event
+    path: str, model_size: int | None, picture: Picture, config: PipelineConfig, out: queue.Queue,
+    stop: threading.Event,
 ) -> None:
     # Decoding yields the CPU to the model's threads, so they are not held up waiting for one of
     # their own (on CPU both share the cores); it fills the gaps between the model's kernels.
     os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
     try:
-        for batch in decode_batches(path, model_size, config.frame_skip, config.batch_size):
+        for batch in decode_batches(path, model_size, config.frame_skip, config.batch_size, picture):
             while not stop.is_set():
                 try:
                     out.put(batch, timeout=0.2)
@@ -134,14 +136,14 @@ class TorchClassifier:
 
 def predict_video(
     path: str, classifier: BatchClassifier, config: PipelineConfig, on_batch: Callable[[int], None] | None = None,
-    fixed: np.ndarray | None = None,
+    fixed: np.ndarray | None = None, picture: Picture = AS_DECODED,
 ) -> Prediction:
-    """Classify every frame of the video. on_batch(frames seen so far) may raise to cancel. fixed: (N,) the
-    class a person gave each frame, or -1; decoded shots go through them."""
+    """Classify every frame of the video, as shown (`picture`). on_batch(frames seen so far) may raise to
+    cancel. fixed: (N,) the class a person gave each frame, or -1; decoded shots go through them."""
     batches: queue.Queue = queue.Queue(maxsize=config.queue_batches)
     stop = threading.Event()
     producer = threading.Thread(
-        target=_produce, args=(path, classifier.image_size, config, batches, stop), daemon=True
+        target=_produce, args=(path, classifier.image_size, picture, config, batches, stop), daemon=True
     )
     producer.start()
     seen, probabilities, embeddings, hashes = [], [], [], []

@@ -55,7 +55,12 @@ def test_unexpected_errors_fail_the_job_and_propagate(job):
     with pytest.raises(RuntimeError):
         jobs.run_job(job.pk, work)
     job.refresh_from_db()
-    assert job.status == JobStatus.FAILED and "Unexpected error" in job.error
+    assert job.status == JobStatus.FAILED and "did not expect (RuntimeError: bug). Retry" in job.error
+
+
+def test_an_unexpected_error_is_told_without_server_paths():
+    message = jobs.unexpected_error(OSError("'/var/lib/aigva/media/videos/3/f00/playback.mp4' returned 22"))
+    assert "OSError: 'playback.mp4' returned 22" in message and "/var" not in message
 
 
 def test_cancellation_stops_work_between_chunks(job):

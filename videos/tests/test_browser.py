@@ -5,6 +5,7 @@ from playwright.sync_api import Page, expect
 
 from projects.models import Role
 from projects.tests.factories import add_member, make_project
+from videos.models import Video
 from videos.tests.browser import expect_on_screen, log_in, open_player
 from videos.tests.test_views import ingest
 
@@ -28,9 +29,22 @@ def test_a_non_video_upload_shows_why(page: Page, live_server, broker, worker, b
     project = make_project()
     log_in(page, live_server, add_member(project, Role.LABELLER))
     page.goto(f"{live_server.url}/projects/{project.pk}/videos/")
-    page.get_by_test_id("upload-input").set_input_files([bad_files["empty.mp4"], bad_files["page.mp4"]])
-    expect(page.locator(".upload-item.failed")).to_contain_text("is empty")
-    expect(page.locator("tr[data-video-status=failed]")).to_contain_text("not a video file", timeout=30_000)
+    page.get_by_test_id("upload-input").set_input_files(
+        [bad_files["empty.mp4"], bad_files["page.mp4"], bad_files["zeroed.mp4"]])
+    refused = page.locator(".upload-item.failed")
+    expect(refused.filter(has_text="empty.mp4")).to_contain_text("is empty")
+    expect(refused.filter(has_text="page.mp4")).to_contain_text("not a video file")
+    failed = page.locator("tr[data-video-status=failed]")
+    expect(failed).to_have_count(1, timeout=30_000)  # only the file that looked like a video got a row
+    expect(failed).to_contain_text("damaged")
+    failed.get_by_role("button", name="Retry").dblclick()
+    video = Video.objects.get(project=project)
+    for _ in range(60):  # the second probe runs on the worker and fails the same way
+        if video.jobs.filter(status="failed").count() == 2:
+            break
+        page.wait_for_timeout(500)
+    assert video.jobs.count() == 2 and video.jobs.filter(status="failed").count() == 2  # one retry, not two
+    expect(page.locator("tr[data-video-status=failed]")).to_contain_text("damaged", timeout=10_000)
 
 
 @pytest.mark.parametrize("name", ["old.avi"])

@@ -74,12 +74,3 @@ def test_verify_rendition_catches_a_missing_frame(video_files):
 def test_probe_refuses_non_videos_clearly(bad_files, name, message):
     with pytest.raises(media.MediaError, match=message):
         media.probe(str(bad_files[name]))
-
-
-def test_probe_refuses_a_still_image(tmp_path):
-    from PIL import Image
-
-    path = tmp_path / "photo.mp4"
-    Image.new("RGB", (64, 64), "red").save(path, format="PNG")
-    with pytest.raises(media.MediaError, match="Not a supported video"):
-        media.probe(str(path))

@@ -38,3 +38,18 @@ def test_every_way_of_moving_lands_on_the_frame_it_shows(page: Page, live_server
         page.keyboard.press(" ")
         attribute, shown, strip = settled_state(page)
         assert attribute == shown == strip
+
+
+@pytest.mark.parametrize("name", ["phone.mp4", "phone-hevc.mp4"])
+def test_a_phone_clip_plays_upright_on_its_true_frames(page: Page, live_server, clips, name):
+    """H.264 plays from the original (Chromium turns it by its display matrix); HEVC from an upright copy."""
+    video = ingest(make_project(), clips[name])
+    assert (video.picture.width, video.picture.height) == (240, 320) and bool(video.playback) == (name != "phone.mp4")
+    log_in(page, live_server, add_member(video.project, Role.VIEWER))
+    open_player(page, live_server, video)
+    size = page.get_by_test_id("player-video").evaluate("(v) => [v.videoWidth, v.videoHeight]")
+    assert size == [240, 320]
+    expect_on_screen(page, 0)  # the bit strip is read from the top left of the picture as shown
+    for target in (5, 17, 23, 2):
+        page.evaluate("(frame) => window.aigvaPlayer.seekToFrame(frame)", target)
+        expect_on_screen(page, target)

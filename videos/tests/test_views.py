@@ -79,12 +79,35 @@ def test_an_oversized_upload_is_refused_before_storing(client, labeller, project
 
 
 @pytest.mark.parametrize("name", ["notes.mp4", "page.mp4", "truncated.mp4"])
-def test_non_videos_end_failed_with_a_reason(project, bad_files, name):
-    video = ingest(project, bad_files[name])
-    assert video.status == VideoStatus.FAILED
-    assert "not a video file" in video.error
-    assert video.jobs.get().status == "failed"
+def test_non_videos_are_refused_at_upload_and_leave_nothing(client, labeller, project, bad_files, name):
+    response = upload(client, project, bad_files[name])
+    assert response.status_code == 400
+    assert "not a video file" in response.content.decode()
+    assert not Video.objects.exists()
+
+
+def test_a_video_that_does_not_decode_fails_with_a_reason_and_can_be_retried(
+    client, labeller, project, bad_files, django_capture_on_commit_callbacks
+):
+    video = ingest(project, bad_files["zeroed.mp4"])
+    assert video.status == VideoStatus.FAILED and "damaged" in video.error
     assert not video.label_sets.exists()
+    row = client.get(reverse("videos:video-row", args=[video.pk])).content.decode()
+    assert "Retry" in row and "worker log" not in row
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = client.post(reverse("videos:video-retry", args=[video.pk]))
+        second = client.post(reverse("videos:video-retry", args=[video.pk]))  # a double click
+    assert first.status_code == second.status_code == 200
+    assert 'hx-trigger="every 1s"' in first.content.decode()
+    assert video.jobs.count() == 2 and len(callbacks) == 1
+    assert Video.objects.get(pk=video.pk).status == VideoStatus.PROCESSING
+
+
+def test_a_viewer_cannot_retry(client, project, bad_files):
+    video = ingest(project, bad_files["zeroed.mp4"])
+    client.force_login(add_member(project, Role.VIEWER))
+    assert client.post(reverse("videos:video-retry", args=[video.pk])).status_code == 403
+    assert video.jobs.count() == 1
 
 
 def test_a_viewer_cannot_upload_or_delete(client, project, video_files):

@@ -1,3 +1,4 @@
+import contextlib
 import sys
 from pathlib import Path
 
@@ -49,7 +50,9 @@ class Command(BaseCommand):
             return {"id": None, "name": path.name, "frame_count": None, "fps": None, "status": "rejected",
                     "error": message}
         if not enqueue:
-            run_job(video.probe_job.pk, services.probe_video)
+            # A failure is recorded on the job and the video (and logged); the next file is still tried.
+            with contextlib.suppress(Exception):
+                run_job(video.probe_job.pk, services.probe_video)
         video = Video.objects.get(pk=video.pk)
         return {
             "id": video.pk, "name": video.name, "frame_count": video.frame_count,
