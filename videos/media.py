@@ -91,8 +91,9 @@ def _open(source) -> av.container.InputContainer:
             kind = demuxer.removesuffix("_pipe")
             raise MediaError(f"This is a picture ({kind}), not a video: upload {ACCEPTED_KINDS}.")
         if not container.streams.video or _is_cover_art(container.streams.video[0]):
-            found = ", ".join(s.codec_context.name for s in container.streams.audio) or "no video track"
-            raise MediaError(f"This file holds only audio ({found}), no video: upload {ACCEPTED_KINDS}.")
+            sound = ", ".join(s.codec_context.codec.canonical_name for s in container.streams.audio if s.codec_context)
+            found = f"holds only audio ({sound})" if sound else "has no video track"
+            raise MediaError(f"This file {found}: upload {ACCEPTED_KINDS}.")
         if container.streams.video[0].codec_context is None:
             raise MediaError("Its video track uses a codec we cannot decode; convert it to MP4 (H.264) and "
                              "upload that.")

@@ -158,7 +158,7 @@ def _animated_gif(path: Path) -> Path:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("make", "message"), [
-    (lambda folder: _audio_only(folder / "song.m4a"), "only audio (aac)"),
+    (lambda folder: _audio_only(folder / "song.m4a"), "holds only audio (aac)"),
     (lambda folder: (Image.new("RGB", (64, 64)).save(folder / "photo.mp4", format="PNG"), folder / "photo.mp4")[1],
      "a picture (png)"),
     (lambda folder: _animated_gif(folder / "funny.gif"), "a picture (gif)"),

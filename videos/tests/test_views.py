@@ -179,3 +179,14 @@ def test_reprobe_keeps_the_labels_when_the_frames_match(project, video_files, dj
     video.refresh_from_db()
     assert video.status == VideoStatus.READY
     assert video.label_sets.get(is_current=True).pk == labels.pk
+
+
+def test_a_failed_video_is_not_offered_for_sampling_prediction_or_export(project, bad_files, video_files):
+    from exports.forms import ExportForm
+    from labelling.forms import SampleForm
+    from prediction.forms import PredictForm
+
+    ready, failed = ingest(project, video_files["cfr.mp4"]), ingest(project, bad_files["zeroed.mp4"])
+    assert failed.status == VideoStatus.FAILED
+    for form in (PredictForm(project=project), ExportForm(project=project), SampleForm(project=project)):
+        assert list(form.fields["videos"].queryset) == [ready], type(form).__name__
