@@ -68,7 +68,8 @@ def run_training(job: Job, reporter: JobReporter) -> dict:
     metrics = {"accuracy": round(result.accuracy, 4), "evaluated_on": result.evaluated_on,
                "validated_by": result.validated_by, "problems": result.problems,
                "f1": dict(zip(config.classes, result.f1, strict=True)), "confusion": result.confusion,
-               "best_epoch": result.best_epoch, "history": history, "left_out": [c.name for c in left_out],
+               "best_epoch": result.best_epoch, "temperature": round(result.temperature, 3), "history": history,
+               "left_out": [c.name for c in left_out],
                "warnings": thin_class_warnings(job.project, options["kind"]),
                "human_labelled": data.human_labelled, "propagated": data.propagated}
     stored = _store_model(job, model.cpu(), metrics, len(data.labels))

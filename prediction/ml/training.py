@@ -10,9 +10,12 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import torch
+from scipy import optimize
 from torch.nn import functional
 
 from prediction.ml.model import FrameClassifier
+
+MAX_TEMPERATURE = 10.0
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,7 @@ class TrainResult:
     confusion: list[list[int]] = field(default_factory=list)  # [true][predicted]
     evaluated_on: str = "validation"
     validated_by: str = "held-out videos"  # or "3-fold over videos", "2-fold over frames", "none"
+    temperature: float = 1.0  # the head's logits were divided by this, fitted on held-out frames
     problems: list[str] = field(default_factory=list)  # reasons not to trust the model
 
 
@@ -154,28 +158,48 @@ def train(
     result = TrainResult(evaluated_on="validation" if folds else "training", validated_by=how)
     initial = copy.deepcopy(model.state_dict())
     if folds:  # validate for the figures (the first fold is charted), then learn from every frame
-        predicted, truth, best, parts = [], [], [], len(folds) + 1
+        logits, truth, best, parts = [], [], [], len(folds) + 1
         for fold, (train_idx, val_idx) in enumerate(folds):
             model.load_state_dict(initial)
             step = steps()
             history = result.history if fold == 0 else []
             best.append(_fit(step, train_idx, val_idx, config, _part(on_epoch, fold, parts), history, fold)[0])
-            predicted.append(step.evaluate(val_idx)[2])
+            logits.append(step.evaluate(val_idx)[2])
             truth.append(labels[val_idx])
         model.load_state_dict(initial)
         result.best_epoch = max(1, int(np.median(best)))
         _fit(steps(), np.arange(len(labels)), np.arange(0), replace(config, epochs=result.best_epoch),
              _part(on_epoch, len(folds), parts), [], fold=-1)
-        truth, predicted = np.concatenate(truth), np.concatenate(predicted)
+        truth, logits = np.concatenate(truth), torch.cat(logits)
+        result.temperature = calibrate(model, logits, truth)
     else:
         step = steps()
         result.best_epoch, _ = _fit(step, np.arange(len(labels)), np.arange(0), config, on_epoch, result.history)
-        truth, predicted = labels, step.evaluate(np.arange(len(labels)))[2]
+        truth, logits = labels, step.evaluate(np.arange(len(labels)))[2]
+    predicted = logits.argmax(1).numpy()
     result.accuracy = float((truth == predicted).mean()) if len(truth) else 0.0
     result.confusion = confusion_matrix(truth, predicted, len(model.config.classes))
     result.f1 = f1_scores(result.confusion)
     result.problems = problems_of(result.accuracy, predicted, model.config.classes)
     return result
+
+
+def calibrate(model: FrameClassifier, held_out_logits: torch.Tensor, truth: np.ndarray) -> float:
+    """Temperature scaling (Guo et al., 2017): a head trained on few, alike frames is surer than it is right,
+    and decoding shots weighs its probabilities against people's fixed frames. The temperature that best
+    predicts held-out frames is folded into the head (W/T, b/T), so nothing else changes."""
+    targets = torch.from_numpy(truth.astype(np.int64))
+    logits = held_out_logits.double()
+
+    def held_out_loss(log_temperature: float) -> float:
+        return float(functional.cross_entropy(logits / np.exp(log_temperature), targets))
+
+    found = optimize.minimize_scalar(held_out_loss, bounds=(0.0, np.log(MAX_TEMPERATURE)), method="bounded")
+    temperature = float(np.exp(found.x))
+    with torch.no_grad():
+        model.head.weight /= temperature
+        model.head.bias /= temperature
+    return temperature
 
 
 def _part(on_epoch, index: int, parts: int):
@@ -273,9 +297,8 @@ class _HeadSteps:
     def evaluate(self, indices: np.ndarray) -> tuple[float, float, np.ndarray]:
         index = torch.from_numpy(indices).to(self.features.device)
         logits = self.model.head(self.features[index])
-        predicted = logits.argmax(1)
-        accuracy = float((predicted == self.targets[index]).float().mean())
-        return float(functional.cross_entropy(logits, self.targets[index])), accuracy, predicted.cpu().numpy()
+        accuracy = float((logits.argmax(1) == self.targets[index]).float().mean())
+        return float(functional.cross_entropy(logits, self.targets[index])), accuracy, logits.cpu()
 
 
 class _FineTuneSteps:
@@ -316,6 +339,5 @@ class _FineTuneSteps:
         logits = torch.cat([self.model(torch.from_numpy(self.images[indices[s : s + 32]]).to(self.device)).float()
                             for s in range(0, len(indices), 32)])
         target = self.targets[indices].to(logits.device)
-        predicted = logits.argmax(1)
-        accuracy = float((predicted == target).float().mean())
-        return float(functional.cross_entropy(logits, target)), accuracy, predicted.cpu().numpy()
+        accuracy = float((logits.argmax(1) == target).float().mean())
+        return float(functional.cross_entropy(logits, target)), accuracy, logits.cpu()

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from prediction.ml.model import FrameClassifier, ModelConfig
-from prediction.ml.training import TrainConfig, augment, f1_scores, split_by_group, train
+from prediction.ml.training import TrainConfig, augment, calibrate, f1_scores, split_by_group, train
 
 CPU = torch.device("cpu")
 
@@ -122,3 +122,30 @@ def test_a_model_below_chance_or_with_one_answer_is_named():
     assert problems_of(0.5, np.array([1, 1, 1]), ("a", "b")) == ["it answers “b” for every frame it was checked on"]
     weights = class_weights(torch.tensor([0, 0, 0, 1]), 3)
     assert weights.tolist() == pytest.approx([2 / 3, 2.0, 0.0])  # the rare class counts as much as the common
+
+
+def test_calibration_softens_an_overconfident_head_without_changing_its_answers():
+    classifier = model()
+    features = torch.randn(200, classifier.head.in_features)
+    truth = (features[:, 0] > 0).long().numpy()
+    noisy = truth.copy()
+    noisy[:30] = 1 - noisy[:30]  # 15 % of held-out answers disagree with the head, which is sure of every one
+    with torch.no_grad():
+        classifier.head.weight.zero_()
+        classifier.head.weight[1, 0], classifier.head.weight[0, 0] = 20.0, -20.0
+        classifier.head.bias.zero_()
+        before = classifier.head(features)
+    temperature = calibrate(classifier, before, noisy)
+    with torch.no_grad():
+        after = classifier.head(features)
+    assert 2 < temperature <= 10
+    assert torch.equal(after.argmax(1), before.argmax(1))
+    assert torch.allclose(after, before / temperature, atol=1e-4)
+
+
+def test_calibration_never_sharpens():
+    classifier = model()
+    features = torch.randn(50, classifier.head.in_features)
+    with torch.no_grad():
+        logits = classifier.head(features)
+    assert calibrate(classifier, logits * 0.01, logits.argmax(1).numpy()) == pytest.approx(1.0, abs=1e-3)
