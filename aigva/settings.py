@@ -11,7 +11,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = Env(eager=False)
 env.read_env(str(BASE_DIR / ".env"), recurse=False)
 
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless set: a debug page shows settings and environment to whoever triggers an error.
+DEBUG = env.bool("DEBUG", default=False)
 DATA_DIR = env.path("AIGVA_DATA_DIR", default=BASE_DIR / "var").resolve()
 # Production (DEBUG=false) refuses to start without a real secret key.
 SECRET_KEY = (
@@ -37,6 +38,10 @@ AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default=None)
 MEDIA_ROOT = env.path("AIGVA_MEDIA_ROOT", default=DATA_DIR / "media")
 # Largest accepted upload; bigger files are refused before a byte is stored.
 AIGVA_MAX_UPLOAD_BYTES = env.int("AIGVA_MAX_UPLOAD_BYTES", default=20 * 1024**3)
+# An upload is stored only when this much disk stays free after it (the database and logs need room too).
+AIGVA_MIN_FREE_BYTES = env.int("AIGVA_MIN_FREE_BYTES", default=512 * 1024**2)
+# Largest frame accepted (8K): a bigger one would need gigabytes of memory to decode and convert.
+AIGVA_MAX_FRAME_PIXELS = env.int("AIGVA_MAX_FRAME_PIXELS", default=7680 * 4320)
 # When set (e.g. "/protected-media/"), media is handed to nginx with X-Accel-Redirect after the check.
 AIGVA_MEDIA_ACCEL_PREFIX = env.str("AIGVA_MEDIA_ACCEL_PREFIX", default="")
 # A running job whose heartbeat is older than this is taken to have lost its worker.
@@ -44,6 +49,9 @@ AIGVA_JOB_STALE_SECONDS = env.int("AIGVA_JOB_STALE_SECONDS", default=120)
 AIGVA_JOB_HEARTBEAT_SECONDS = env.float("AIGVA_JOB_HEARTBEAT_SECONDS", default=5.0)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+# Trust X-Forwarded-Proto only behind a proxy that sets it; otherwise any client could claim https.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("AIGVA_BEHIND_HTTPS_PROXY", default=False) \
+    else None
 # Prediction (SPEC R-5, M-1): device, backbone, and custom models as {"name": "module:function"}.
 AIGVA_DEVICE = env.str("AIGVA_DEVICE", default="auto", validate=lambda v: v in ("auto", "cpu", "cuda"))
 AIGVA_BACKBONE = env.str(
@@ -161,11 +169,11 @@ DRAMATIQ_BROKER = {
 }
 DRAMATIQ_AUTODISCOVER_MODULES = ["actors"]
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers and compose probe it over plain http
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# Cookies go over https only where https is enforced (`make run` serves plain http on the loopback).
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT
 
 LOGGING = {
     "version": 1,

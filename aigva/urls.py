@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
+from aigva.params import IdConverter
 from aigva.views import healthz
+
+register_converter(IdConverter, "id")  # before the apps' URLs, which use it
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -21,7 +21,7 @@ import django
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aigva.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aigva.settings_dev")
 django.setup()
 
 from django.core.files import File  # noqa: E402

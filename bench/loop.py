@@ -30,7 +30,7 @@ import django
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aigva.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aigva.settings_dev")
 os.environ.update(AIGVA_BACKBONE="efficientnet_lite0", AIGVA_ALLOW_RANDOM_INIT="false", AIGVA_BF16="off",
                   AIGVA_JOB_HEARTBEAT_SECONDS="30")
 django.setup()

@@ -1,10 +1,11 @@
 from django import forms
 
+from aigva.params import IdsField
 from exports.selectors import ExportOptions
 
 
 class ExportForm(forms.Form):
-    videos = forms.ModelMultipleChoiceField(queryset=None, required=False, help_text="None chosen: every ready video.")
+    videos = IdsField(queryset=None, required=False, help_text="None chosen: every ready video.")
     reviewed_only = forms.BooleanField(required=False, label="Reviewed videos only")
     # Not required: the JSON downloads share this form and ignore them.
     frame_skip = forms.IntegerField(min_value=1, max_value=100_000, required=False,

@@ -1,5 +1,7 @@
 from django import forms
 
+from aigva.params import IdsField
+
 
 class LabelRangeForm(forms.Form):
     start = forms.IntegerField(min_value=0)
@@ -17,7 +19,7 @@ class SampleForm(forms.Form):
                                         ("unique", "Unique: a new frame when the picture changes")])
     stride_seconds = forms.FloatField(min_value=0.01, max_value=3600, initial=1.0, label="Look every (seconds)")
     threshold = forms.IntegerField(min_value=0, max_value=64, initial=8, label="Change threshold (pHash bits)")
-    videos = forms.ModelMultipleChoiceField(queryset=None, required=False, help_text="None chosen: every video.")
+    videos = IdsField(queryset=None, required=False, help_text="None chosen: every video.")
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)

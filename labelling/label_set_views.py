@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from aigva.errors import UserFacingError
+from aigva.params import parse_int
 from labelling import services
 from labelling.access import LabelSetAccess, edits_labels
 from labelling.forms import LabelRangeForm, ReviewForm
@@ -88,13 +89,13 @@ def review(request: HttpRequest, access: LabelSetAccess) -> JsonResponse:
 @require_GET
 def history(request: HttpRequest, access: LabelSetAccess) -> JsonResponse:
     """Who or what set a frame's label, and when (Y-1): ?frame=N."""
-    frame = request.GET.get("frame", "")
-    if not frame.isdigit():
+    frame = parse_int(request.GET.get("frame"))
+    if frame is None:
         return _refused("Give the frame as ?frame=N.")
-    entries = get_frame_history(access.label_set, int(frame))
+    entries = get_frame_history(access.label_set, frame)
     if request.htmx:
-        return render(request, "labelling/_frame_history.html", {"frame": int(frame), "history": entries})
-    return JsonResponse({"frame": int(frame), "history": entries})
+        return render(request, "labelling/_frame_history.html", {"frame": frame, "history": entries})
+    return JsonResponse({"frame": frame, "history": entries})
 
 
 

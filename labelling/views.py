@@ -6,6 +6,7 @@ from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_POST
 
 from aigva.errors import UserFacingError
+from aigva.params import parse_int
 from labelling import selectors, services, uncertain
 from labelling.forms import SampleForm, SampleLabelForm
 from labelling.selectors import get_member_sample
@@ -48,8 +49,8 @@ def sample_start(request: HttpRequest, project_id: int) -> HttpResponse:
 def sample_label_page(request: HttpRequest, project_id: int) -> HttpResponse:
     """One frame at a time, large, with a button and a key per class (C-2); ?sample= opens a given one."""
     project = get_member_project(request.user, project_id)
-    sample_id = request.GET.get("sample", "")
-    sample = get_member_sample(request.user, int(sample_id)) if sample_id.isdigit() else None
+    sample_id = parse_int(request.GET.get("sample"))
+    sample = get_member_sample(request.user, sample_id) if sample_id is not None else None
     if sample is not None and sample.project_id != project.pk:
         sample = None
     return _render_sample(request, project, sample or selectors.get_next_sample(project), page=True)
@@ -103,7 +104,7 @@ def collect_preview(request: HttpRequest, project_id: int) -> HttpResponse:
     """Images per class that collecting reviewed videos at ?frame_skip= would give (B-1)."""
     project = get_member_project(request.user, project_id)
     skip = request.GET.get("frame_skip", "")
-    frame_skip = int(skip) if skip.isdigit() and 1 <= int(skip) <= 10_000 else None
+    frame_skip = parse_int(skip, limit=10_000) or None
     preview = selectors.preview_collection(project, frame_skip) if frame_skip else None
     return render(request, "labelling/_collect_preview.html", {"preview": preview, "frame_skip": skip})
 
@@ -111,9 +112,8 @@ def collect_preview(request: HttpRequest, project_id: int) -> HttpResponse:
 @require_POST
 def collect(request: HttpRequest, project_id: int) -> HttpResponse:
     project = get_member_project(request.user, project_id, Role.LABELLER)
-    skip = request.POST.get("frame_skip", "")
     try:
-        services.start_collecting(project=project, frame_skip=int(skip) if skip.isdigit() else 0,
+        services.start_collecting(project=project, frame_skip=parse_int(request.POST.get("frame_skip")) or 0,
                                   started_by=request.user)
     except UserFacingError as exc:
         messages.error(request, str(exc))
@@ -123,9 +123,9 @@ def collect(request: HttpRequest, project_id: int) -> HttpResponse:
 @require_POST
 def uncertain_start(request: HttpRequest, project_id: int) -> HttpResponse:
     project = get_member_project(request.user, project_id, Role.LABELLER)
-    count = request.POST.get("count", "")
     try:
-        uncertain.start_uncertain(project=project, count=int(count) if count.isdigit() else 0, started_by=request.user)
+        uncertain.start_uncertain(project=project, count=parse_int(request.POST.get("count")) or 0,
+                                  started_by=request.user)
     except UserFacingError as exc:
         messages.error(request, str(exc))
     return redirect("labelling:sample-list", project.pk)
@@ -135,13 +135,11 @@ def uncertain_start(request: HttpRequest, project_id: int) -> HttpResponse:
 def apply_label(request: HttpRequest, project_id: int) -> HttpResponse:
     """Give chosen frames (`frames` = "video:frame", several) one class, e.g. similar frames (Y-2)."""
     project = get_member_project(request.user, project_id, Role.LABELLER)
+    frames = [tuple(parse_int(part) for part in value.split(":", 1)) for value in request.POST.getlist("frames")]
+    class_id = parse_int(request.POST.get("class_id"))
+    label_class = project.classes.filter(pk=class_id).first() if class_id is not None else None
     try:
-        frames = [tuple(int(part) for part in value.split(":", 1)) for value in request.POST.getlist("frames")]
-        label_class = project.classes.filter(pk=int(request.POST.get("class_id", ""))).first()
-    except ValueError:
-        frames, label_class = [], None
-    try:
-        if not frames or label_class is None or any(len(pair) != 2 for pair in frames):
+        if not frames or label_class is None or any(len(pair) != 2 or None in pair for pair in frames):
             raise UserFacingError("Choose some frames and a class of this project.")
         count = services.label_frames(project=project, frames=frames, label_class=label_class, user=request.user)
     except UserFacingError as exc:

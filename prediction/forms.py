@@ -1,12 +1,13 @@
 from django import forms
 
+from aigva.params import IdField, IdsField
 from prediction.models import Model
 from videos.models import VideoStatus
 
 
 class PredictForm(forms.Form):
-    model = forms.ModelChoiceField(queryset=Model.objects.none())
-    videos = forms.ModelMultipleChoiceField(queryset=None, required=False, help_text="None selected: all videos.")
+    model = IdField(queryset=Model.objects.none())
+    videos = IdsField(queryset=None, required=False, help_text="None selected: all videos.")
     frame_skip = forms.IntegerField(min_value=1, initial=1, help_text="Predict every k-th frame, fill the rest.")
     shots = forms.BooleanField(
         required=False, initial=True, label="Decode shots",

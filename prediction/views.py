@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from aigva.errors import UserFacingError
+from aigva.params import parse_int
 from prediction import registry, services
 from prediction.forms import CustomModelForm, PredictForm, TrainForm
 from projects.jobs import fail_stale_jobs
@@ -63,7 +64,8 @@ def train_page(request: HttpRequest, project_id: int) -> HttpResponse:
     project = get_member_project(request.user, project_id)
     fail_stale_jobs()
     jobs = project.jobs.filter(kind=Job.Kind.TRAIN)
-    shown = jobs.filter(pk=request.GET["job"]).first() if request.GET.get("job", "").isdigit() else jobs.first()
+    job_id = parse_int(request.GET.get("job"))
+    shown = jobs.filter(pk=job_id).first() if job_id is not None else jobs.first()
     counts = services.human_frame_counts(project)
     return render(request, "prediction/train.html", {
         "project": project, "role": get_role(request.user, project), "form": TrainForm(),
@@ -137,11 +139,11 @@ def similar_frames(request: HttpRequest, video_id: int) -> HttpResponse:
     from videos.selectors import get_member_video
 
     video = get_member_video(request.user, video_id)
-    frame = request.GET.get("frame", "")
-    if not frame.isdigit() or int(frame) >= (video.frame_count or 0):
+    frame = parse_int(request.GET.get("frame"))
+    if frame is None or frame >= (video.frame_count or 0):
         raise Http404("No such frame.")
-    matches, key = similar.find_similar(video, int(frame))
+    matches, key = similar.find_similar(video, frame)
     return render(request, "prediction/_similar.html", {
-        "video": video, "frame": int(frame), "matches": matches, "key": key, "classes": video.project.classes.all(),
+        "video": video, "frame": frame, "matches": matches, "key": key, "classes": video.project.classes.all(),
         "can_label": get_role(request.user, video.project) != Role.VIEWER,
     })

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from aigva.params import IdField
 from projects.models import LabelClass, Preference, Project, Role
 
 
@@ -36,7 +37,7 @@ class ClassForm(forms.Form):
 
 
 class ClassDeleteForm(forms.Form):
-    map_to = forms.ModelChoiceField(queryset=LabelClass.objects.none(), required=False, label="Relabel its frames as")
+    map_to = IdField(queryset=LabelClass.objects.none(), required=False, label="Relabel its frames as")
 
     def __init__(self, *args, label_class: LabelClass, **kwargs):
         super().__init__(*args, **kwargs)

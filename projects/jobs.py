@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from aigva.errors import UserFacingError
 from projects.models import Job, JobStatus
@@ -143,6 +144,25 @@ def request_cancel(job: Job) -> None:
     ):
         _release_videos([job.pk], CANCELLED_ERROR)
     Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(cancel_requested=True, message="Cancelling…")
+
+
+# The actor that runs each kind of job (a sample job finding uncertain frames has its own).
+ACTORS = {
+    Job.Kind.PROBE: "videos.actors.probe_video", Job.Kind.PREDICT: "prediction.actors.predict_video",
+    Job.Kind.TRAIN: "prediction.actors.train_model", Job.Kind.SAMPLE: "labelling.actors.sample_frames",
+    Job.Kind.COLLECT: "labelling.actors.collect_reviewed_frames", Job.Kind.EXPORT: "exports.actors.export_dataset",
+}
+UNCERTAIN_ACTOR = "labelling.actors.find_uncertain_frames"
+
+
+def requeue_queued_jobs() -> int:
+    """Send every queued job's message again (at start: a broker that lost its queue loses no job).
+    A job whose message did survive runs once all the same: only one claim of it can succeed."""
+    queued = list(Job.objects.filter(status=JobStatus.QUEUED).order_by("created_at", "pk"))
+    for job in queued:
+        uncertain = job.kind == Job.Kind.SAMPLE and job.options.get("method") == "uncertain"
+        import_string(UNCERTAIN_ACTOR if uncertain else ACTORS[job.kind]).send(job.pk)
+    return len(queued)
 
 
 def fail_stale_jobs() -> list[int]:

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
 from aigva.errors import UserFacingError
+from aigva.params import parse_int
 from labelling.selectors import summarize_project_labels
 from projects import services
 from projects.forms import ClassDeleteForm, ClassForm, MemberForm, PreferenceForm, ProjectCreateForm, ProjectEditForm
@@ -16,8 +17,8 @@ from projects.selectors import get_member_job, get_member_project, list_user_pro
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The current project's counts, class distribution and recent jobs, and every project (P-1)."""
     projects = list_user_projects(request.user)
-    if request.GET.get("project", "").isdigit():
-        request.session["current_project"] = get_member_project(request.user, int(request.GET["project"])).pk
+    if (chosen := parse_int(request.GET.get("project"))) is not None:
+        request.session["current_project"] = get_member_project(request.user, chosen).pk
         return redirect("projects:dashboard")
     current = projects.filter(pk=request.session.get("current_project")).first() or projects.first()
     context = {"projects": projects, "project": current}

@@ -47,13 +47,30 @@ def clean_guest_name(name: str) -> str:
     return name
 
 
+GUESTS_PER_LINK_PER_HOUR = 20
+
+
+def _unused_name(link: ShareLink, name: str) -> str:
+    taken = {n.casefold() for n in ShareGuest.objects.filter(link=link).values_list("name", flat=True)}
+    candidate, number = name, 1
+    while candidate.casefold() in taken:
+        number += 1
+        candidate = f"{name[:53]} ({number})"
+    return candidate
+
+
 @transaction.atomic
 def join_as_guest(*, link: ShareLink, name: str) -> AbstractBaseUser:
-    """The account a link's reviewer labels as: one per name and link, which cannot log in."""
-    name = clean_guest_name(name)
-    guest = ShareGuest.objects.filter(link=link, name__iexact=name).select_related("user").first()
-    if guest:
-        return guest.user
+    """A new account, which cannot log in, for one visitor of a review link. The visitor's browser keeps it
+    (their session); a name is never a way in, so a second "Ada" becomes "Ada (2)", not Ada."""
+    if link.permission != ShareLink.Permission.REVIEW:
+        raise UserFacingError("This link is for watching only; nobody labels through it.")
+    ShareLink.objects.select_for_update().filter(pk=link.pk).first()  # one join of this link at a time
+    recent = ShareGuest.objects.filter(link=link, user__date_joined__gte=timezone.now() - timedelta(hours=1))
+    if recent.count() >= GUESTS_PER_LINK_PER_HOUR:
+        raise UserFacingError("Too many people joined through this link in the last hour; try again later, or ask "
+                              "for a link of your own.")
+    name = _unused_name(link, clean_guest_name(name))
     # Spaces and brackets never pass the username validator, so no real account can be impersonated.
     user = get_user_model()(username=f"{name} (link {link.pk})", is_active=False)
     user.set_unusable_password()

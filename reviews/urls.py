@@ -6,10 +6,10 @@ from reviews.access import for_share_links
 
 app_name = "reviews"
 urlpatterns = [
-    path("projects/<int:project_id>/reviews/", views.review_list, name="review-list"),
-    path("label-sets/<int:label_set_id>/links/", views.share_links, name="share-links"),
-    path("label-sets/<int:label_set_id>/share/", views.share_create, name="share-create"),
-    path("links/<int:link_id>/revoke/", views.share_revoke, name="share-revoke"),
+    path("projects/<id:project_id>/reviews/", views.review_list, name="review-list"),
+    path("label-sets/<id:label_set_id>/links/", views.share_links, name="share-links"),
+    path("label-sets/<id:label_set_id>/share/", views.share_create, name="share-create"),
+    path("links/<id:link_id>/revoke/", views.share_revoke, name="share-revoke"),
     path("s/<str:token>/", views.share_page, name="share-page"),
     path("s/<str:token>/name/", views.share_name, name="share-name"),
     path("s/<str:token>/media/", views.share_media, name="share-media"),

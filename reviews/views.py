@@ -103,6 +103,8 @@ def share_name(request: HttpRequest, token: str) -> HttpResponse:
     link = get_share_link(token)
     if not link.is_usable:
         return _gone(request)
+    if get_guest(request.session, link) is not None:  # this browser has joined already (a double submit)
+        return redirect("reviews:share-page", token)
     try:
         user = services.join_as_guest(link=link, name=request.POST.get("name", ""))
     except UserFacingError as exc:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import av
 import numpy as np
 
+from aigva.processes import die_with_parent
+
 # Below this many frames a second process costs more than it saves.
 PARALLEL_MIN_FRAMES = 1500
 SEGMENTS_PER_WORKER = 4
@@ -99,7 +101,7 @@ def decode_parallel(
     if len(segments) < 2:
         return None
     context = multiprocessing.get_context("spawn")  # safe inside threaded workers
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=die_with_parent) as pool:
         futures = [pool.submit(decode_segment, path, int(index.pts[s]), n) for s, n in segments]
         try:
             for done, future in enumerate(futures, start=1):

@@ -108,10 +108,18 @@ def _is_cover_art(stream) -> bool:
     return bool(stream.disposition & av.stream.Disposition.attached_pic)
 
 
-def check_video(source) -> None:
-    """Refuse what is not a video (a path or an open file, read from its start), reading only its header."""
-    with _open(source):
-        pass
+def check_video(source, max_pixels: int) -> None:
+    """Refuse what is not a video, or has frames over `max_pixels`, from its header alone (a path or an
+    open file, read from its start)."""
+    with _open(source) as container:
+        codec = container.streams.video[0].codec_context
+        if codec.width * codec.height > max_pixels:
+            raise MediaError(f"Its frames are {codec.width}×{codec.height}, larger than the {_megapixels(max_pixels)} "
+                             "megapixels AIGVA decodes; scale it down (e.g. to 3840×2160) and upload that.")
+
+
+def _megapixels(pixels: int) -> str:
+    return f"{pixels / 1e6:.3g}"
 
 
 def _family(container: av.container.InputContainer) -> str:

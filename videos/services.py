@@ -45,8 +45,15 @@ def create_video(
     if upload.size > settings.AIGVA_MAX_UPLOAD_BYTES:
         raise UserFacingError(f"“{display_name}” is larger than the {_gib(settings.AIGVA_MAX_UPLOAD_BYTES)} limit.")
     _check_is_video(upload, display_name)
+    _check_free_space(upload.size, display_name)
     video = Video(project=project, name=display_name, size=upload.size, created_by=created_by)
-    video.file.save("original", upload, save=False)  # storage copies in chunks
+    name = video.file.field.generate_filename(video, "original")
+    try:
+        video.file = video.file.storage.save(name, upload, max_length=200)  # storage copies in chunks
+    except OSError as exc:  # e.g. the disk filled up meanwhile: leave no partial file behind
+        video.file.storage.delete(name)
+        raise UserFacingError(f"“{display_name}” could not be stored ({exc.strerror or exc}); nothing was kept.") \
+            from exc
     video.save()
     video.probe_job = _schedule_probe(video, created_by, enqueue)
     return video
@@ -60,11 +67,24 @@ def _check_is_video(upload: File, display_name: str) -> None:
         source = upload.file
     try:
         upload.seek(0)
-        media.check_video(source)
+        media.check_video(source, settings.AIGVA_MAX_FRAME_PIXELS)
     except media.MediaError as exc:
         raise UserFacingError(f"“{display_name}”: {exc}") from exc
     finally:
         upload.seek(0)
+
+
+def _check_free_space(size: int, display_name: str) -> None:
+    """Refuse an upload that would leave the media disk nearly full (file-system storage only)."""
+    if settings.AWS_STORAGE_BUCKET_NAME:
+        return
+    root = Path(settings.MEDIA_ROOT)
+    root.mkdir(parents=True, exist_ok=True)
+    free = shutil.disk_usage(root).free
+    if free - size < settings.AIGVA_MIN_FREE_BYTES:
+        raise UserFacingError(f"Not enough disk space for “{display_name}” ({_gib(size)}): {_gib(free)} is free and "
+                              f"{_gib(settings.AIGVA_MIN_FREE_BYTES)} must stay free. Free some space or ask whoever "
+                              "runs AIGVA to.")
 
 
 def _schedule_probe(video: Video, requested_by: AbstractBaseUser | None, enqueue: bool) -> Job:
@@ -115,6 +135,7 @@ def probe_video(job: Job, reporter: JobReporter) -> dict:
     Video.objects.filter(pk=video.pk).update(status=VideoStatus.PROCESSING, error="")
     with local_copy(video.file) as path:
         try:
+            media.check_video(path, settings.AIGVA_MAX_FRAME_PIXELS)  # before any decode
             probed = media.probe(path, on_progress=lambda f: reporter.progress(f * 0.5, "Counting frames"))
             damaged_audio = _store_rendition(video, path, probed, reporter) if not probed.browser_playable else 0
         except media.MediaError as exc:

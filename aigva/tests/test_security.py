@@ -100,3 +100,36 @@ def test_export_options_never_give_a_server_error(client, worlds, params):
         if response.streaming:
             b"".join(response.streaming_content)
     assert client.post(reverse("exports:export-start", args=[ours["project"].pk]), params).status_code == 302
+
+
+PARAMETER_NAMES = [
+    "frame", "project", "job", "sample", "frame_skip", "page", "reviewed", "source", "form", "videos", "count",
+    "class_id", "frames", "start", "end", "name", "model", "smooth", "shots", "per_video", "method", "stride_seconds",
+    "threshold", "quality", "split", "permission", "classes", "colour", "shortcut", "label", "map_to", "kind",
+    "epochs", "patience", "val_split", "head_only", "username", "role", "custom_name", "overwrite_people",
+    "predict", "propagate", "default_class", "reviewed_only", "label_set", "version",
+]
+HOSTILE_VALUES = st.one_of(
+    st.sampled_from(["²", "٣", "9" * 30, "2147483648", "-1", "", "1e9", "0x10", " 1", "NaN", "inf", "1:²",
+                     "0:99999999999999999999", "<svg onload=alert(1)>", "\x00", "%", "ﬁ", "1,2"]),
+    st.text(max_size=8), st.integers(-(10**20), 10**20).map(str),
+)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(params=st.dictionaries(st.sampled_from(PARAMETER_NAMES), HOSTILE_VALUES, min_size=1, max_size=5))
+def test_hostile_query_strings_and_form_bodies_never_give_a_server_error(client, worlds, params):
+    ours, _ = worlds
+    client.force_login(ours["manager"])
+    for url in urls_for(ours["ids"], ours["token"]):
+        for response in (client.get(url, params), client.post(url, params)):
+            assert response.status_code < 500, (response.request["REQUEST_METHOD"], url, params)
+            if response.streaming:
+                b"".join(response.streaming_content)
+
+
+@pytest.mark.parametrize("video_id", ["2147483648", "9999999999", "99999999999999999999", "0"])
+def test_ids_beyond_the_database_range_are_404(client, worlds, video_id):
+    client.force_login(worlds[0]["manager"])
+    for path in (f"/videos/{video_id}/", f"/videos/{video_id}/frames/{video_id}.jpg", f"/projects/{video_id}/videos/"):
+        assert client.get(path).status_code == 404, path

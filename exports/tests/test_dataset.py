@@ -112,3 +112,11 @@ def test_bad_options_and_empty_selections_are_refused(project_with_videos):
 @pytest.mark.parametrize(("name", "safe"), [("../x", "x"), ("", "unnamed"), ("a b/c", "a_b_c"), ("..", "unnamed")])
 def test_safe_names(name, safe):
     assert safe_name(name) == safe
+
+
+@pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t", "\r"])
+def test_every_formula_prefix_is_made_text_in_labels_csv(prefix):
+    from exports.dataset import safe_cell
+
+    assert safe_cell(f"{prefix}cmd|' /C calc'!A0") == f"'{prefix}cmd|' /C calc'!A0"
+    assert safe_cell("road") == "road"

@@ -95,3 +95,22 @@ def test_roles_and_other_projects(client, labeller, video_files):
     assert client.get(reverse("exports:export-page", args=[project.pk])).status_code == 403
     assert client.get(reverse("exports:export-delete", args=[export.pk])).status_code == 405
     assert Export.objects.filter(pk=export.pk).exists()
+
+
+def test_a_viewer_cannot_download_labels_or_zips_nor_delete_them(client, labeller, video_files):
+    from exports import services
+    from exports.selectors import ExportOptions
+    from projects.jobs import run_job
+
+    project, _ = labeller
+    ingest(project, video_files["cfr.mp4"])
+    job = services.start_dataset_export(project=project, options=ExportOptions(frame_skip=24), started_by=None,
+                                        enqueue=False)
+    run_job(job.pk, services.run_dataset_export)
+    export = Export.objects.get(job=job)
+    assert client.get(reverse("exports:export-download", args=[export.pk])).status_code == 200  # a labeller may
+    client.force_login(add_member(project, Role.VIEWER))
+    assert client.get(reverse("exports:export-labels", args=[project.pk])).status_code == 403
+    assert client.get(reverse("exports:export-download", args=[export.pk])).status_code == 403
+    assert client.post(reverse("exports:export-delete", args=[export.pk])).status_code == 403
+    assert Export.objects.filter(pk=export.pk).exists() and export.file.storage.exists(export.file.name)

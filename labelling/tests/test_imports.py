@@ -58,6 +58,8 @@ def test_import_labels_round_trip_csv_and_json(capsys, project, tmp_path):
     ("video,frame,class\nmissing.mp4,1,road\n", "no ready video “missing.mp4”"),
     ("video,frame,class\ncfr.mp4,1,sky\n", "no class “sky”"),
     ("video,frame,class\ncfr.mp4,1,=HYPERLINK(\"x\")\n", "spreadsheet formula"),
+    *[(f"video,frame,class\ncfr.mp4,1,\"{prefix}cmd|' /C calc'!A0\"\n", "spreadsheet formula")
+      for prefix in ("+", "-", "@", "\t", "\r")],
     ("video,frame,class\ncfr.mp4,-1,road\n", "not a frame number"),
     ("video,start,end,class\ncfr.mp4,9,3,road\n", "not within"),
     ("name,label\na,b\n", "columns must be"),

@@ -114,3 +114,36 @@ def test_members_create_list_and_revoke_links(client, shared):
     assert client.post(reverse("reviews:share-create", args=[label_set.pk]), {"permission": "view"}).status_code == 404
     assert client.post(reverse("reviews:share-revoke", args=[link.pk])).status_code == 404
     assert client.get(reverse("reviews:review-list", args=[project.pk])).status_code == 404
+
+
+def test_a_view_only_link_takes_no_names_and_makes_no_accounts(shared):
+    from django.contrib.auth import get_user_model
+
+    _, _, _, label_set, manager = shared
+    token = share(label_set, manager, permission="view")
+    users = get_user_model().objects.count()
+    for _ in range(5):
+        response = Client().post(f"/s/{token}/name/", {"name": "Mallory"})
+        assert response.status_code == 400 and b"watching only" in response.content
+    assert get_user_model().objects.count() == users
+
+
+def test_a_name_is_never_a_way_into_someone_elses_guest(shared):
+    _, _, _, label_set, manager = shared
+    token = share(label_set, manager)
+    ada, impostor = Client(), Client()
+    ada.post(f"/s/{token}/name/", {"name": "Ada"})
+    impostor.post(f"/s/{token}/name/", {"name": "ada"})
+    assert b"labelling as ada (2)" in impostor.get(f"/s/{token}/").content
+    assert b"labelling as Ada" in ada.get(f"/s/{token}/").content
+    assert ada.post(f"/s/{token}/name/", {"name": "Ada again"}).status_code == 302  # a double submit joins once
+    link = ShareLink.objects.get()
+    assert sorted(link.guests.values_list("name", flat=True)) == ["Ada", "ada (2)"]
+
+
+def test_a_link_makes_at_most_a_few_guests_an_hour(shared):
+    _, _, _, label_set, manager = shared
+    token = share(label_set, manager)
+    codes = [Client().post(f"/s/{token}/name/", {"name": f"visitor {i}"}).status_code
+             for i in range(services.GUESTS_PER_LINK_PER_HOUR + 3)]
+    assert codes.count(302) == services.GUESTS_PER_LINK_PER_HOUR and codes[-1] == 400

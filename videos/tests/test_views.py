@@ -1,4 +1,7 @@
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.core.files import File
 from django.urls import reverse
 
@@ -190,3 +193,26 @@ def test_a_failed_video_is_not_offered_for_sampling_prediction_or_export(project
     assert failed.status == VideoStatus.FAILED
     for form in (PredictForm(project=project), ExportForm(project=project), SampleForm(project=project)):
         assert list(form.fields["videos"].queryset) == [ready], type(form).__name__
+
+
+def _stored_files(project) -> list:
+    root = Path(settings.MEDIA_ROOT) / "videos" / str(project.pk)
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def test_an_upload_that_would_fill_the_disk_is_refused_and_leaves_nothing(client, labeller, project, video_files,
+                                                                         settings):
+    settings.AIGVA_MIN_FREE_BYTES = 10**18  # as if the disk were nearly full
+    response = upload(client, project, video_files["cfr.mp4"])
+    assert response.status_code == 400
+    assert "Not enough disk space" in response.content.decode()
+    assert not Video.objects.exists() and not _stored_files(project)
+    assert client.get(reverse("videos:video-list", args=[project.pk])).status_code == 200
+
+
+def test_frames_over_the_size_limit_are_refused_before_any_decode(client, labeller, project, video_files, settings):
+    settings.AIGVA_MAX_FRAME_PIXELS = 320 * 240 - 1
+    response = upload(client, project, video_files["cfr.mp4"])
+    assert response.status_code == 400
+    assert "320×240, larger than" in response.content.decode()
+    assert not Video.objects.exists() and not _stored_files(project)

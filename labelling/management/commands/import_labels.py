@@ -30,7 +30,8 @@ class Command(BaseCommand):
         if path.stat().st_size > MAX_FILE_BYTES:
             raise CommandError(f"{path.name} is over {MAX_FILE_BYTES // 2**20} MB; split it.")
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            with path.open(encoding="utf-8-sig", newline="") as handle:  # the CSV reader sees every \r itself
+                text = handle.read()
             rows = imports.check_rows(project, imports.read_rows(text, path.name))
             result = imports.import_labels(project=project, rows=rows, user=user, reviewed=options["reviewed"])
         except UnicodeDecodeError as exc:

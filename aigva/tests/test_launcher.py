@@ -1,0 +1,152 @@
+"""`make run` as a supervisor (issue 12), with real processes: a killed worker comes back and the web
+stays up, a killed launcher leaves no process behind, a taken port is a clear error, a job queued
+while AIGVA was down runs at the next start, and nobody is shown a debug page."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def launcher_env(data_dir: Path, port: int) -> dict:
+    """What `make run` sees on a fresh machine: no database, Redis, settings module or DEBUG given."""
+    unset = ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")
+    return {**{k: v for k, v in os.environ.items() if k not in unset}, "AIGVA_DATA_DIR": str(data_dir),
+            "PORT": str(port)}
+
+
+def manage(env: dict, *args: str) -> str:
+    done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120, check=True)
+    return done.stdout
+
+
+def status(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+    except OSError:
+        return 0, ""
+
+
+def wait_for(condition, seconds: float):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if value := condition():
+            return value
+        time.sleep(0.3)
+    raise AssertionError(f"not within {seconds} s")
+
+
+def descendants(pid: int) -> set[int]:
+    found, todo = set(), [pid]
+    while todo:
+        parent = todo.pop()
+        for task in Path(f"/proc/{parent}/task").glob("*"):
+            for child in (task / "children").read_text().split() if (task / "children").exists() else []:
+                found.add(int(child))
+                todo.append(int(child))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"
+
+
+def worker_processes(launcher: int) -> list[int]:
+    """The Dramatiq worker processes (not their master) under the launcher."""
+    masters = [p for p in descendants(launcher) if _parent(p) == launcher and b"dramatiq" in _command(p)]
+    return [p for m in masters for p in descendants(m)]
+
+
+def _parent(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (FileNotFoundError, IndexError):
+        return 0
+
+
+def _command(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except FileNotFoundError:
+        return b""
+
+
+def start(env: dict, log: Path) -> subprocess.Popen:
+    process = subprocess.Popen([sys.executable, "-m", "aigva.launcher"], cwd=ROOT, env=env,
+                               stdout=log.open("ab"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{env['PORT']}"
+    wait_for(lambda: status(f"{url}/healthz")[0] == 200 and worker_processes(process.pid), 120)
+    return process
+
+
+def test_the_launcher_supervises_and_takes_everything_down_with_it(tmp_path, video_files):
+    port = free_port()
+    env, log, url = launcher_env(tmp_path / "data", port), tmp_path / "launcher.log", f"http://127.0.0.1:{port}"
+    launcher = start(env, log)
+    try:
+        code, page = status(f"{url}/no-such-page/?frame=%C2%B2")
+        assert code == 404 and "Not found" in page and "Traceback" not in page and "urlpatterns" not in page
+        # Taken port: a clear error and a non-zero exit, not "AIGVA is running".
+        second = subprocess.run([sys.executable, "-m", "aigva.launcher"], cwd=ROOT, env=env, capture_output=True,
+                                text=True, timeout=60)
+        assert second.returncode != 0 and f"port {port} is already in use" in second.stderr
+        # A worker killed mid-flight is restarted within seconds; the web never goes down.
+        [worker] = worker_processes(launcher.pid)
+        os.kill(worker, signal.SIGKILL)
+        wait_for(lambda: [p for p in worker_processes(launcher.pid) if p != worker and alive(p)], 60)
+        assert status(f"{url}/healthz")[0] == 200
+        assert "the worker stopped" in log.read_text() and "restarting it" in log.read_text()
+        # SIGKILL the launcher: nothing of ours is left running.
+        ours = descendants(launcher.pid)
+        assert len(ours) >= 5  # Redis keeper, valkey, gunicorn master and worker, dramatiq master and worker
+        launcher.kill()
+        launcher.wait(timeout=10)
+        wait_for(lambda: not any(alive(p) for p in ours), 30)
+    finally:
+        for pid in descendants(launcher.pid) | {launcher.pid}:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_a_job_queued_while_aigva_was_down_runs_at_the_next_start(tmp_path, video_files):
+    port = free_port()
+    env, log = launcher_env(tmp_path / "data", port), tmp_path / "launcher.log"
+    launcher = start(env, log)  # a first run makes the data dir, then stops
+    launcher.send_signal(signal.SIGTERM)
+    launcher.wait(timeout=60)
+    # While AIGVA is down (no Redis at all), a probe is queued.
+    offline = {**env, "SECRET_KEY": (tmp_path / "data" / "secret_key").read_text(),
+               "REDIS_URL": "redis://127.0.0.1:9/0"}
+    manage(offline, "create_project", "Offline", "--classes", "a,b")
+    manage(offline, "import_videos", "Offline", str(video_files["cfr.mp4"]))
+    script = ("from projects.models import Job; from videos.models import Video; v = Video.objects.get(); "
+              "print(Job.objects.create(project=v.project, video=v, kind='probe').pk)")
+    job_id = int(manage(offline, "shell", "--no-imports", "-c", script).strip())
+    launcher = start(env, log)
+    try:
+        check = f"from projects.models import Job; print(Job.objects.get(pk={job_id}).status)"
+        wait_for(lambda: manage(offline, "shell", "--no-imports", "-c", check).strip() == "succeeded", 90)
+    finally:
+        launcher.send_signal(signal.SIGTERM)
+        launcher.wait(timeout=60)
