@@ -165,6 +165,7 @@ DRAMATIQ_BROKER = {
         "dramatiq.middleware.Callbacks",
         "dramatiq.middleware.Retries",
         "django_dramatiq.middleware.DbConnectionsMiddleware",
+        "projects.sweeper.StaleJobSweeper",
     ],
 }
 DRAMATIQ_AUTODISCOVER_MODULES = ["actors"]

@@ -20,7 +20,6 @@ from exports.selectors import (
     preview_dataset,
     safe_name,
 )
-from projects.jobs import fail_stale_jobs
 from projects.models import Job, Role
 from projects.selectors import get_member_job, get_member_project, get_role
 
@@ -29,7 +28,6 @@ from projects.selectors import get_member_job, get_member_project, get_role
 def export_page(request: HttpRequest, project_id: int) -> HttpResponse:
     """Choose videos and options, preview the dataset, download labels or start a ZIP export (E-1, E-2)."""
     project = get_member_project(request.user, project_id, Role.LABELLER)
-    fail_stale_jobs()
     return render(request, "exports/export_page.html", {
         "project": project, "role": get_role(request.user, project), "form": ExportForm(project=project),
         "jobs": list_export_jobs(project),
@@ -104,7 +102,6 @@ def export_delete(request: HttpRequest, export_id: int) -> HttpResponse:
 @require_GET
 def export_row(request: HttpRequest, job_id: int) -> HttpResponse:
     """One export's table row; polled while the job runs, then it shows the download."""
-    fail_stale_jobs()
     job = get_member_job(request.user, job_id, Role.LABELLER)
     if job.kind != Job.Kind.EXPORT:
         raise Http404("Not an export job.")

@@ -10,7 +10,6 @@ from aigva.params import parse_int
 from labelling import selectors, services, uncertain
 from labelling.forms import SampleForm, SampleLabelForm
 from labelling.selectors import get_member_sample
-from projects.jobs import fail_stale_jobs
 from projects.models import Job, Role
 from projects.selectors import get_member_project, get_role
 
@@ -19,7 +18,6 @@ from projects.selectors import get_member_project, get_role
 def sample_list(request: HttpRequest, project_id: int) -> HttpResponse:
     """Cold Label: sample frames to label (C-1), see how far labelling has come."""
     project = get_member_project(request.user, project_id)
-    fail_stale_jobs()
     return render(request, "labelling/sample_list.html", {
         "project": project, "role": get_role(request.user, project), "form": SampleForm(project=project),
         "progress": selectors.get_queue_progress(project), "counts": selectors.count_sample_labels(project),

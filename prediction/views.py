@@ -8,7 +8,6 @@ from aigva.errors import UserFacingError
 from aigva.params import parse_int
 from prediction import registry, services
 from prediction.forms import CustomModelForm, PredictForm, TrainForm
-from projects.jobs import fail_stale_jobs
 from projects.models import Job, JobStatus, Role
 from projects.selectors import get_member_job, get_member_project, get_role
 
@@ -16,7 +15,6 @@ from projects.selectors import get_member_job, get_member_project, get_role
 def model_list(request: HttpRequest, project_id: int) -> HttpResponse:
     """Models of the project, the predict form and recent prediction jobs (X-1)."""
     project = get_member_project(request.user, project_id)
-    fail_stale_jobs()
     return render(request, "prediction/model_list.html", {
         "project": project, "role": get_role(request.user, project),
         "models": project.models.all(), "form": PredictForm(project=project),
@@ -62,7 +60,6 @@ def register_custom(request: HttpRequest, project_id: int) -> HttpResponse:
 def train_page(request: HttpRequest, project_id: int) -> HttpResponse:
     """Train a model on the labelled frames and watch its loss and accuracy live (C-3, B-2)."""
     project = get_member_project(request.user, project_id)
-    fail_stale_jobs()
     jobs = project.jobs.filter(kind=Job.Kind.TRAIN)
     job_id = parse_int(request.GET.get("job"))
     shown = jobs.filter(pk=job_id).first() if job_id is not None else jobs.first()
@@ -108,7 +105,6 @@ def retrain(request: HttpRequest, project_id: int) -> HttpResponse:
 
 
 def _training_job(request: HttpRequest, job_id: int) -> Job:
-    fail_stale_jobs()
     job = get_member_job(request.user, job_id)
     if job.kind != Job.Kind.TRAIN:
         raise Http404("Not a training job.")

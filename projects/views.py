@@ -9,7 +9,7 @@ from aigva.params import parse_int
 from labelling.selectors import summarize_project_labels
 from projects import services
 from projects.forms import ClassDeleteForm, ClassForm, MemberForm, PreferenceForm, ProjectCreateForm, ProjectEditForm
-from projects.jobs import fail_stale_jobs, request_cancel
+from projects.jobs import request_cancel
 from projects.models import Preference, Role
 from projects.selectors import get_member_job, get_member_project, list_user_projects
 
@@ -23,7 +23,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     current = projects.filter(pk=request.session.get("current_project")).first() or projects.first()
     context = {"projects": projects, "project": current}
     if current:
-        fail_stale_jobs()
         context |= {"summary": summarize_project_labels(current), "models": current.models.count(),
                     "jobs": current.jobs.select_related("video")[:8]}
     return render(request, "projects/project_list.html", context)
@@ -144,7 +143,6 @@ def member_remove(request: HttpRequest, project_id: int, membership_id: int) -> 
 
 
 def job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
-    fail_stale_jobs()
     job = get_member_job(request.user, job_id)
     response = render(request, "projects/_job_progress.html", {"job": job})
     if not job.is_active:  # the last poll: pages showing what the job made can refresh

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from aigva.errors import UserFacingError
 from labelling.selectors import get_current_label_set
-from projects.jobs import fail_stale_jobs
 from projects.models import Role
 from projects.selectors import get_member_project, get_role
 from reviews.selectors import get_video_agreement
@@ -26,7 +25,6 @@ CHUNK = 256 * 1024
 
 def video_list(request: HttpRequest, project_id: int) -> HttpResponse:
     project = get_member_project(request.user, project_id)
-    fail_stale_jobs()
     page = Paginator(list_project_videos(project), 10).get_page(request.GET.get("page"))
     attach_latest_jobs(page.object_list)
     role = get_role(request.user, project)
@@ -55,7 +53,6 @@ def video_upload(request: HttpRequest, project_id: int) -> HttpResponse:
 
 def video_row(request: HttpRequest, video_id: int) -> HttpResponse:
     video = get_member_video(request.user, video_id)
-    fail_stale_jobs()
     video.latest_job = video.jobs.order_by("-created_at").first()
     context = {"video": video, "project": video.project, "role": get_role(request.user, video.project)}
     return render(request, "videos/video_list.html#video-row", context)

@@ -143,3 +143,13 @@ def test_cancelling_a_probe_marks_its_video_failed_not_processing(db):
     jobs.request_cancel(queued)
     video.refresh_from_db()
     assert video.status == VideoStatus.FAILED and "Cancelled" in video.error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_marks_jobs_whose_worker_died_as_failed_on_its_own_timer(broker, media_root):
+    """No page view is needed: any live worker sweeps up the jobs of a dead one."""
+    job = Job.objects.create(project=make_project(), kind=Job.Kind.EXPORT, status=JobStatus.RUNNING,
+                             heartbeat_at=timezone.now() - timedelta(hours=1))
+    with worker_process(media_root, AIGVA_JOB_STALE_SECONDS="4"):
+        wait_for(lambda: Job.objects.filter(pk=job.pk, status=JobStatus.FAILED).exists(), 60)
+    assert "stopped responding" in Job.objects.get(pk=job.pk).error
