@@ -133,3 +133,11 @@ def test_ids_beyond_the_database_range_are_404(client, worlds, video_id):
     client.force_login(worlds[0]["manager"])
     for path in (f"/videos/{video_id}/", f"/videos/{video_id}/frames/{video_id}.jpg", f"/projects/{video_id}/videos/"):
         assert client.get(path).status_code == 404, path
+
+
+def test_pages_carry_a_content_security_policy_without_inline_scripts_or_eval(client, worlds):
+    client.force_login(worlds[0]["manager"])
+    policy = client.get(reverse("projects:dashboard"))["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["script-src"] == "'self'" and "unsafe-eval" not in policy
+    assert directives["frame-ancestors"] == "'none'" and directives["object-src"] == "'none'"

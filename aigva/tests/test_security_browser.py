@@ -21,9 +21,13 @@ def test_no_page_runs_a_name_as_html(page: Page, live_server, video_files):
              and not response.streaming]
     assert len(pages) > 20
     log_in(page, live_server, world["manager"])  # fails the test on any dialog from here on
+    refused = []  # the Content-Security-Policy blocks nothing our own pages do
+    page.on("console", lambda message: "Content Security Policy" in message.text and refused.append(message.text))
+    page.on("pageerror", lambda error: refused.append(str(error)))
     for url in pages:
         page.goto(f"{live_server.url}{url}")
         page.wait_for_load_state("networkidle")
+    assert not refused, refused[:3]
     stranger = page.context.browser.new_context().new_page()
     stranger.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))
     stranger.goto(f"{live_server.url}/s/{world['token']}/")

@@ -139,6 +139,10 @@ async function start(root) {
   wireControls(root, player, { useClass, labelRange, undo, byId, say, token, urls, finishPaint }, signal);
 
   window.aigvaPlayer = player;
+  // Buttons that ask about "this frame" send the player's frame (no hx-vals="js:…": the CSP forbids eval).
+  document.body.addEventListener("htmx:configRequest", (event) => {
+    if (event.detail.elt.matches("[data-sends-frame]")) event.detail.parameters.frame = player.target;
+  }, { signal });
   const fetchTimeline = () => fetch(urls.timelineUrl, { credentials: "same-origin" }).then((r) => r.json());
   const [timelineBody] = await Promise.all([fetchTimeline(), fetchConfidences()]);
   state.track = new LabelTrack(timelineBody);
