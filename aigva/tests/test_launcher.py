@@ -7,10 +7,11 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+from projects.tests.workers import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,15 +43,6 @@ def status(url: str) -> tuple[int, str]:
         return error.code, error.read().decode()
     except OSError:
         return 0, ""
-
-
-def wait_for(condition, seconds: float):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if value := condition():
-            return value
-        time.sleep(0.3)
-    raise AssertionError(f"not within {seconds} s")
 
 
 def descendants(pid: int) -> set[int]:
