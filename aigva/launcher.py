@@ -102,6 +102,12 @@ def local_environment(env: dict, data_dir: Path) -> None:
             key_file.write_text(secrets.token_urlsafe(50))
         env["SECRET_KEY"] = key_file.read_text().strip()
     env.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+    # Uploads stream to temporary files here; before the web server starts, any left are from a crash.
+    uploads = Path(env.setdefault("FILE_UPLOAD_TEMP_DIR", str(data_dir / "uploads")))
+    uploads.mkdir(parents=True, exist_ok=True)
+    for stale in uploads.iterdir():
+        if stale.is_file():
+            stale.unlink()
     env.setdefault("SECURE_SSL_REDIRECT", "false")
     env.setdefault("SECURE_HSTS_SECONDS", "0")
 

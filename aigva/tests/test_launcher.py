@@ -121,7 +121,7 @@ def test_the_launcher_supervises_and_takes_everything_down_with_it(tmp_path, vid
                 os.kill(pid, signal.SIGKILL)
 
 
-def test_a_job_queued_while_aigva_was_down_runs_at_the_next_start(tmp_path, video_files):
+def test_a_job_queued_while_aigva_was_down_runs_at_the_next_start_and_stale_uploads_go(tmp_path, video_files):
     port = free_port()
     env, log = launcher_env(tmp_path / "data", port), tmp_path / "launcher.log"
     launcher = start(env, log)  # a first run makes the data dir, then stops
@@ -135,7 +135,10 @@ def test_a_job_queued_while_aigva_was_down_runs_at_the_next_start(tmp_path, vide
     script = ("from projects.models import Job; from videos.models import Video; v = Video.objects.get(); "
               "print(Job.objects.create(project=v.project, video=v, kind='probe').pk)")
     job_id = int(manage(offline, "shell", "--no-imports", "-c", script).strip())
+    left_over = tmp_path / "data" / "uploads" / "tmpupload.upload.mp4"  # an upload cut off by a crash
+    left_over.write_bytes(b"\0" * 1000)
     launcher = start(env, log)
+    assert not left_over.exists()
     try:
         check = f"from projects.models import Job; print(Job.objects.get(pk={job_id}).status)"
         wait_for(lambda: manage(offline, "shell", "--no-imports", "-c", check).strip() == "succeeded", 90)
