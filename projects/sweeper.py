@@ -2,7 +2,6 @@
 
 import logging
 import threading
-import time
 
 import dramatiq
 from django.conf import settings
@@ -12,18 +11,25 @@ log = logging.getLogger(__name__)
 
 
 class StaleJobSweeper(dramatiq.Middleware):
-    """Marks jobs whose worker died (no heartbeat) as failed, a few times per stale period."""
+    """Marks jobs whose worker died (no heartbeat) as failed, a few times per stale period, for as long
+    as the worker runs."""
+
+    def __init__(self) -> None:
+        self.stopped = threading.Event()
 
     def after_worker_boot(self, broker, worker) -> None:
-        threading.Thread(target=_sweep_forever, daemon=True, name="stale-job-sweeper").start()
+        self.stopped = threading.Event()  # one per boot: a sweeper from an earlier boot keeps its own
+        threading.Thread(target=_sweep_until, args=(self.stopped,), daemon=True, name="stale-job-sweeper").start()
+
+    def before_worker_shutdown(self, broker, worker) -> None:
+        self.stopped.set()
 
 
-def _sweep_forever() -> None:
+def _sweep_until(stopped: threading.Event) -> None:
     from projects.jobs import fail_stale_jobs
 
     interval = max(1.0, settings.AIGVA_JOB_STALE_SECONDS / 4)
-    while True:
-        time.sleep(interval)
+    while not stopped.wait(interval):
         try:
             if stale := fail_stale_jobs():
                 log.warning("jobs %s lost their worker; marked failed", stale)

@@ -35,3 +35,4 @@ def test_no_page_runs_a_name_as_html(page: Page, live_server, video_files):
     stranger.get_by_role("button", name="Start reviewing").click()
     stranger.wait_for_load_state("networkidle")
     assert "onerror" in stranger.content()  # shown, as text
+    stranger.context.close()
