@@ -5,6 +5,7 @@ while AIGVA was down runs at the next start, and nobody is shown a debug page.""
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import urllib.error
@@ -142,6 +143,50 @@ def test_a_job_queued_while_aigva_was_down_runs_at_the_next_start_and_stale_uplo
     try:
         check = f"from projects.models import Job; print(Job.objects.get(pk={job_id}).status)"
         wait_for(lambda: manage(offline, "shell", "--no-imports", "-c", check).strip() == "succeeded", 90)
+    finally:
+        launcher.send_signal(signal.SIGTERM)
+        launcher.wait(timeout=60)
+
+
+def _bundled_redis_url(launcher: int) -> str:
+    keeper = next(p for p in descendants(launcher) if b"aigva.bundled_redis" in _command(p))
+    port = _command(keeper).split(b"\0")[-2].decode()  # python -m aigva.bundled_redis DIR PORT
+    return f"redis://127.0.0.1:{port}/0"
+
+
+def test_a_worker_killed_mid_prediction_is_replaced_and_the_job_fails_with_labels_intact(tmp_path):
+    from videos.tests.numbered_video import write_numbered_video
+
+    clip = write_numbered_video(tmp_path / "long.avi", codec="mpeg4", count=3000, size=(640, 480), fps=25)
+    port = free_port()
+    env = {**launcher_env(tmp_path / "data", port), "AIGVA_JOB_STALE_SECONDS": "4",
+           "AIGVA_JOB_HEARTBEAT_SECONDS": "0.5",
+           "AIGVA_CUSTOM_MODELS": '{"brightness": "prediction.examples.brightness:predict"}'}
+    log = tmp_path / "launcher.log"
+    launcher = start(env, log)
+    try:
+        shell = {**env, "SECRET_KEY": (tmp_path / "data" / "secret_key").read_text(),
+                 "REDIS_URL": _bundled_redis_url(launcher.pid)}
+        manage(shell, "create_project", "Night", "--classes", "dark,bright")
+        manage(shell, "import_videos", "Night", str(clip))
+        script = ("from prediction import services; from projects.models import Project; p = Project.objects.get(); "
+                  "m = services.register_custom(project=p, custom_name='brightness', created_by=None); "
+                  "[job] = services.start_predictions(model=m, videos=list(p.videos.all()), started_by=None); "
+                  "print(job.pk)")
+        job_id = int(manage(shell, "shell", "--no-imports", "-c", script).strip().splitlines()[-1])
+        database = sqlite3.connect(tmp_path / "data" / "db.sqlite3", timeout=30)
+
+        def job_state() -> tuple[str, float]:
+            return database.execute("SELECT status, progress FROM projects_job WHERE id = ?", (job_id,)).fetchone()
+
+        wait_for(lambda: job_state()[0] == "running" and job_state()[1] > 0, 60)
+        [worker] = worker_processes(launcher.pid)
+        os.kill(worker, signal.SIGKILL)  # mid-prediction
+        wait_for(lambda: [p for p in worker_processes(launcher.pid) if p != worker and alive(p)], 60)
+        assert status(f"http://127.0.0.1:{port}/healthz")[0] == 200
+        wait_for(lambda: job_state()[0] == "failed", 60)  # swept by the new worker
+        label_sets = database.execute("SELECT is_current, source_model_id FROM labelling_labelset").fetchall()
+        assert label_sets == [(1, None)]  # the video's labels as they were: nothing half-written
     finally:
         launcher.send_signal(signal.SIGTERM)
         launcher.wait(timeout=60)
