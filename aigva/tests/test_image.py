@@ -4,13 +4,13 @@ pass `check --deploy`, collect their static files with DEBUG off, and serve a pa
 import fnmatch
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
+from aigva.launcher import free_port
 from aigva.tests.test_settings import PRODUCTION
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,9 +54,7 @@ def test_the_image_file_set_passes_check_deploy_collects_static_and_serves_a_pag
                  ("migrate", "--no-input")):
         done = manage(*args)
         assert done.returncode == 0, (args, done.stderr[-2000:])
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "aigva.wsgi", "--bind", f"127.0.0.1:{port}"],
                               cwd=app, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

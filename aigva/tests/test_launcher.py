@@ -4,7 +4,6 @@ while AIGVA was down runs at the next start, and nobody is shown a debug page.""
 
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -12,15 +11,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from aigva.launcher import free_port
 from projects.tests.workers import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def launcher_env(data_dir: Path, port: int) -> dict:

@@ -5,7 +5,6 @@ workers, and its media is served with Range from S3 through a presigned redirect
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ import pytest
 import requests
 from moto.server import ThreadedMotoServer
 
+from aigva.launcher import free_port
 from labelling.models import LabelSet
 from projects.models import Job, JobStatus, Role
 from projects.tests.factories import PASSWORD, add_member, make_project
@@ -26,12 +26,6 @@ from videos.models import Video, VideoStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
