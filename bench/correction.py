@@ -49,7 +49,10 @@ def correction_rounds(loop, answers_per_video: int = 10, shots: bool = True) -> 
     loop.project.decode_shots = shots
     loop.project.save(update_fields=["decode_shots"])
     loop.reset()
-    loop.sample(answers_per_video, "unique")
+    started = time.perf_counter()
+    loop.sample(answers_per_video, "representative")
+    print(f"Representative sampling of {answers_per_video} frames per video: {time.perf_counter() - started:.1f} s "
+          f"for {sum(v.frame_count for v in loop.videos)} frames", flush=True)
     answers = answers_per_video * len(loop.videos)
     truth = {v.pk: loop.class_pks(loop.truth[v.pk]) for v in loop.videos}
     rounds, corrections, lost = [], 0, 0

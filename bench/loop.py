@@ -268,8 +268,8 @@ def main() -> None:
                   "(A random-init ResNet34 cannot learn from 10 frames.) The first prediction fills the "
                   "embeddings cache; later ones re-predict from it.", flush=True)
             results = {} if args.correction_only else run_scenarios(loop)
-            print("Correction scenario: 10 unique frames answered per video, retrain and update; then rounds of "
-                  f"fixing the {FIXES_PER_VIDEO} longest wrong stretches of each video, retrain and update. "
+            print("Correction scenario: 10 representative frames answered per video, retrain and update; then "
+                  f"rounds of fixing the {FIXES_PER_VIDEO} longest wrong stretches of each video, retrain and update. "
                   "First with labels decoded as shots (the default), then frame by frame.")
             results |= correction_rounds(loop) | correction_rounds(loop, shots=False)
         finally:
@@ -280,7 +280,7 @@ def main() -> None:
 def run_scenarios(loop: Loop) -> dict:
     results = {}
     for per_video in (5, 10):
-        for method, propagate in (("uniform", False), ("unique", False), ("unique", True)):
+        for method, propagate in (("uniform", False), ("unique", False), ("unique", True), ("representative", False)):
             name = f"cold{per_video}_{method}{'_prop' if propagate else ''}"
             title = f"Cold {per_video}/video {method}{' + propagation' if propagate else ''}"
             accuracy, segments = scenario(loop, title, lambda n=per_video, m=method: loop.sample(n, m),

@@ -15,8 +15,10 @@ class ReviewForm(forms.Form):
 
 class SampleForm(forms.Form):
     per_video = forms.IntegerField(min_value=1, max_value=1000, initial=10, label="Frames per video")
-    method = forms.ChoiceField(choices=[("uniform", "Uniform: evenly spread"),
-                                        ("unique", "Unique: a new frame when the picture changes")])
+    method = forms.ChoiceField(initial="representative", choices=[
+        ("representative", "Representative: the typical frame of each kind of picture (runs the model)"),
+        ("unique", "Unique: a new frame when the picture changes"),
+        ("uniform", "Uniform: evenly spread")])
     stride_seconds = forms.FloatField(min_value=0.01, max_value=3600, initial=1.0, label="Look every (seconds)")
     threshold = forms.IntegerField(min_value=0, max_value=64, initial=8, label="Change threshold (pHash bits)")
     videos = IdsField(queryset=None, required=False, help_text="None chosen: every video.")

@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterable
 import av
 import imagehash
 import numpy as np
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from PIL import Image
@@ -17,6 +18,7 @@ from videos.models import Video
 from videos.services import local_copy
 
 HASH_SIZE = 64  # frames are reduced to this square before pHash (which takes 32 x 32 of it)
+MAX_CANDIDATES = 1000  # frames of one video the representative method runs the model on, spread evenly
 
 
 def uniform_frames(frame_count: int, count: int) -> list[int]:
@@ -40,11 +42,19 @@ def phash_of(frame: av.VideoFrame) -> imagehash.ImageHash:
     return imagehash.phash(Image.fromarray(frame.to_ndarray(format="gray", width=HASH_SIZE, height=HASH_SIZE)))
 
 
-def choose_frames(path: str, video: Video, options: dict, on_frame=None) -> list[int]:
-    """The frames to sample from one video, by the job's method."""
+def choose_frames(path: str, video: Video, options: dict, on_frame=None, features_of=None) -> list[int]:
+    """The frames to sample from one video, by the job's method; `features_of(video, path, frames, on_frame)`
+    gives backbone features for the representative method."""
     if options["method"] == "uniform":
         return uniform_frames(video.frame_count, options["per_video"])
     stride = max(1, round(options["stride_seconds"] * float(video.fps or 1)))
+    if options["method"] == "representative":
+        from prediction.ml.selection import representative
+
+        candidates = np.arange(0, video.frame_count, stride)
+        candidates = candidates[uniform_frames(len(candidates), MAX_CANDIDATES)]
+        features = features_of(video, path, candidates, on_frame)
+        return candidates[representative(features, options["per_video"])].tolist()
     hashes = []
     for frame_index, frame_hash in read_frames(path, video.frame_pts_array(), range(0, video.frame_count, stride),
                                                 phash_of):
@@ -57,14 +67,19 @@ def choose_frames(path: str, video: Video, options: dict, on_frame=None) -> list
 def run_sampling(job: Job, reporter: JobReporter) -> dict:
     """Sample every video the job names; each video's samples are written together or not at all."""
     videos = list(Video.objects.filter(pk__in=job.options["videos"], project_id=job.project_id).order_by("pk"))
-    created = 0
+    created, features_of = 0, None
+    if job.options["method"] == "representative":
+        from prediction.features import FrameFeatures
+
+        reporter.progress(0.0, "Loading the model that tells pictures apart")
+        features_of = FrameFeatures(settings.AIGVA_BACKBONE)
     for position, video in enumerate(videos):
         def progress(frame: int, position=position, video=video) -> None:
             reporter.progress((position + frame / video.frame_count) / len(videos),
                               f"{video.name}: frame {frame} of {video.frame_count}")
 
         with local_copy(video.file) as path:
-            frames = choose_frames(path, video, job.options, progress)
+            frames = choose_frames(path, video, job.options, progress, features_of)
             known = set(video.samples.filter(source=TrainingSample.Source.SAMPLED).values_list("frame", flat=True))
             images = read_frames(path, video.frame_pts_array(), set(frames) - known, video.picture.jpeg)
             created += store_samples(video, images, lambda frame, video=video: TrainingSample(

@@ -149,7 +149,7 @@ def remap_class(*, project: Project, old: LabelClass, new: LabelClass) -> None:
     TrainingSample.objects.filter(project=project, label=old).update(label=new)
 
 
-SAMPLE_METHODS = ("uniform", "unique")
+SAMPLE_METHODS = ("uniform", "unique", "representative")
 
 
 @transaction.atomic

@@ -15,6 +15,12 @@ class CachedEmbeddings:
     embeddings: np.ndarray  # (M, D) float16
     hashes: np.ndarray  # (M,) int64 pHashes (prediction.ml.frame_hash); NOT_HASHED where none
 
+    def rows_of(self, frames: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(found (F,) bool, row (F,)): where each frame's features are, for the frames the cache has."""
+        at = np.clip(np.searchsorted(self.frames, frames), 0, max(len(self.frames) - 1, 0))
+        found = self.frames[at] == frames if len(self.frames) else np.zeros(len(frames), dtype=bool)
+        return found, at
+
 
 def cache_name(video: Video, backbone_key: str, frame_skip: int) -> str:
     return f"embeddings/{video.project_id}/{video.pk}/{backbone_key}-skip{frame_skip}.npz"

@@ -12,11 +12,10 @@ from django.conf import settings
 from django.core.files import File
 from django.utils import timezone
 
-from aigva.errors import UserFacingError
 from labelling.models import TrainingSample
 from labelling.sampling import phash_of
+from prediction.features import pretrained_model
 from prediction.ml import device as devices
-from prediction.ml.backbones import WeightsUnavailable
 from prediction.ml.checkpoint import save_checkpoint
 from prediction.ml.model import FrameClassifier, ModelConfig, backbone_digest
 from prediction.ml.training import EpochStats, TrainConfig, extract_features, train
@@ -45,10 +44,7 @@ def run_training(job: Job, reporter: JobReporter) -> dict:
     devices.use_all_cores()
     config = ModelConfig(options.get("backbone") or settings.AIGVA_BACKBONE, tuple(c.name for c in classes),
                          IMAGE_SIZE)
-    try:
-        model = FrameClassifier(config, pretrained=True, allow_random=settings.AIGVA_ALLOW_RANDOM_INIT)
-    except WeightsUnavailable as exc:
-        raise UserFacingError(str(exc)) from exc
+    model = pretrained_model(config)
     data = _gather(job, model, classes, device)
     history: list[dict] = []
 

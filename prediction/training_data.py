@@ -123,8 +123,7 @@ class _VideoFrames:
         out = np.zeros((len(frames), 0), dtype=np.float32)
         found = np.zeros(len(frames), dtype=bool)
         if self.cached is not None:
-            at = np.clip(np.searchsorted(self.cached.frames, frames), 0, len(self.cached.frames) - 1)
-            found = self.cached.frames[at] == frames
+            found, at = self.cached.rows_of(frames)
             out = np.zeros((len(frames), self.cached.embeddings.shape[1]), dtype=np.float32)
             out[found] = self.cached.embeddings[at[found]]
         if not found.all():

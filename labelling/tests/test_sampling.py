@@ -10,6 +10,7 @@ from labelling import actors, services
 from labelling.models import TrainingSample
 from labelling.sampling import phash_of, uniform_frames, unique_frames
 from labelling.tests.shots import write_shots_video
+from prediction.ml.selection import representative
 from projects.models import JobStatus
 from projects.tests.factories import make_project
 from videos.tests.numbered_video import read_frame_number
@@ -34,6 +35,23 @@ def test_unique_keeps_a_frame_when_it_differs_enough_from_the_last_kept_one():
     distance_hashes = [(frame, _Bits(value)) for frame, value in hashes]
     assert unique_frames(distance_hashes, threshold=8, count=10) == [0, 2, 4]  # 9-0 >= 8, 30-9 >= 8
     assert unique_frames(distance_hashes, threshold=8, count=2) == [0, 4]  # capped, spread evenly
+
+
+def test_representative_takes_the_most_typical_frame_of_each_kind_of_picture():
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(3, 16)) * 10
+    sizes = [60, 5, 20]  # a long shot, a short one and a middling one
+    features = np.concatenate([centre + rng.normal(size=(size, 16)) for centre, size in zip(centres, sizes,
+                                                                                             strict=True)])
+    kind = np.repeat([0, 1, 2], sizes)
+    picked = representative(features, 3)
+    assert sorted(kind[picked].tolist()) == [0, 1, 2]  # evenly spaced frames would spend two on the long shot
+    for index in picked:  # the member nearest its kind's mean, not an edge case
+        members = np.flatnonzero(kind == kind[index])
+        unit = features[members] / np.linalg.norm(features[members], axis=1, keepdims=True)
+        assert index == members[np.argmin(((unit - unit.mean(0)) ** 2).sum(1))]
+    assert representative(features[:2], 3).tolist() == [0, 1]
+    assert representative(np.ones((10, 4)), 3).tolist() == [0]  # one kind of picture: one question
 
 
 class _Bits(int):
@@ -80,6 +98,45 @@ def test_unique_sampling_picks_the_first_frame_of_each_shot_at_the_stride(shots_
 
 
 @pytest.mark.django_db
+def test_representative_sampling_asks_once_about_each_look_whichever_shot_it_comes_from(tmp_path, settings):
+    settings.AIGVA_BACKBONE = "efficientnet_lite0"  # real ImageNet weights ship with the test extras
+    # Looks A B A C at 10 frames/s: A fills 55 of the 90 frames, B only 15.
+    path = write_shots_video(tmp_path / "looks.mp4", [25, 15, 30, 20], shot_seeds=[0, 1, 0, 3])
+    project = make_project()
+    video = ingest(project, path)
+    job = sample(project, video, per_video=3, method="representative", stride_seconds=1.0)
+    samples = list(video.samples.order_by("frame"))
+    look = {**dict.fromkeys(range(25), "A"), **dict.fromkeys(range(25, 40), "B"),
+            **dict.fromkeys(range(40, 70), "A"), **dict.fromkeys(range(70, 90), "C")}
+    assert sorted(look[s.frame] for s in samples) == ["A", "B", "C"]
+    assert all(s.frame % 10 == 0 and shown_frame(s) == s.frame for s in samples)
+    assert job.metrics == {"videos": 1, "samples": 3}
+
+
+@pytest.mark.django_db
+def test_representative_features_come_from_the_cache_where_it_has_them_and_match_decoding(shots_video, settings):
+    from prediction import embeddings
+    from prediction.features import FrameFeatures
+    from videos.services import local_copy
+
+    settings.AIGVA_BACKBONE = "efficientnet_lite0"
+    video = ingest(make_project(), shots_video)
+    features_of = FrameFeatures("efficientnet_lite0")
+    frames = np.arange(0, 90, 10)
+    with local_copy(video.file) as path:
+        decoded = features_of(video, path, frames)
+    stored = np.arange(0, 90, 20)  # a skip-20 cache holding frames 0, 20, ..., 80 with marked features
+    marked = np.full((len(stored), decoded.shape[1]), 7.0, dtype=np.float16)
+    embeddings.store(video, features_of.key, 20, embeddings.CachedEmbeddings(stored, marked, np.zeros(len(stored))))
+    with local_copy(video.file) as path:
+        mixed = features_of(video, path, frames)
+    from_cache = frames % 20 == 0
+    assert (mixed[from_cache] == 7.0).all()
+    np.testing.assert_allclose(mixed[~from_cache], decoded[~from_cache], atol=1e-4)  # frames 10, 30, 50, 70
+    assert not np.allclose(decoded[0], decoded[3])  # different shots, different features
+
+
+@pytest.mark.django_db
 def test_uniform_sampling_reads_exactly_the_chosen_frames_and_never_twice(video_files):
     project = make_project()
     videos = [ingest(project, video_files[name]) for name in ("cfr.mp4", "vfr.mkv", "old.mpg")]
@@ -95,7 +152,8 @@ def test_uniform_sampling_reads_exactly_the_chosen_frames_and_never_twice(video_
 def test_sampling_options_are_checked(video_files):
     project = make_project()
     video = ingest(project, video_files["cfr.mp4"])
-    for options, message in [({"per_video": 0}, "1-1000"), ({"per_video": 5, "method": "random"}, "uniform, unique"),
+    for options, message in [({"per_video": 0}, "1-1000"),
+                             ({"per_video": 5, "method": "random"}, "uniform, unique, representative"),
                              ({"per_video": 5, "threshold": 65}, "threshold"),
                              ({"per_video": 5, "stride_seconds": 0}, "stride")]:
         with pytest.raises(UserFacingError, match=message):
