@@ -3,6 +3,7 @@
 import numpy as np
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from aigva.errors import UserFacingError
@@ -25,12 +26,19 @@ def timeline(request: HttpRequest, access: LabelSetAccess) -> JsonResponse:
 @require_GET
 def confidences(request: HttpRequest, access: LabelSetAccess) -> HttpResponse:
     """The model's confidence per frame as one byte (0-255), or 204 when no model made the set."""
-    values = access.label_set.model_confidences()
-    if values is None:
-        return HttpResponse(status=204)
-    quantised = np.round(np.clip(values.astype(np.float32), 0, 1) * 255).astype(np.uint8)
-    response = HttpResponse(quantised.tobytes(), content_type="application/octet-stream")
-    response["Cache-Control"] = "private, max-age=3600"
+    # A set's confidences never change, but an old set's URL answers for the set that replaced it:
+    # the browser keeps them and asks each time whether the set is still the same one.
+    tag = f'"set-{access.label_set.pk}"'
+    if request.headers.get("If-None-Match") == tag:
+        response = HttpResponse(status=304)
+    else:
+        values = access.label_set.model_confidences()
+        if values is None:
+            return HttpResponse(status=204)
+        quantised = np.round(np.clip(values.astype(np.float32), 0, 1) * 255).astype(np.uint8)
+        response = HttpResponse(quantised.tobytes(), content_type="application/octet-stream")
+    response["ETag"] = tag
+    response["Cache-Control"] = "private, no-cache"
     return response
 
 
@@ -100,8 +108,10 @@ def history(request: HttpRequest, access: LabelSetAccess) -> JsonResponse:
 
 
 
-# URL name -> handler, for the members' URLs (labelling:) and the share links' (reviews:share-).
+# URL name -> handler, for the members' URLs (labelling:) and the share links' (reviews:share-). Labels
+# are never served from a cache (Back would show labels from before the last edit).
 HANDLERS = {
-    "timeline": timeline, "confidences": confidences, "label-range": label_range, "undo": undo, "review": review,
-    "history": history, "edits": edits,
+    "timeline": never_cache(timeline), "confidences": confidences, "label-range": never_cache(label_range),
+    "undo": never_cache(undo), "review": never_cache(review), "history": never_cache(history),
+    "edits": never_cache(edits),
 }

@@ -59,9 +59,7 @@ def disagreement(ratings: np.ndarray) -> np.ndarray:
     return np.any(ratings != ratings[0], axis=0)
 
 
-def disagreement_strip(mask: np.ndarray, columns: int = 1000) -> list[tuple[int, int]]:
-    """(first column, width) runs, of at most `columns`, that hold any disagreeing frame: red on the timeline."""
-    edges = np.linspace(0, len(mask), min(columns, len(mask)) + 1).astype(np.int64)
-    hot = np.maximum.reduceat(mask.astype(np.int8), edges[:-1]) > 0
-    changes = np.flatnonzero(np.diff(np.concatenate([[0], hot.astype(np.int8), [0]])))
-    return [(int(start), int(end - start)) for start, end in zip(changes[::2], changes[1::2], strict=True)]
+def disagreement_runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) frames of each stretch of disagreeing frames: the strip under the timeline."""
+    changes = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
+    return [(int(start), int(end - 1)) for start, end in zip(changes[::2], changes[1::2], strict=True)]

@@ -75,7 +75,7 @@ def get_video_agreement(video) -> dict | None:
     kind, value = agreement.kappa(classes)
     mask = agreement.disagreement(classes)
     return {"reviewers": names, "kind": kind, "kappa": value, "disagreeing": int(mask.sum()),
-            "columns": min(1000, len(mask)), "strip": agreement.disagreement_strip(mask)}
+            "runs": agreement.disagreement_runs(mask)}
 
 
 def get_project_agreement(project: Project) -> dict:

@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reviews.agreement import cohen_kappa, disagreement, disagreement_strip, fleiss_kappa, kappa, pooled_fleiss_kappa
+from reviews.agreement import cohen_kappa, disagreement, disagreement_runs, fleiss_kappa, kappa, pooled_fleiss_kappa
 
 
 def test_cohen_kappa_matches_the_textbook_example():
@@ -30,8 +30,9 @@ def test_identical_raters_agree_fully(classes):
     assert not disagreement(ratings).any()
 
 
-def test_the_strip_marks_the_columns_holding_a_disagreeing_frame():
+def test_the_strip_holds_each_stretch_of_disagreeing_frames_exactly():
     mask = np.zeros(10_000, dtype=bool)
     mask[[5, 4_000, 4_001, 9_999]] = True
-    assert disagreement_strip(mask, columns=100) == [(0, 1), (40, 1), (99, 1)]
-    assert disagreement_strip(np.ones(3, dtype=bool)) == [(0, 3)]
+    assert disagreement_runs(mask) == [(5, 5), (4_000, 4_001), (9_999, 9_999)]
+    assert disagreement_runs(np.ones(3, dtype=bool)) == [(0, 2)]
+    assert disagreement_runs(np.zeros(3, dtype=bool)) == []

@@ -3,6 +3,7 @@ import { FramePlayer } from "./frame-player.js";
 import { LabelTrack, postForm } from "./label-track.js";
 import { bindShortcuts } from "./shortcuts.js";
 import { Timeline } from "./timeline.js";
+import { bindTimeline } from "./timeline-input.js";
 
 const root = document.querySelector("[data-player]");
 if (root) start(root);
@@ -17,15 +18,19 @@ async function start(root) {
   const urls = root.dataset;
   const $ = (name) => root.querySelector(`[data-stat=${name}]`);
   const state = { marks: {}, paint: null, track: null, confidences: null };
-  const timeline = new Timeline(root.querySelector("[data-timeline]"),
-    Object.fromEntries(classes.map((c) => [c.id, c.colour])), (frame) => player.seekToFrame(frame), signal);
+  const canEdit = root.dataset.canEdit === "true";
+  const timeline = new Timeline(root.querySelector("[data-timeline]"), root.querySelector("[data-overview]"),
+    Object.fromEntries(classes.map((c) => [c.id, c.colour])));
+  const disagreement = document.getElementById("disagreement-runs");
+  timeline.draw({ disagreement: disagreement ? JSON.parse(disagreement.textContent) : [] });
 
   const say = (message, failed = false) => {
     const line = root.querySelector("[data-status]");
     line.textContent = message;
     line.classList.toggle("failed", failed);
   };
-  const redraw = () => timeline.draw({ track: state.track, frame: player.frame, marks: paintMarks() ?? state.marks });
+  const redraw = () => timeline.draw({ track: state.track, frame: player.frame, marks: paintMarks() ?? state.marks,
+    confidences: state.confidences });
   const paintMarks = () => state.paint && { in: state.paint.min, out: state.paint.max };
 
   const showStats = (frame) => {
@@ -38,7 +43,7 @@ async function start(root) {
     $("label").textContent = labelClass ? labelClass.name : "?";
     $("label").style.setProperty("--chip", labelClass ? labelClass.colour : "#999");
     const confidence = author.code > 0 || !state.confidences ? 1 : state.confidences[frame] / 255;
-    $("confidence").textContent = confidence.toFixed(2);
+    $("confidence").textContent = author.code === 0 ? "default (not labelled)" : confidence.toFixed(2);
     $("author").textContent = author.name;
   };
 
@@ -113,13 +118,17 @@ async function start(root) {
     i: () => { state.marks = { in: player.target, out: state.marks.out }; redraw(); },
     o: () => { state.marks = { in: state.marks.in ?? player.target, out: player.target }; redraw(); },
     Escape: () => { state.marks = {}; root.querySelector("[data-help]").hidden = true; redraw(); },
-    g: () => root.querySelector("[name=goto]").focus(),
-    "-": () => player.setRate(player.video.playbackRate / 2),
-    "=": () => player.setRate(player.video.playbackRate * 2),
+    g: () => { const field = root.querySelector("[name=goto]"); field.focus(); field.select(); },
+    "[": () => player.setRate(player.video.playbackRate / 2),
+    "]": () => player.setRate(player.video.playbackRate * 2),
+    "+": () => timeline.zoomAround(player.target + 0.5, 0.5),
+    "=": () => timeline.zoomAround(player.target + 0.5, 0.5),
+    "-": () => timeline.zoomAround(player.target + 0.5, 2),
+    "\\": () => timeline.setView(0, timeline.frameCount),
     "?": () => { const help = root.querySelector("[data-help]"); help.hidden = !help.hidden; },
   };
-  if (root.dataset.canEdit === "true") keymap["Ctrl+z"] = undo;
-  for (const labelClass of root.dataset.canEdit === "true" ? classes : []) {
+  if (canEdit) keymap["Ctrl+z"] = undo;
+  for (const labelClass of canEdit ? classes : []) {
     if (labelClass.shortcut) keymap[labelClass.shortcut] = (event) => { if (!event.repeat) useClass(labelClass); };
   }
   bindShortcuts(keymap, signal, (event) => {
@@ -137,6 +146,11 @@ async function start(root) {
   }, { signal });
   root.addEventListener("player:rate", (event) => { $("rate").textContent = `${event.detail.rate}×`; }, { signal });
   wireControls(root, player, { useClass, labelRange, undo, byId, say, token, urls, finishPaint }, signal);
+  bindTimeline(timeline, {
+    onSeek: (frame) => player.seekToFrame(frame),
+    onMoveEdge: ({ first, last, classId }) => labelRange(first, last, classId),
+    canEdit: () => canEdit,
+  }, signal);
 
   window.aigvaPlayer = player;
   // Buttons that ask about "this frame" send the player's frame (no hx-vals="js:…": the CSP forbids eval).
@@ -150,6 +164,10 @@ async function start(root) {
   document.body.addEventListener("labels-updated", async () => {
     await applyTimeline(await fetchTimeline());
     say("Predictions updated.");
+  }, { signal });
+  // Back or Forward restores this page from memory as it was: labels may have changed since.
+  window.addEventListener("pageshow", async (event) => {
+    if (event.persisted) await applyTimeline(await fetchTimeline());
   }, { signal });
   await player.load();
   const linked = Number(new URLSearchParams(window.location.search).get("frame")); // e.g. from a sample

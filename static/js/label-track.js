@@ -39,6 +39,16 @@ export class LabelTrack {
     return run + 1 < this.starts.length ? this.starts[run + 1] - 1 : this.frameCount - 1;
   }
 
+  /** [first, last] frame of the stretch of one class holding `frame`: runs of one class by different
+   * authors join, as the label bar shows them. */
+  classStretch(frame) {
+    let first = this.runAt(frame);
+    let last = first;
+    while (first > 0 && this.classes[first - 1] === this.classes[first]) first--;
+    while (last + 1 < this.starts.length && this.classes[last + 1] === this.classes[last]) last++;
+    return [this.starts[first], this.runEnd(last)];
+  }
+
   nextChange(frame) {
     const run = this.runAt(frame);
     return run + 1 < this.starts.length ? this.starts[run + 1] : null;

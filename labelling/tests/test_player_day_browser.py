@@ -1,0 +1,52 @@
+"""Defects a new user met in the player in the first hour (issue 13), each driven in Debian Chromium."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from projects.models import Role
+from projects.tests.factories import add_member, make_project
+from videos.tests.browser import expect_on_screen, log_in, open_player
+from videos.tests.test_views import ingest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def on_player(page: Page, live_server, video_files):
+    project = make_project(classes=["road", "junction"])
+    video = ingest(project, video_files["cfr.mp4"])
+    user = add_member(project, Role.LABELLER)
+    log_in(page, live_server, user)
+    open_player(page, live_server, video)
+    return video
+
+
+def test_go_to_frame_works_every_time(page: Page, on_player):
+    for frame in (20, 7, 41):
+        page.keyboard.press("g")
+        page.keyboard.type(str(frame))  # the field's old number is selected, so typing replaces it
+        page.keyboard.press("Enter")
+        expect_on_screen(page, frame)
+
+
+def test_back_after_an_edit_shows_the_edited_labels(page: Page, live_server, on_player):
+    expect(page.get_by_test_id("current-label")).to_have_text("road")
+    with page.expect_response(lambda r: r.url.endswith("/range/") and r.ok):
+        page.keyboard.press("2")
+    expect(page.get_by_test_id("current-label")).to_have_text("junction")
+    page.get_by_role("link", name="Videos").first.click()
+    expect(page.get_by_role("heading", name="Videos")).to_be_visible()
+    page.go_back()
+    expect(page.locator("[data-player]")).to_have_attribute("data-ready", "true")
+    expect(page.get_by_test_id("current-label")).to_have_text("junction")
+    expect(page.get_by_test_id("edit-log").locator("li").first).to_contain_text("frames 0–0 → junction")
+    label_set = on_player.label_sets.get(is_current=True)
+    timeline = page.request.get(f"{live_server.url}/label-sets/{label_set.pk}/timeline/")
+    assert "no-store" in timeline.headers["cache-control"]
+
+
+def test_frames_nobody_labelled_say_so_instead_of_a_confidence(page: Page, on_player):
+    expect(page.locator("[data-stat=confidence]")).to_have_text("default (not labelled)")
+    with page.expect_response(lambda r: r.url.endswith("/range/") and r.ok):
+        page.keyboard.press("2")
+    expect(page.locator("[data-stat=confidence]")).to_have_text("1.00")
