@@ -248,7 +248,7 @@ def scenario(loop: Loop, label: str, prepare, kind: str = "cold", propagate: boo
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--videos", type=int, default=10)
-    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--seconds", type=int, default=120, help="per generated video (10 answers per 1,000+ frames)")
     parser.add_argument("--set", type=Path, help="a folder ../shared/evalset built (video_NN.mp4 + .csv) instead")
     parser.add_argument("--correction-only", action="store_true", help="run only the correction scenario")
     args = parser.parse_args()

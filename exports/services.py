@@ -10,7 +10,7 @@ from aigva.errors import UserFacingError
 from exports import dataset
 from exports.models import Export
 from exports.selectors import ExportOptions, class_folders, plan_dataset
-from projects.jobs import JobReporter
+from projects.jobs import JobReporter, create_job
 from projects.models import Job, Project
 
 
@@ -22,8 +22,8 @@ def start_dataset_export(
     plans = plan_dataset(project, options)  # bad options and empty selections are refused now
     if not sum(len(plan.frames) for plan in plans):
         raise UserFacingError("No frames to export: no ready video matches (reviewed only?).")
-    job = Job.objects.create(project=project, kind=Job.Kind.EXPORT, created_by=started_by,
-                             options=dataclasses.asdict(options))
+    job = create_job(project_id=project.pk, kind=Job.Kind.EXPORT, created_by=started_by,
+                     options=dataclasses.asdict(options))
     if enqueue:
         from exports import actors
 

@@ -7,6 +7,7 @@ from aigva.errors import UserFacingError
 from labelling.models import LabelEdit, LabelSet, TrainingSample
 from labelling.runs import SYSTEM_AUTHOR, LabelRuns, floats_to_bytes, lowest_per_bin
 from labelling.selectors import HEAVY_FIELDS
+from projects.jobs import create_job
 from projects.models import Job, LabelClass, Project
 
 CONFIDENCE_BINS = 1000  # heat-map resolution; finer than any timeline is wide
@@ -169,7 +170,7 @@ def start_sampling(
     ready = [video.pk for video in videos if video.status == VideoStatus.READY]
     if not ready:
         raise UserFacingError("None of these videos is ready to sample.")
-    job = Job.objects.create(project=project, kind=Job.Kind.SAMPLE, created_by=started_by, options={
+    job = create_job(project_id=project.pk, kind=Job.Kind.SAMPLE, created_by=started_by, options={
         "videos": ready, "per_video": per_video, "method": method, "stride_seconds": stride_seconds,
         "threshold": threshold,
     })
@@ -205,8 +206,8 @@ def start_collecting(*, project: Project, frame_skip: int, started_by: AbstractB
         raise UserFacingError("The frame skip is a whole number from 1 to 10000.")
     if not LabelSet.objects.filter(video__project=project, is_current=True, reviewed=True).exists():
         raise UserFacingError("No video of this project is reviewed yet; review some in the player first.")
-    job = Job.objects.create(project=project, kind=Job.Kind.COLLECT, created_by=started_by,
-                             options={"frame_skip": frame_skip})
+    job = create_job(project_id=project.pk, kind=Job.Kind.COLLECT, created_by=started_by,
+                     options={"frame_skip": frame_skip})
     if enqueue:
         from labelling import actors
 

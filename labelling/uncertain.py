@@ -12,7 +12,7 @@ from django.db import transaction
 from aigva.errors import UserFacingError
 from labelling.models import LabelSet, TrainingSample
 from labelling.sampling import choose_frames, store_samples
-from projects.jobs import JobReporter
+from projects.jobs import JobReporter, create_job
 from projects.models import Job, Project
 from videos.frames import read_frames
 from videos.services import local_copy
@@ -62,7 +62,7 @@ def start_uncertain(*, project: Project, count: int, started_by, enqueue: bool =
         raise UserFacingError("Ask for 1-1000 uncertain frames.")
     if not _predicted_sets(project).exists():
         raise UserFacingError("No video has predicted labels yet; predict with a model first.")
-    job = Job.objects.create(project=project, kind=Job.Kind.SAMPLE, created_by=started_by, options={
+    job = create_job(project_id=project.pk, kind=Job.Kind.SAMPLE, created_by=started_by, options={
         "method": "uncertain", "count": count, "stride_seconds": 1.0, "threshold": 8, "per_video": 10**6})
     if enqueue:
         from labelling import actors

@@ -10,6 +10,7 @@ from aigva.errors import UserFacingError
 from labelling.models import LabelSet, TrainingSample
 from prediction import registry
 from prediction.models import Model
+from projects.jobs import active_duplicate, create_job
 from projects.models import Job, Project
 from videos.models import Video, VideoStatus
 
@@ -73,12 +74,12 @@ def start_predictions(
         ready = [video for video in ready if video.pk not in reviewed]
     if not ready:
         raise UserFacingError("None of these videos is ready to predict.")
-    jobs = [
-        Job.objects.create(project_id=model.project_id, video=video, model=model, kind=Job.Kind.PREDICT,
-                           created_by=started_by, options={"frame_skip": frame_skip, "smooth": smooth,
-                                                           "shots": shots, "overwrite_people": overwrite_people})
-        for video in ready
-    ]
+    options = {"frame_skip": frame_skip, "smooth": smooth, "shots": shots, "overwrite_people": overwrite_people}
+    # Videos this model is predicting this way already are left to that job; all of them: refused.
+    fresh = [video for video in ready if active_duplicate(
+        project_id=model.project_id, kind=Job.Kind.PREDICT, options=options, video=video, model=model) is None]
+    jobs = [create_job(project_id=model.project_id, video=video, model=model, kind=Job.Kind.PREDICT,
+                       created_by=started_by, options=options) for video in fresh or ready[:1]]
     if enqueue:
         from prediction import actors
 
@@ -137,7 +138,7 @@ def start_training(
     active = project.jobs.filter(kind=Job.Kind.TRAIN, options__predict=True, status__in=["queued", "running"])
     if predict and active.exists():
         raise UserFacingError("A retrain of this project is already under way; its updates arrive in a moment.")
-    job = Job.objects.create(project=project, kind=Job.Kind.TRAIN, created_by=started_by, options={
+    job = create_job(project_id=project.pk, kind=Job.Kind.TRAIN, created_by=started_by, options={
         "kind": kind, "epochs": epochs, "val_split": val_split, "patience": patience, "head_only": head_only,
         "propagate": propagate, "predict": predict, "backbone": settings.AIGVA_BACKBONE,
     })

@@ -14,11 +14,32 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from aigva.errors import UserFacingError
-from projects.models import Job, JobStatus
+from projects.models import ACTIVE_JOB_STATUSES, Job, JobStatus, Project
 
 log = logging.getLogger(__name__)
 CANCELLED_ERROR = "Cancelled before it finished."
 STALE_ERROR = "The worker running this job stopped responding (killed or crashed). Start it again."
+
+
+class DuplicateJob(UserFacingError):
+    """The same work is queued or running already (a double-clicked button, a second tab)."""
+
+
+def active_duplicate(*, project_id: int, kind: str, options: dict, video=None, model=None) -> Job | None:
+    return Job.objects.filter(project_id=project_id, kind=kind, options=options, video=video, model=model,
+                              status__in=ACTIVE_JOB_STATUSES).first()
+
+
+def create_job(*, project_id: int, kind: str, options: dict, created_by, video=None, model=None) -> Job:
+    """A new queued job, refused while the same job (kind, options, video, model) is queued or running.
+    Call it in a transaction: the project's row is locked, so two requests at once make one job."""
+    Project.objects.select_for_update().filter(pk=project_id).exists()
+    same = active_duplicate(project_id=project_id, kind=kind, options=options, video=video, model=model)
+    if same is not None:
+        raise DuplicateJob(f"The same job is already {same.get_status_display().lower()} (job {same.pk}); "
+                           "its progress shows on this page.")
+    return Job.objects.create(project_id=project_id, kind=kind, options=options, created_by=created_by, video=video,
+                              model=model)
 
 
 class JobCancelled(Exception):

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.template.defaultfilters import pluralize
 
 
 class Role(models.TextChoices):
@@ -129,6 +130,17 @@ class Job(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_JOB_STATUSES
+
+    @property
+    def summary(self) -> str:
+        """What a finished job made, in a few words for its row."""
+        metrics = self.metrics if isinstance(self.metrics, dict) else {}
+        if self.status != JobStatus.SUCCEEDED or "samples" not in metrics:
+            return ""
+        samples, videos = metrics["samples"], metrics.get("videos", 0)
+        if self.kind == Job.Kind.COLLECT:
+            return f"{samples} image{pluralize(samples)} from {videos} video{pluralize(videos)}"
+        return f"{samples} new sample{pluralize(samples)}" if self.kind == Job.Kind.SAMPLE else ""
 
     @property
     def percent(self) -> int:

@@ -153,3 +153,44 @@ def test_a_worker_marks_jobs_whose_worker_died_as_failed_on_its_own_timer(broker
     with worker_process(media_root, AIGVA_JOB_STALE_SECONDS="4"):
         wait_for(lambda: Job.objects.filter(pk=job.pk, status=JobStatus.FAILED).exists(), 60)
     assert "stopped responding" in Job.objects.get(pk=job.pk).error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_job_is_refused_while_one_is_queued_or_running_even_from_two_requests_at_once(video_files):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection, transaction
+
+    from exports.selectors import ExportOptions
+    from exports.services import start_dataset_export
+    from videos.tests.test_views import ingest
+
+    project = make_project()
+    ingest(project, video_files["cfr.mp4"])
+    options = ExportOptions(frame_skip=5)
+
+    def start(_):
+        try:
+            with transaction.atomic():
+                return start_dataset_export(project=project, options=options, started_by=None, enqueue=False).pk
+        except jobs.DuplicateJob as exc:
+            return str(exc)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = list(pool.map(start, range(2)))
+    started = [o for o in outcomes if isinstance(o, int)]
+    assert len(started) == 1 and f"already queued (job {started[0]})" in next(o for o in outcomes if isinstance(o, str))
+    other = start_dataset_export(project=project, options=ExportOptions(frame_skip=10), started_by=None, enqueue=False)
+    Job.objects.filter(pk__in=[started[0], other.pk]).update(status=JobStatus.SUCCEEDED)
+    assert start_dataset_export(project=project, options=options, started_by=None, enqueue=False)  # done: again
+
+
+def test_a_finished_job_row_says_what_it_made(db):
+    project = make_project()
+    sample = Job(project=project, kind=Job.Kind.SAMPLE, status=JobStatus.SUCCEEDED, metrics={"samples": 1, "videos": 1})
+    collect = Job(project=project, kind=Job.Kind.COLLECT, status=JobStatus.SUCCEEDED,
+                  metrics={"samples": 12, "videos": 2})
+    assert (sample.summary, collect.summary) == ("1 new sample", "12 images from 2 videos")
+    assert Job(project=project, kind=Job.Kind.SAMPLE, status=JobStatus.RUNNING, metrics={"samples": 3}).summary == ""

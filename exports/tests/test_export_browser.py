@@ -1,0 +1,29 @@
+"""Export from the page in Debian Chromium (issue 13): a double-click starts one export, and its row
+reaches its download link without a reload."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from projects.models import Job, Role
+from projects.tests.factories import add_member, make_project
+from projects.tests.workers import worker_process
+from videos.tests.browser import log_in
+from videos.tests.test_views import ingest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_double_click_exports_once_and_the_row_ends_with_its_download(page: Page, live_server, broker, media_root,
+                                                                        video_files):
+    project = make_project(classes=["road", "junction"])
+    ingest(project, video_files["cfr.mp4"])
+    user = add_member(project, Role.LABELLER)
+    log_in(page, live_server, user)
+    page.goto(f"{live_server.url}/projects/{project.pk}/export/")
+    expect(page.get_by_test_id("export-preview")).to_be_visible()
+    page.get_by_test_id("export-zip").dblclick()
+    expect(page.locator("tr[id^=export-]")).to_have_count(1)
+    assert Job.objects.filter(project=project, kind=Job.Kind.EXPORT).count() == 1
+    with worker_process(media_root):
+        expect(page.get_by_test_id("export-download")).to_be_visible(timeout=60_000)  # no reload
+    expect(page.locator("tr[id^=export-]")).to_contain_text("Succeeded")
