@@ -3,12 +3,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
 from aigva.params import IdConverter
-from aigva.views import healthz
+from aigva.views import favicon, healthz
 
 register_converter(IdConverter, "id")  # before the apps' URLs, which use it
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

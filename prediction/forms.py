@@ -1,6 +1,7 @@
 from django import forms
 
 from aigva.params import IdField, IdsField
+from prediction.backbone_choices import available_backbones, default_backbone
 from prediction.models import Model
 from videos.models import VideoStatus
 
@@ -52,3 +53,14 @@ class TrainForm(forms.Form):
                                   help_text="Stop after this many epochs without a better validation loss.")
     head_only = forms.BooleanField(required=False, label="Head only (seconds, backbone frozen)")
     propagate = forms.BooleanField(required=False, label="Propagate labels to neighbouring frames of the same shot")
+    backbone = forms.ChoiceField(choices=[], help_text="The network that turns frames into features.")
+
+    def __init__(self, *args, last_options: dict | None = None, **kwargs):
+        """The choices of the last training are kept (what a person set once, they mean again)."""
+        super().__init__(*args, **kwargs)
+        available = available_backbones()
+        self.fields["backbone"].choices = list(available.items())
+        self.fields["backbone"].initial = default_backbone()
+        for name, value in (last_options or {}).items():
+            if name in self.fields and (name != "backbone" or value in available):
+                self.initial.setdefault(name, value)

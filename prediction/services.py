@@ -9,6 +9,7 @@ from django.db.models import Count
 from aigva.errors import UserFacingError
 from labelling.models import LabelSet, TrainingSample
 from prediction import registry
+from prediction.backbone_choices import check_backbone
 from prediction.models import Model
 from projects.jobs import active_duplicate, create_job
 from projects.models import Job, Project
@@ -123,8 +124,8 @@ def training_classes(project: Project, kind: str) -> tuple[list, list]:
 @transaction.atomic
 def start_training(
     *, project: Project, kind: str = Model.Kind.HUMAN, epochs: int = 10, val_split: float = 0.2, patience: int = 3,
-    head_only: bool = False, propagate: bool = False, predict: bool = False, started_by: AbstractBaseUser | None,
-    enqueue: bool = True,
+    head_only: bool = False, propagate: bool = False, predict: bool = False, backbone: str | None = None,
+    started_by: AbstractBaseUser | None, enqueue: bool = True,
 ) -> Job:
     """A job that trains a model on every frame people labelled, or on the Cold or Blitz samples (C-3, B-2);
     with predict (a head only), it then updates every unreviewed video's labels from the cache."""
@@ -140,7 +141,7 @@ def start_training(
         raise UserFacingError("A retrain of this project is already under way; its updates arrive in a moment.")
     job = create_job(project_id=project.pk, kind=Job.Kind.TRAIN, created_by=started_by, options={
         "kind": kind, "epochs": epochs, "val_split": val_split, "patience": patience, "head_only": head_only,
-        "propagate": propagate, "predict": predict, "backbone": settings.AIGVA_BACKBONE,
+        "propagate": propagate, "predict": predict, "backbone": check_backbone(backbone),
     })
     if enqueue:
         from prediction import actors

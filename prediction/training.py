@@ -41,7 +41,7 @@ def run_training(job: Job, reporter: JobReporter) -> dict:
     classes, left_out = training_classes(job.project, options["kind"])
     reporter.progress(0.0, "Reading labelled frames")
     device = devices.pick_device(settings.AIGVA_DEVICE)
-    devices.use_all_cores()
+    where = devices.describe(device, devices.use_all_cores())
     config = ModelConfig(options.get("backbone") or settings.AIGVA_BACKBONE, tuple(c.name for c in classes),
                          IMAGE_SIZE)
     model = pretrained_model(config)
@@ -51,7 +51,7 @@ def run_training(job: Job, reporter: JobReporter) -> dict:
     def on_epoch(stats: EpochStats, done: float) -> None:
         if stats.fold == 0:  # the chart shows the first validation fold; the rest only report progress
             history.append(asdict(stats))
-            reporter.record({"history": history})
+            reporter.record({"history": history, "device": where})
         reporter.progress(0.9 * done if options.get("predict") else done,
                           {0: "Epoch", -1: "Learning from every frame, epoch"}.get(
                               stats.fold, f"Cross-validation fold {stats.fold + 1}, epoch")
@@ -67,7 +67,7 @@ def run_training(job: Job, reporter: JobReporter) -> dict:
                "best_epoch": result.best_epoch, "temperature": round(result.temperature, 3), "history": history,
                "left_out": [c.name for c in left_out],
                "warnings": thin_class_warnings(job.project, options["kind"]),
-               "human_labelled": data.human_labelled, "propagated": data.propagated}
+               "human_labelled": data.human_labelled, "propagated": data.propagated, "device": where}
     stored = _store_model(job, model.cpu(), metrics, len(data.labels))
     if options.get("predict"):
         from prediction.predicting import update_predictions

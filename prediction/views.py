@@ -1,3 +1,6 @@
+import os
+
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -64,8 +67,12 @@ def train_page(request: HttpRequest, project_id: int) -> HttpResponse:
     job_id = parse_int(request.GET.get("job"))
     shown = jobs.filter(pk=job_id).first() if job_id is not None else jobs.first()
     counts = services.human_frame_counts(project)
+    # The last training the page started (not a retrain, whose options are fixed) sets the form again.
+    last = jobs.exclude(options__predict=True).first()
     return render(request, "prediction/train.html", {
-        "project": project, "role": get_role(request.user, project), "form": TrainForm(),
+        "project": project, "role": get_role(request.user, project),
+        "form": TrainForm(last_options=last.options if last else None), "cores": os.cpu_count(),
+        "device": settings.AIGVA_DEVICE,
         "human_counts": [{"class": c, "count": counts.get(c.pk, 0)} for c in project.classes.all()],
         "jobs": jobs[:10], "job": shown, "collect_jobs": project.jobs.filter(kind=Job.Kind.COLLECT)[:1],
     })

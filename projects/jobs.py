@@ -4,6 +4,7 @@ import logging
 import re
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -18,6 +19,7 @@ from projects.models import ACTIVE_JOB_STATUSES, Job, JobStatus, Project
 
 log = logging.getLogger(__name__)
 CANCELLED_ERROR = "Cancelled before it finished."
+ETA_WINDOW = 20.0  # seconds of progress the time left is estimated from
 STALE_ERROR = "The worker running this job stopped responding (killed or crashed). Start it again."
 
 
@@ -51,8 +53,8 @@ class JobReporter:
 
     def __init__(self, job_id: int) -> None:
         self.job_id = job_id
-        self._started = time.monotonic()
         self._last_write = 0.0
+        self._seen = deque([(time.monotonic(), 0.0)])  # (time, fraction) over the last ETA_WINDOW seconds
 
     def progress(self, fraction: float, message: str = "") -> None:
         """Record progress 0-1; raises JobCancelled when a cancel was requested."""
@@ -61,12 +63,21 @@ class JobReporter:
             return
         self._last_write = now
         fraction = min(max(fraction, 0.0), 1.0)
-        elapsed = now - self._started
-        eta = elapsed * (1 - fraction) / fraction if fraction > 0.01 else None
+        eta = self._eta(now, fraction)
         jobs = Job.objects.filter(pk=self.job_id)
         jobs.update(progress=fraction, eta_seconds=eta, message=message[:200], heartbeat_at=timezone.now())
         if jobs.filter(cancel_requested=True).exists():
             raise JobCancelled
+
+    def _eta(self, now: float, fraction: float) -> float | None:
+        """Seconds left at the pace of the last ETA_WINDOW seconds: a slow start (reading frames) or a
+        faster phase later does not skew it as the average since the start would."""
+        self._seen.append((now, fraction))
+        while len(self._seen) > 2 and now - self._seen[1][0] >= ETA_WINDOW:
+            self._seen.popleft()
+        then, done_then = self._seen[0]
+        pace = (fraction - done_then) / (now - then) if now > then else 0.0
+        return (1 - fraction) / pace if pace > 0 and fraction > 0.01 else None
 
     def record(self, metrics: dict) -> None:
         """Publish partial results now (e.g. the loss per epoch for a live chart); the job's end replaces them."""

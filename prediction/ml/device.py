@@ -22,3 +22,10 @@ def use_all_cores() -> int:
     threads = len(os.sched_getaffinity(0))
     torch.set_num_threads(threads)
     return threads
+
+
+def describe(device: torch.device, threads: int) -> str:
+    """Where work runs, for people: "CPU (2 threads)" or "CUDA (NVIDIA H200)"."""
+    if device.type == "cuda":
+        return f"CUDA ({torch.cuda.get_device_name(device)})"
+    return f"CPU ({threads} thread{'s' if threads != 1 else ''})"

@@ -173,3 +173,19 @@ def test_a_worker_killed_mid_prediction_leaves_the_labels_and_fails_the_job(brok
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and "stopped responding" in job.error
     assert video.label_sets.get(is_current=True).pk == first.pk and video.label_sets.count() == 1
+
+
+@pytest.mark.django_db
+def test_training_refuses_a_backbone_without_weights_before_starting(settings, tmp_path, monkeypatch):
+    from aigva.errors import UserFacingError
+    from prediction.backbone_choices import available_backbones, check_backbone
+
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))  # no ResNet34 weights downloaded here
+    settings.AIGVA_ALLOW_RANDOM_INIT = False
+    assert list(available_backbones()) == ["efficientnet_lite0"] and check_backbone(None) == "efficientnet_lite0"
+    with pytest.raises(UserFacingError, match="resnet34-b627a593.pth"):
+        check_backbone("resnet34")
+    (tmp_path / "hub" / "checkpoints").mkdir(parents=True)
+    (tmp_path / "hub" / "checkpoints" / "resnet34-b627a593.pth").write_bytes(b"weights")
+    settings.AIGVA_BACKBONE = "resnet34"
+    assert list(available_backbones()) == ["resnet34", "efficientnet_lite0"] and check_backbone(None) == "resnet34"

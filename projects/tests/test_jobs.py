@@ -88,6 +88,14 @@ def test_progress_is_written_at_most_once_a_second(job):
     assert job.eta_seconds is not None
 
 
+def test_the_time_left_follows_the_recent_pace_not_a_slow_start(job):
+    reporter = jobs.JobReporter(job.pk)
+    reporter._seen[0] = (0.0, 0.0)  # the job started at t = 0 and read frames for 100 s at 0 %
+    assert reporter._eta(100.0, 0.0) is None
+    reporter._eta(110.0, 0.25)
+    assert reporter._eta(120.0, 0.5) == pytest.approx(20.0)  # 25 % per 10 s lately; the average says 120 s
+
+
 def test_cancelling_a_queued_job_ends_it_at_once(job):
     jobs.request_cancel(job)
     job.refresh_from_db()

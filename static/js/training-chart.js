@@ -3,8 +3,9 @@ const charts = new WeakMap();
 
 function draw(canvas) {
   const source = canvas.closest("[data-testid=training]")?.querySelector("script[id=history]");
-  const history = source ? JSON.parse(source.textContent) : [];
-  if (charts.has(canvas) || !window.Chart) return;
+  const parsed = source ? JSON.parse(source.textContent) : null;
+  const history = Array.isArray(parsed) ? parsed : []; // nothing yet before the first epoch
+  if (charts.has(canvas) || !window.Chart || !history.length) return;
   const series = (key) => history.map((row) => row[key]);
   const line = (label, key, colour, axis, dashed = false) => ({
     label, data: series(key), borderColor: colour, backgroundColor: colour, yAxisID: axis,

@@ -32,9 +32,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         project = resolve_project(options["project"])
-        for name in ("backbone", "device"):
-            if options[name]:
-                setattr(settings, f"AIGVA_{name.upper()}", options[name])
+        if options["device"]:
+            settings.AIGVA_DEVICE = options["device"]
         if options["frame_skip"] is not None:
             if options["kind"] != "blitz" or options["enqueue"]:
                 raise CommandError("--frame-skip collects reviewed frames for --kind blitz, in this process.")
@@ -43,7 +42,7 @@ class Command(BaseCommand):
             job = services.start_training(
                 project=project, kind=options["kind"], epochs=options["epochs"], val_split=options["val_split"],
                 patience=options["patience"], head_only=options["head_only"], propagate=options["propagate"],
-                predict=options["predict"], started_by=None, enqueue=options["enqueue"],
+                predict=options["predict"], backbone=options["backbone"], started_by=None, enqueue=options["enqueue"],
             )
         except UserFacingError as exc:
             raise CommandError(str(exc)) from exc
