@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import trigger_client_event
 
 from aigva.errors import UserFacingError
 from aigva.params import parse_int
@@ -142,5 +143,8 @@ def apply_label(request: HttpRequest, project_id: int) -> HttpResponse:
         count = services.label_frames(project=project, frames=frames, label_class=label_class, user=request.user)
     except UserFacingError as exc:
         return HttpResponse(f'<p class="job-error" role="alert">{escape(str(exc))}</p>')
-    return HttpResponse(f'<p data-testid="applied">Labelled {count} frame{pluralize(count)} '
-                        f'“{escape(label_class.name)}”.</p>')
+    response = HttpResponse(f'<p data-testid="applied">Labelled {count} frame{pluralize(count)} '
+                            f'“{escape(label_class.name)}”.</p>')
+    # The player redraws its timeline and Recent edits.
+    message = f"Labelled {count} similar frame{pluralize(count)}."
+    return trigger_client_event(response, "labels-updated", {"message": message})

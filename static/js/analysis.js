@@ -161,9 +161,12 @@ async function start(root) {
   const [timelineBody] = await Promise.all([fetchTimeline(), fetchConfidences()]);
   state.track = new LabelTrack(timelineBody);
   // New predictions (e.g. "Retrain and update") redraw the timeline in place.
-  document.body.addEventListener("labels-updated", async () => {
+  document.body.addEventListener("labels-updated", async (event) => {
     await applyTimeline(await fetchTimeline());
-    say("Predictions updated.");
+    say(event.detail?.message ?? "Predictions updated.");
+  }, { signal });
+  document.body.addEventListener("htmx:afterSwap", (event) => { // similar frames open below the player
+    if (event.detail.target.id === "similar-frames") event.detail.target.scrollIntoView({ block: "start" });
   }, { signal });
   // Back or Forward restores this page from memory as it was: labels may have changed since.
   window.addEventListener("pageshow", async (event) => {
