@@ -50,3 +50,31 @@ def test_frames_nobody_labelled_say_so_instead_of_a_confidence(page: Page, on_pl
     with page.expect_response(lambda r: r.url.endswith("/range/") and r.ok):
         page.keyboard.press("2")
     expect(page.locator("[data-stat=confidence]")).to_have_text("1.00")
+
+
+CONTRAST = """(element) => {
+  const rgb = (value) => value.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const linear = (c) => (c / 255 <= 0.03928 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4);
+  const luminance = (colour) => colour.map(linear).reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+  const style = getComputedStyle(element);
+  const [a, b] = [luminance(rgb(style.color)), luminance(rgb(style.backgroundColor))];
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_key_hints_are_readable_and_the_heat_map_takes_no_class_colour(page: Page, live_server, video_files, theme):
+    from projects.models import Preference
+
+    project = make_project(classes=["road", "junction"])
+    video = ingest(project, video_files["cfr.mp4"])
+    user = add_member(project, Role.LABELLER)
+    Preference.objects.update_or_create(user=user, defaults={"theme": theme})
+    log_in(page, live_server, user)
+    open_player(page, live_server, video)
+    for hint in page.locator(".class-buttons kbd").all():
+        assert hint.evaluate(CONTRAST) >= 4.5
+    unsure = page.get_by_test_id("timeline").evaluate("(c) => getComputedStyle(c).getPropertyValue('--unsure')")
+    red, green, blue = (int(part) for part in unsure.split(","))
+    assert red == green == blue  # a grey scale: no class colour is grey, so "unsure" is never read as a class
+    expect(page.locator(".legend-heat")).to_be_visible()
