@@ -67,7 +67,7 @@ def choose_frames(path: str, video: Video, options: dict, on_frame=None, feature
 def run_sampling(job: Job, reporter: JobReporter) -> dict:
     """Sample every video the job names; each video's samples are written together or not at all."""
     videos = list(Video.objects.filter(pk__in=job.options["videos"], project_id=job.project_id).order_by("pk"))
-    created, features_of = 0, None
+    created, features_of, notes = 0, None, []
     if job.options["method"] == "representative":
         from prediction.features import FrameFeatures
 
@@ -84,8 +84,24 @@ def run_sampling(job: Job, reporter: JobReporter) -> dict:
             images = read_frames(path, video.frame_pts_array(), set(frames) - known, video.picture.jpeg)
             created += store_samples(video, images, lambda frame, video=video: TrainingSample(
                 project_id=video.project_id, video=video, frame=frame))
+        notes += shortfall(video, job.options, len(frames), len(set(frames) & known))
         reporter.progress((position + 1) / len(videos), f"Sampled {video.name}")
-    return {"videos": len(videos), "samples": created}
+    return {"videos": len(videos), "samples": created, "asked": job.options["per_video"] * len(videos),
+            "notes": notes}
+
+
+def shortfall(video: Video, options: dict, chosen: int, known: int) -> list[str]:
+    """Why a video gave fewer new samples than asked, in words for the job's row."""
+    notes, asked = [], options["per_video"]
+    if chosen < asked:
+        why = {"uniform": "frames in all",
+               "unique": f"frames {options['threshold']}+ pHash bits from the one before, one per "
+                         f"{options['stride_seconds']:g} s",
+               "representative": f"frames looked at, one per {options['stride_seconds']:g} s"}[options["method"]]
+        notes.append(f"{video.name} has only {chosen} {why}")
+    if known:
+        notes.append(f"{known} of {video.name}'s were sampled already")
+    return notes
 
 
 def run_collecting(job: Job, reporter: JobReporter) -> dict:

@@ -19,8 +19,12 @@ from projects.selectors import get_member_project, get_role
 def sample_list(request: HttpRequest, project_id: int) -> HttpResponse:
     """Cold Label: sample frames to label (C-1), see how far labelling has come."""
     project = get_member_project(request.user, project_id)
+    # The last sampling's choices fill the form again (the uncertain queue's jobs have their own).
+    last = project.jobs.filter(kind=Job.Kind.SAMPLE).exclude(options__method="uncertain").first()
+    initial = {k: v for k, v in last.options.items() if k != "videos"} if last else {}
     return render(request, "labelling/sample_list.html", {
-        "project": project, "role": get_role(request.user, project), "form": SampleForm(project=project),
+        "project": project, "role": get_role(request.user, project),
+        "form": SampleForm(project=project, initial=initial),
         "progress": selectors.get_queue_progress(project), "counts": selectors.count_sample_labels(project),
         "jobs": project.jobs.filter(kind=Job.Kind.SAMPLE)[:5],
     })

@@ -19,14 +19,16 @@ class PredictForm(forms.Form):
         required=False, label="Overwrite people's labels",
         help_text="Off: every frame a person labelled keeps its label, and reviewed videos are left alone.")
 
-    def __init__(self, *args, project, **kwargs):
+    def __init__(self, *args, project, model_id: int | None = None, **kwargs):
+        """model_id: the model to preselect (e.g. the one just trained), if it is the project's."""
         super().__init__(*args, **kwargs)
         models = list(project.models.all())
         self.fields["model"].queryset = project.models.all()
         self.fields["model"].label_from_instance = lambda m: f"{m} — not recommended: {m.problems[0]}" if m.problems \
             else str(m)
         # The newest model with nothing against it is the one to predict with.
-        self.fields["model"].initial = next((m.pk for m in models if not m.problems), None)
+        self.fields["model"].initial = model_id if model_id in {m.pk for m in models} else next(
+            (m.pk for m in models if not m.problems), None)
         self.fields["videos"].queryset = project.videos.filter(status=VideoStatus.READY)
         self.fields["frame_skip"].initial = project.default_frame_skip
         self.fields["smooth"].initial = project.default_smoothing

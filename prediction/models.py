@@ -30,7 +30,8 @@ class Model(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.get_kind_display()})"
+        kind = self.get_kind_display()
+        return self.name if kind in self.name else f"{self.name} ({kind})"
 
     @property
     def problems(self) -> list[str]:

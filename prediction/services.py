@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -14,6 +15,22 @@ from prediction.models import Model
 from projects.jobs import active_duplicate, create_job
 from projects.models import Job, Project
 from videos.models import Video, VideoStatus
+
+
+def rename_model(*, model: Model, name: str) -> Model:
+    """Give a model the name people will know it by (1-120 characters, no control characters)."""
+    name = " ".join(name.split())
+    if not 1 <= len(name) <= 120 or re.search(r"[\x00-\x1f\x7f]", name):
+        raise UserFacingError("A model's name is 1-120 characters, with no control characters.")
+    model.name = name
+    model.save(update_fields=["name"])
+    return model
+
+
+def trained_model_name(project: Project, kind: str, accuracy: float, head_only: bool) -> str:
+    """“Cold Label #3 · 96.4 %” (“· head” for a head on frozen features): which, how many, how good."""
+    number = project.models.filter(kind=kind).count() + 1
+    return f"{Model.Kind(kind).label} #{number} · {accuracy * 100:.1f} %" + (" · head" if head_only else "")
 
 
 def _check_classes(project: Project, names: list[str]) -> None:

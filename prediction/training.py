@@ -10,7 +10,6 @@ from pathlib import Path
 import numpy as np
 from django.conf import settings
 from django.core.files import File
-from django.utils import timezone
 
 from labelling.models import TrainingSample
 from labelling.sampling import phash_of
@@ -20,7 +19,7 @@ from prediction.ml.checkpoint import save_checkpoint
 from prediction.ml.model import FrameClassifier, ModelConfig, backbone_digest
 from prediction.ml.training import EpochStats, TrainConfig, extract_features, train
 from prediction.models import Model
-from prediction.services import human_frame_counts, sources_for, training_classes
+from prediction.services import human_frame_counts, sources_for, trained_model_name, training_classes
 from prediction.training_data import build_training_set
 from projects.jobs import JobReporter
 from projects.models import Job
@@ -147,7 +146,7 @@ def _store_model(job: Job, model: FrameClassifier, metrics: dict, images: int) -
     options = job.options
     head_only = options["head_only"]
     kind = Model.Kind(options["kind"])
-    name = f"{kind.label} {timezone.localtime():%Y-%m-%d %H:%M}" + (" (head)" if head_only else "")
+    name = trained_model_name(job.project, kind, metrics["accuracy"], head_only)
     stored = Model(project=job.project, name=name, kind=kind, backbone=model.config.backbone,
                    backbone_digest=backbone_digest(model), classes=list(model.config.classes), metrics=metrics,
                    training_images=images, created_by=job.created_by)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("projects/<id:project_id>/models/", views.model_list, name="model-list"),
     path("projects/<id:project_id>/models/predict/", views.predict, name="predict"),
     path("projects/<id:project_id>/models/custom/", views.register_custom, name="register-custom"),
+    path("models/<id:model_id>/rename/", views.rename_model, name="model-rename"),
     path("projects/<id:project_id>/train/", views.train_page, name="train-page"),
     path("projects/<id:project_id>/train/start/", views.train, name="train"),
     path("projects/<id:project_id>/train/retrain/", views.retrain, name="retrain"),

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -11,6 +12,7 @@ from aigva.errors import UserFacingError
 from aigva.params import parse_int
 from prediction import registry, services
 from prediction.forms import CustomModelForm, PredictForm, TrainForm
+from prediction.selectors import get_member_model
 from projects.models import Job, JobStatus, Role
 from projects.selectors import get_member_job, get_member_project, get_role
 
@@ -20,7 +22,8 @@ def model_list(request: HttpRequest, project_id: int) -> HttpResponse:
     project = get_member_project(request.user, project_id)
     return render(request, "prediction/model_list.html", {
         "project": project, "role": get_role(request.user, project),
-        "models": project.models.all(), "form": PredictForm(project=project),
+        "models": project.models.all(),
+        "form": PredictForm(project=project, model_id=parse_int(request.GET.get("model"))),
         "custom_form": CustomModelForm(names=sorted(registry.available_custom_models())),
         "jobs": project.jobs.filter(kind=Job.Kind.PREDICT).select_related("video", "model")[:20],
     })
@@ -42,8 +45,18 @@ def predict(request: HttpRequest, project_id: int) -> HttpResponse:
     except UserFacingError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Predicting {len(jobs)} video(s) with {data['model'].name}.")
+        messages.success(request, f"Predicting {len(jobs)} video{pluralize(len(jobs))} with {data['model'].name}.")
     return redirect("prediction:model-list", project.pk)
+
+
+@require_POST
+def rename_model(request: HttpRequest, model_id: int) -> HttpResponse:
+    model = get_member_model(request.user, model_id, Role.LABELLER)
+    try:
+        services.rename_model(model=model, name=request.POST.get("name", ""))
+    except UserFacingError as exc:
+        messages.error(request, str(exc))
+    return redirect("prediction:model-list", model.project_id)
 
 
 @require_POST

@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from aigva.errors import UserFacingError
 from aigva.params import IdField
 from projects.models import LabelClass, Preference, Project, Role
+from projects.services import parse_class_names
 
 
 class ProjectCreateForm(forms.Form):
@@ -13,8 +15,18 @@ class ProjectCreateForm(forms.Form):
         help_text="One per line or separated by commas, e.g. “road, junction, parking”.",
     )
     default_class = forms.CharField(
-        max_length=60, required=False, help_text="The class every frame of a new video starts with (first if empty)."
+        max_length=60, required=False, help_text="The class every frame of a new video starts with.",
+        widget=forms.Select(attrs={"data-classes-from": "id_classes"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        """The select offers the classes typed above (project-form.js keeps it in step as they are typed)."""
+        super().__init__(*args, **kwargs)
+        try:
+            names = parse_class_names(self.data.get("classes", "")) if self.is_bound else []
+        except UserFacingError:  # the create view tells what is wrong with them
+            names = []
+        self.fields["default_class"].widget.choices = [("", "The first class")] + [(n, n) for n in names]
 
 
 class ProjectEditForm(forms.ModelForm):

@@ -140,7 +140,11 @@ class Job(models.Model):
         samples, videos = metrics["samples"], metrics.get("videos", 0)
         if self.kind == Job.Kind.COLLECT:
             return f"{samples} image{pluralize(samples)} from {videos} video{pluralize(videos)}"
-        return f"{samples} new sample{pluralize(samples)}" if self.kind == Job.Kind.SAMPLE else ""
+        if self.kind != Job.Kind.SAMPLE:
+            return ""
+        asked, notes = metrics.get("asked"), metrics.get("notes") or []
+        short = f" of {asked} asked: {'; '.join(notes)}" if asked and samples < asked and notes else ""
+        return f"{samples} new sample{pluralize(samples)}{short}"
 
     @property
     def percent(self) -> int:

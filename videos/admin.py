@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.template.defaultfilters import pluralize
 
 from videos.models import Video
 from videos.services import reprobe_video
@@ -18,4 +19,4 @@ class VideoAdmin(admin.ModelAdmin):
     def reprobe(self, request, queryset):
         for video in queryset:
             reprobe_video(video=video, requested_by=request.user)
-        messages.success(request, f"Re-probing {queryset.count()} video(s).")
+        messages.success(request, f"Re-probing {queryset.count()} video{pluralize(queryset.count())}.")

@@ -92,7 +92,8 @@ def test_unique_sampling_picks_the_first_frame_of_each_shot_at_the_stride(shots_
     # Candidates every 10 frames; the first candidate inside each shot is kept.
     assert [s.frame for s in samples] == [0, 30, 40, 70]
     assert [shown_frame(s) for s in samples] == [0, 30, 40, 70]
-    assert job.metrics == {"videos": 1, "samples": 4}
+    assert job.summary == ("4 new samples of 10 asked: shots.mp4 has only 4 frames 8+ pHash bits from the one "
+                           "before, one per 1 s")
     with samples[0].image.open("rb") as handle:
         assert Image.open(handle).size == (640, 480)
 
@@ -110,7 +111,7 @@ def test_representative_sampling_asks_once_about_each_look_whichever_shot_it_com
             **dict.fromkeys(range(40, 70), "A"), **dict.fromkeys(range(70, 90), "C")}
     assert sorted(look[s.frame] for s in samples) == ["A", "B", "C"]
     assert all(s.frame % 10 == 0 and shown_frame(s) == s.frame for s in samples)
-    assert job.metrics == {"videos": 1, "samples": 3}
+    assert job.summary == "3 new samples"
 
 
 @pytest.mark.django_db
@@ -146,6 +147,7 @@ def test_uniform_sampling_reads_exactly_the_chosen_frames_and_never_twice(video_
         assert [(s.frame, shown_frame(s)) for s in video.samples.order_by("frame")] == [(f, f) for f in frames]
     job = sample(project, videos[0], per_video=5)
     assert job.metrics["samples"] == 0 and TrainingSample.objects.count() == 15
+    assert job.summary == "0 new samples of 5 asked: 5 of cfr.mp4's were sampled already"
 
 
 @pytest.mark.django_db

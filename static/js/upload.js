@@ -15,12 +15,22 @@ if (section) {
     bar.value = 0;
     const status = document.createElement("span");
     status.className = "upload-status";
-    item.append(name, bar, status);
+    const dismiss = document.createElement("button");
+    Object.assign(dismiss, { type: "button", className: "link dismiss", textContent: "×", hidden: true });
+    dismiss.setAttribute("aria-label", `Dismiss ${file.name}`);
+    dismiss.addEventListener("click", () => { item.remove(); showClear(); });
+    item.append(name, bar, status, dismiss);
     list.prepend(item);
+    const finish = (outcome, message) => {
+      item.classList.add(outcome);
+      status.textContent = message;
+      if (outcome === "failed") bar.remove(); // a full bar would say it worked: the file was sent, not kept
+      dismiss.hidden = false;
+      showClear();
+    };
 
     if (file.size > Number(section.dataset.maxBytes)) {
-      status.textContent = "Too large for this server's upload limit.";
-      item.classList.add("failed");
+      finish("failed", "Too large for this server's upload limit.");
       return;
     }
     const body = new FormData();
@@ -32,11 +42,11 @@ if (section) {
     request.upload.addEventListener("progress", (event) => {
       if (event.lengthComputable) bar.value = Math.round((100 * event.loaded) / event.total);
     });
+    request.upload.addEventListener("load", () => { status.textContent = "Sent; checking it…"; });
     request.addEventListener("load", () => {
       if (request.status === 201) {
         bar.value = 100;
-        status.textContent = "Uploaded: its row below shows the probe.";
-        item.classList.add("done");
+        finish("done", "Uploaded: its row below shows the probe.");
         const rows = document.getElementById("video-rows");
         rows.querySelector(".empty-row")?.remove();
         const holder = document.createElement("tbody");
@@ -47,16 +57,19 @@ if (section) {
       } else {
         const holder = document.createElement("div");
         holder.innerHTML = request.responseText;
-        status.textContent = holder.textContent.trim() || `Upload failed (${request.status}).`;
-        item.classList.add("failed");
+        finish("failed", holder.textContent.trim() || `Upload failed (${request.status}).`);
       }
     });
-    request.addEventListener("error", () => {
-      status.textContent = "The connection failed; try again.";
-      item.classList.add("failed");
-    });
+    request.addEventListener("error", () => finish("failed", "The connection failed; try again."));
     request.send(body);
   };
+
+  const clear = section.querySelector("[data-upload-clear]");
+  const showClear = () => { clear.hidden = !list.querySelector(".done, .failed"); };
+  clear.addEventListener("click", () => {
+    list.querySelectorAll(".done, .failed").forEach((item) => item.remove());
+    showClear();
+  });
 
   input.addEventListener("change", () => {
     [...input.files].forEach(upload);
