@@ -24,6 +24,7 @@ class PredictForm(forms.Form):
         super().__init__(*args, **kwargs)
         models = list(project.models.all())
         self.fields["model"].queryset = project.models.all()
+        self.fields["model"].empty_label = None  # a model is needed: offer models only
         self.fields["model"].label_from_instance = lambda m: f"{m} — not recommended: {m.problems[0]}" if m.problems \
             else str(m)
         # The newest model with nothing against it is the one to predict with.

@@ -1,6 +1,6 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from projects.models import ROLE_RANK, Job, Membership, Project, Role
@@ -34,7 +34,9 @@ def get_member_project(user: AbstractBaseUser, project_id: int, min_role: Role =
 
 def list_user_projects(user: AbstractBaseUser) -> QuerySet[Project]:
     projects = Project.objects.all() if user.is_superuser else Project.objects.filter(memberships__user=user)
-    return projects.annotate(video_count=Count("videos", distinct=True)).order_by("name")
+    return projects.annotate(video_count=Count("videos", distinct=True),
+                             failed_videos=Count("videos", filter=Q(videos__status="failed"), distinct=True),
+                             ).order_by("name")
 
 
 def get_member_job(user: AbstractBaseUser, job_id: int, min_role: Role = Role.VIEWER) -> Job:

@@ -1,8 +1,10 @@
-// Collapsible sidebar; the choice is remembered per browser.
+// Collapsible sidebar; the choice is remembered per browser. Until one is made, it is collapsed on a
+// narrow window (a laptop's half screen), where the page needs the room.
 const layout = document.getElementById("layout");
 const KEY = "aigva.sidebar.collapsed";
 if (layout) {
-  layout.classList.toggle("collapsed", localStorage.getItem(KEY) === "1");
+  const chosen = localStorage.getItem(KEY);
+  layout.classList.toggle("collapsed", chosen === null ? window.matchMedia("(max-width: 1100px)").matches : chosen === "1");
   document.querySelector("[data-sidebar-toggle]")?.addEventListener("click", () => {
     const collapsed = layout.classList.toggle("collapsed");
     localStorage.setItem(KEY, collapsed ? "1" : "0");
