@@ -33,11 +33,12 @@ def build_world(video_path, name: str) -> dict:
     export_job = Job.objects.create(project=project, kind=Job.Kind.EXPORT, status="succeeded")
     export = Export(job=export_job, size=3)
     export.file.save("d.zip", ContentFile(b"zip"), save=True)
-    Model.objects.create(project=project, name=HOSTILE, kind=Model.Kind.CUSTOM, classes=[])
+    model = Model.objects.create(project=project, name=HOSTILE, kind=Model.Kind.CUSTOM, classes=[])
     link, token = create_share_link(label_set=label_set, permission="review", created_by=manager)
     return {
         "project": project, "manager": manager, "token": token,
         "ids": {"project_id": project.pk, "video_id": video.pk, "label_set_id": label_set.pk,
                 "job_id": video.jobs.first().pk, "sample_id": sample.pk, "export_id": export.pk, "link_id": link.pk,
-                "class_id": project.classes.first().pk, "membership_id": project.memberships.first().pk, "frame": 0},
+                "class_id": project.classes.first().pk, "membership_id": project.memberships.first().pk, "frame": 0,
+                "model_id": model.pk},
     }
