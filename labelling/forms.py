@@ -1,6 +1,7 @@
 from django import forms
 
 from aigva.params import IdsField
+from prediction.backbone_choices import default_backbone
 
 
 class LabelRangeForm(forms.Form):
@@ -26,6 +27,8 @@ class SampleForm(forms.Form):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["videos"].queryset = project.videos.filter(status="ready")
+        if default_backbone() is None:  # no model to tell pictures apart with: hashes still can
+            self.fields["method"].initial = "unique"
 
 
 class SampleLabelForm(forms.Form):

@@ -5,7 +5,6 @@ from collections.abc import Callable, Iterable
 import av
 import imagehash
 import numpy as np
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from PIL import Image
@@ -19,6 +18,7 @@ from videos.services import local_copy
 
 HASH_SIZE = 64  # frames are reduced to this square before pHash (which takes 32 x 32 of it)
 MAX_CANDIDATES = 1000  # frames of one video the representative method runs the model on, spread evenly
+CANDIDATES_PER_SAMPLE = 4  # at least this many looked at per frame asked for, so there is a choice
 
 
 def uniform_frames(frame_count: int, count: int) -> list[int]:
@@ -52,6 +52,8 @@ def choose_frames(path: str, video: Video, options: dict, on_frame=None, feature
         from prediction.ml.selection import representative
 
         candidates = np.arange(0, video.frame_count, stride)
+        if len(candidates) < CANDIDATES_PER_SAMPLE * options["per_video"]:  # a short video: look closer
+            candidates = np.asarray(uniform_frames(video.frame_count, CANDIDATES_PER_SAMPLE * options["per_video"]))
         candidates = candidates[uniform_frames(len(candidates), MAX_CANDIDATES)]
         features = features_of(video, path, candidates, on_frame)
         return candidates[representative(features, options["per_video"])].tolist()
@@ -69,10 +71,11 @@ def run_sampling(job: Job, reporter: JobReporter) -> dict:
     videos = list(Video.objects.filter(pk__in=job.options["videos"], project_id=job.project_id).order_by("pk"))
     created, features_of, notes = 0, None, []
     if job.options["method"] == "representative":
+        from prediction.backbone_choices import check_backbone
         from prediction.features import FrameFeatures
 
         reporter.progress(0.0, "Loading the model that tells pictures apart")
-        features_of = FrameFeatures(settings.AIGVA_BACKBONE)
+        features_of = FrameFeatures(check_backbone(None))
     for position, video in enumerate(videos):
         def progress(frame: int, position=position, video=video) -> None:
             reporter.progress((position + frame / video.frame_count) / len(videos),
@@ -97,7 +100,7 @@ def shortfall(video: Video, options: dict, chosen: int, known: int) -> list[str]
         why = {"uniform": "frames in all",
                "unique": f"frames {options['threshold']}+ pHash bits from the one before, one per "
                          f"{options['stride_seconds']:g} s",
-               "representative": f"frames looked at, one per {options['stride_seconds']:g} s"}[options["method"]]
+               "representative": "kinds of picture that differ"}[options["method"]]
         notes.append(f"{video.name} has only {chosen} {why}")
     if known:
         notes.append(f"{known} of {video.name}'s were sampled already")

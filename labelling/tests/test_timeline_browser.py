@@ -93,6 +93,15 @@ def test_the_wheel_zooms_around_the_pointer_and_dragging_pans(page: Page, labell
     page.keyboard.press("-")
     assert view(page)[1] == FRAMES
 
+    page.keyboard.press("+")
+    page.keyboard.press("+")
+    overview = page.get_by_test_id("timeline-overview").bounding_box()
+    page.mouse.click(overview["x"] + overview["width"] * 0.75, overview["y"] + overview["height"] / 2)
+    start, span = view(page)
+    assert span == FRAMES / 4 and start + span / 2 == pytest.approx(450, abs=1)  # the window moved there
+    page.get_by_test_id("timeline-overview").dblclick()
+    assert view(page) == (0, FRAMES)
+
 
 def test_clicks_land_on_the_exact_frame_when_zoomed_in(page: Page, labelled):
     for _ in range(6):
@@ -104,10 +113,17 @@ def test_clicks_land_on_the_exact_frame_when_zoomed_in(page: Page, labelled):
         page.mouse.click(*point_at(page, frame + spot))
         expect_on_screen(page, frame)
 
-    page.evaluate("() => window.aigvaPlayer.seekToFrame(500)")  # a jump out of view turns the page
-    expect_on_screen(page, 500)
+    page.evaluate("() => window.aigvaPlayer.seekToFrame(300)")  # a jump out of view turns the page
+    expect_on_screen(page, 300)
     start, span = view(page)
-    assert start <= 500 < start + span
+    assert start <= 300 < start + span
+    page.keyboard.press("Space")  # playing runs past the window's end (about 22 frames) within a second
+    page.wait_for_timeout(1500)
+    page.keyboard.press("Space")
+    page.wait_for_timeout(200)
+    frame = int(page.get_by_test_id("current-frame").inner_text())
+    start, span = view(page)
+    assert frame > 300 + span and start <= frame < start + span
 
 
 def test_dragging_a_label_edge_moves_the_boundary_as_one_undoable_edit(page: Page, labelled):
