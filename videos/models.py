@@ -64,6 +64,11 @@ class Video(models.Model):
         return Fraction(self.fps_num, self.fps_den) if self.fps_num and self.fps_den else None
 
     @property
+    def fps_display(self) -> str:
+        """Frames per second for people: 25, 29.97, 23.976 (the exact fraction is in its title)."""
+        return f"{float(self.fps):.3f}".rstrip("0").rstrip(".") if self.fps else ""
+
+    @property
     def is_ready(self) -> bool:
         return self.status == VideoStatus.READY
 

@@ -3,8 +3,13 @@
 const layout = document.getElementById("layout");
 const KEY = "aigva.sidebar.collapsed";
 if (layout) {
-  const chosen = localStorage.getItem(KEY);
-  layout.classList.toggle("collapsed", chosen === null ? window.matchMedia("(max-width: 1100px)").matches : chosen === "1");
+  const narrow = window.matchMedia("(max-width: 1100px)");
+  const fold = () => {
+    const chosen = localStorage.getItem(KEY);
+    layout.classList.toggle("collapsed", chosen === null ? narrow.matches : chosen === "1");
+  };
+  fold();
+  narrow.addEventListener("change", fold); // a window made narrower or wider, until a choice is made
   document.querySelector("[data-sidebar-toggle]")?.addEventListener("click", () => {
     const collapsed = layout.classList.toggle("collapsed");
     localStorage.setItem(KEY, collapsed ? "1" : "0");

@@ -216,3 +216,11 @@ def test_frames_over_the_size_limit_are_refused_before_any_decode(client, labell
     assert response.status_code == 400
     assert "320×240, larger than" in response.content.decode()
     assert not Video.objects.exists() and not _stored_files(project)
+
+
+def test_frame_rates_read_as_people_write_them():
+    from videos.models import Video
+
+    assert [Video(fps_num=n, fps_den=d).fps_display for n, d in [(30000, 1001), (24000, 1001), (25, 1), (2997, 125)]] \
+        == ["29.97", "23.976", "25", "23.976"]
+    assert Video().fps_display == ""
