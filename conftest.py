@@ -40,6 +40,9 @@ def worker(broker):
     worker.start()
     yield worker
     worker.stop()
+    # A stopped worker's middleware stays on the broker and starts consumers for every queue declared later
+    # (the first import of an actors module): they would take messages meant for a later test's worker process.
+    broker.middleware[:] = [m for m in broker.middleware if getattr(m, "worker", None) is not worker]
 
 
 @pytest.fixture(scope="session")
