@@ -1,4 +1,5 @@
-"""Generated 720p30 H.264 clips for the benches, cached under bench/.cache/ (never committed)."""
+"""Generated H.264 clips for the benches (720p30 dashcam, long low-resolution shots), cached under bench/.cache/
+(never committed)."""
 
 from pathlib import Path
 
@@ -9,25 +10,64 @@ CACHE = Path(__file__).resolve().parent / ".cache"
 WIDTH, HEIGHT, FPS = 1280, 720, 30
 
 
-def dashcam_clip(seconds: float, shot_seconds: float | None = None) -> Path:
+def dashcam_clip(seconds: float, shot_seconds: float | None = None, scenes: int = 1) -> Path:
     """A scrolling textured scene with sensor-like grain, about as hard to decode as camera footage;
-    with shot_seconds the scene jumps ("a new shot") that often."""
-    path = CACHE / f"clip-{seconds:g}s-720p{f'-shots{shot_seconds:g}' if shot_seconds else ''}.mp4"
+    with shot_seconds the scene jumps ("a new shot") that often, to scene k % scenes of `scenes` textures."""
+    looks = f"-{scenes}scenes" if scenes > 1 else ""
+    path = CACHE / f"clip-{seconds:g}s-720p{f'-shots{shot_seconds:g}' if shot_seconds else ''}{looks}.mp4"
     if path.exists():
         return path
     CACHE.mkdir(exist_ok=True)
     rng = np.random.default_rng(0)
-    texture = rng.integers(0, 256, (HEIGHT // 8, WIDTH // 4, 3), dtype=np.uint8).repeat(8, 0).repeat(8, 1)
-    texture = np.concatenate([texture, texture], axis=1)  # wide enough to scroll through
+    # Scene k: its own block size and colour cast, as different places look different.
+    textures = [(rng.integers(0, 256, (HEIGHT // block, 2 * WIDTH // block, 3)) * tint).astype(np.uint8)
+                .repeat(block, 0).repeat(block, 1)[:HEIGHT, : WIDTH * 2]
+                for block, tint in [(8, [1, 1, 1]), (16, [1, 0.6, 0.4]), (40, [0.4, 0.7, 1])][:scenes]]
     shot_frames = int(shot_seconds * FPS) if shot_seconds else None
     with av.open(str(path), "w") as out:
         stream = out.add_stream("libx264", rate=FPS, options={"preset": "veryfast", "crf": "23"})
         stream.width, stream.height, stream.pix_fmt = WIDTH, HEIGHT, "yuv420p"
         for index in range(int(seconds * FPS)):
-            jump = (index // shot_frames) * 400 if shot_frames else 0
+            shot = index // shot_frames if shot_frames else 0
+            jump, texture = shot * 400, textures[shot % scenes]
             offset = (index * 4 + jump) % WIDTH
             grain = rng.integers(0, 40, (HEIGHT // 4, WIDTH // 4, 1), dtype=np.uint8).repeat(4, 0).repeat(4, 1)
             pixels = texture[:, offset : offset + WIDTH] // 2 + grain
             out.mux(stream.encode(av.VideoFrame.from_ndarray(pixels, format="rgb24")))
         out.mux(stream.encode(None))
     return path
+
+
+def shots_clip(minutes: float, width: int = 320, height: int = 180, fps: int = 30, shot_seconds: float = 8.0,
+               scenes: int = 6) -> Path:
+    """A long video of shots: `scenes` textured scenes, each drifting slowly with grain, cut to one another
+    every shot_seconds on average (shots vary 0.5x-1.5x); scene i is shot i's content. Frame truth: scene_of."""
+    path = CACHE / f"shots-{minutes:g}min-{width}x{height}p{fps}.mp4"
+    if path.exists():
+        return path
+    CACHE.mkdir(exist_ok=True)
+    rng = np.random.default_rng(1)
+    looks = [rng.integers(0, 256, (height // 6, width // 4, 3), dtype=np.uint8).repeat(6, 0).repeat(8, 1)
+             for _ in range(scenes)]
+    looks = [np.concatenate([look, look], axis=1)[:height] for look in looks]
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=fps, options={"preset": "veryfast", "crf": "23"})
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        for index, scene in enumerate(scene_of(minutes, fps, shot_seconds, scenes)):
+            offset = index % width
+            grain = rng.integers(0, 24, (height // 4, width // 4, 1), dtype=np.uint8).repeat(4, 0).repeat(4, 1)
+            pixels = looks[scene][:, offset : offset + width] // 2 + grain[:height, :width]
+            out.mux(stream.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(pixels), format="rgb24")))
+        out.mux(stream.encode(None))
+    return path
+
+
+def scene_of(minutes: float, fps: int = 30, shot_seconds: float = 8.0, scenes: int = 6) -> np.ndarray:
+    """(N,) the scene each frame of shots_clip shows."""
+    rng = np.random.default_rng(2)
+    frames, out, previous = int(minutes * 60 * fps), [], -1
+    while len(out) < frames:
+        scene = int(rng.choice([s for s in range(scenes) if s != previous]))
+        out.extend([scene] * int(shot_seconds * fps * rng.uniform(0.5, 1.5)))
+        previous = scene
+    return np.asarray(out[:frames])

@@ -1,4 +1,6 @@
-"""The embeddings cache (Y-2): pooled backbone features per video, keyed by backbone weights and frame skip."""
+"""The embeddings cache (Y-2): pooled backbone features per video, keyed by backbone weights and mode: every
+k-th frame ("skip{k}"), or the frames change-gated prediction classified ("gated", which grows as
+re-predictions look at new stretches)."""
 
 import io
 from dataclasses import dataclass
@@ -22,44 +24,63 @@ class CachedEmbeddings:
         return found, at
 
 
-def cache_name(video: Video, backbone_key: str, frame_skip: int) -> str:
-    return f"embeddings/{video.project_id}/{video.pk}/{backbone_key}-skip{frame_skip}.npz"
+GATED = "gated"
 
 
-def store(video: Video, backbone_key: str, frame_skip: int, cached: CachedEmbeddings) -> None:
+def mode_of(frame_skip: int, gated: bool) -> str:
+    return GATED if gated else f"skip{frame_skip}"
+
+
+def cache_name(video: Video, backbone_key: str, mode: str) -> str:
+    return f"embeddings/{video.project_id}/{video.pk}/{backbone_key}-{mode}.npz"
+
+
+def store(video: Video, backbone_key: str, mode: str, cached: CachedEmbeddings) -> None:
     buffer = io.BytesIO()
     np.savez(buffer, frames=cached.frames, embeddings=cached.embeddings, hashes=cached.hashes)
-    name, storage = cache_name(video, backbone_key, frame_skip), video.file.storage
+    name, storage = cache_name(video, backbone_key, mode), video.file.storage
     if storage.exists(name):
         storage.delete(name)
     storage.save(name, ContentFile(buffer.getvalue()))
 
 
-def load(video: Video, backbone_key: str, frame_skip: int) -> CachedEmbeddings | None:
-    """Features of frames 0, k, 2k, ...: from the skip-k cache, or picked out of the every-frame one."""
-    storage = video.file.storage
+def load(video: Video, backbone_key: str, frame_skip: int, gated: bool = False) -> CachedEmbeddings | None:
+    """Gated: the gated cache, else the every-frame one. Otherwise features of frames 0, k, 2k, ...: from the
+    skip-k cache, or picked out of the every-frame one."""
+    if gated:
+        return _read(video, cache_name(video, backbone_key, GATED)) or _read(
+            video, cache_name(video, backbone_key, mode_of(1, False)))
     for skip in dict.fromkeys((frame_skip, 1)):
-        name = cache_name(video, backbone_key, skip)
-        if not storage.exists(name):
+        cached = _read(video, cache_name(video, backbone_key, mode_of(skip, False)))
+        if cached is None:
             continue
-        with storage.open(name) as handle, np.load(io.BytesIO(handle.read())) as arrays:
-            frames, embeddings = arrays["frames"], arrays["embeddings"]
-            # Caches written before hashes were kept have none: ranges then give their middle frames.
-            hashes = arrays["hashes"] if "hashes" in arrays else np.full(len(frames), -1, dtype=np.int64)
-        keep = frames % frame_skip == 0
-        if np.array_equal(frames[keep], np.arange(0, video.frame_count, frame_skip)):
-            return CachedEmbeddings(frames[keep], embeddings[keep], hashes[keep])
+        keep = cached.frames % frame_skip == 0
+        if np.array_equal(cached.frames[keep], np.arange(0, video.frame_count, frame_skip)):
+            return CachedEmbeddings(cached.frames[keep], cached.embeddings[keep], cached.hashes[keep])
     return None
 
 
-def find(video: Video, backbone_key: str) -> CachedEmbeddings | None:
-    """The densest cache of this video under the key, whatever its frame skip."""
-    folder = f"embeddings/{video.project_id}/{video.pk}"
+def _read(video: Video, name: str) -> CachedEmbeddings | None:
     storage = video.file.storage
+    if not storage.exists(name):
+        return None
+    with storage.open(name) as handle, np.load(io.BytesIO(handle.read())) as arrays:
+        frames, embeddings = arrays["frames"], arrays["embeddings"]
+        # Caches written before hashes were kept have none: ranges then give their middle frames.
+        hashes = arrays["hashes"] if "hashes" in arrays else np.full(len(frames), -1, dtype=np.int64)
+    return CachedEmbeddings(frames, embeddings, hashes)
+
+
+def find(video: Video, backbone_key: str) -> CachedEmbeddings | None:
+    """The densest cache of this video under the key: every frame, else the gated one, else the smallest skip."""
+    folder = f"embeddings/{video.project_id}/{video.pk}"
     try:
-        names = storage.listdir(folder)[1]
+        names = video.file.storage.listdir(folder)[1]
     except FileNotFoundError:
         return None
-    skips = sorted(int(name[len(backbone_key) + 5 : -4]) for name in names
-                   if name.startswith(f"{backbone_key}-skip") and name[len(backbone_key) + 5 : -4].isdigit())
-    return load(video, backbone_key, skips[0]) if skips else None
+    modes = [name[len(backbone_key) + 1 : -4] for name in names
+             if name.startswith(f"{backbone_key}-") and name.endswith(".npz")]
+    skips = sorted(int(mode[4:]) for mode in modes if mode.startswith("skip") and mode[4:].isdigit())
+    order = [f"skip{skip}" for skip in skips[:1] if skip == 1] + [GATED] * (GATED in modes) + [
+        f"skip{skip}" for skip in skips if skip != 1]
+    return _read(video, cache_name(video, backbone_key, order[0])) if order else None

@@ -1,6 +1,7 @@
 """Django glue around prediction.ml: runs one prediction job. Imported only by actors and commands."""
 
 import io
+from contextlib import ExitStack
 
 import numpy as np
 from django.conf import settings
@@ -13,6 +14,7 @@ from prediction.ml import device as devices
 from prediction.ml.backbones import WeightsUnavailable
 from prediction.ml.checkpoint import CheckpointError, load_checkpoint
 from prediction.ml.custom import CustomClassifier, CustomModelError
+from prediction.ml.gating import GateConfig
 from prediction.ml.pipeline import (
     DecodeFailed,
     PipelineConfig,
@@ -24,6 +26,7 @@ from prediction.ml.pipeline import (
 from prediction.models import Model
 from projects.jobs import JobReporter
 from projects.models import Job
+from videos.frames import read_frames
 from videos.models import Video, VideoStatus
 from videos.services import local_copy
 
@@ -41,9 +44,7 @@ def build_classifier(model: Model):
             raise UserFacingError(str(exc)) from exc
     device = devices.pick_device(settings.AIGVA_DEVICE)
     devices.use_all_cores()
-    bf16 = settings.AIGVA_BF16 == "on" or (settings.AIGVA_BF16 == "auto" and (
-        device.type == "cuda" or devices.cpu_supports_bf16()))
-    return TorchClassifier(classifier, device, bf16=bf16)
+    return TorchClassifier(classifier, device, precision=devices.precision_for(device, settings.AIGVA_BF16))
 
 
 def run_prediction(job: Job, reporter: JobReporter) -> dict:
@@ -63,7 +64,7 @@ def update_predictions(model: Model, reporter: JobReporter, *, created_by, start
     for position, video in enumerate(videos):
         share = (1 - start) / len(videos)
         options = {"frame_skip": video.project.default_frame_skip, "smooth": video.project.default_smoothing,
-                   "shots": video.project.decode_shots}
+                   "shots": video.project.decode_shots, "every_frame": False}
         predict_labels(video, model, classifier, options, _Scaled(reporter, start + position * share, share),
                        created_by=created_by)
     return len(videos)
@@ -87,25 +88,56 @@ def predict_labels(video: Video, model: Model, classifier, options: dict, report
         raise UserFacingError(f"The project lost the model's classes {', '.join(missing)}; the labels were kept.")
     model_pks = np.asarray([pk_of[name] for name in model.classes], dtype=np.int64)
     keep_people = not options.get("overwrite_people", False)
-    batch_size = video.project.prediction_batch_size or settings.AIGVA_PREDICT_BATCH
-    config = PipelineConfig(batch_size=batch_size, frame_skip=options.get("frame_skip", 1),
-                            smooth=options.get("smooth", 1),
-                            switch_probability=switch_probability(video) if options.get("shots", True) else None)
+    device = getattr(classifier, "device", None)
+    batch_size = video.project.prediction_batch_size or settings.AIGVA_PREDICT_BATCH or devices.batch_size_for(device)
+    frame_skip = options.get("frame_skip", 1)
+    gated = not options.get("every_frame", False) and frame_skip == 1
+    config = PipelineConfig(batch_size=batch_size, frame_skip=frame_skip, smooth=options.get("smooth", 1),
+                            switch_probability=switch_probability(video) if options.get("shots", True) else None,
+                            gate=GateConfig.for_frame_rate(float(video.fps or 25)) if gated else None)
     fixed = people_classes(video, model_pks) if keep_people else None
-    cached = embeddings.load(video, model.embeddings_key, config.frame_skip) if model.embeddings_key else None
-    if cached is not None:  # only the head differs from an earlier prediction: no frame is decoded
-        prediction = predict_from_features(cached.frames, cached.embeddings, cached.hashes, classifier, config,
-                                           video.frame_count, fixed)
+    key = model.embeddings_key
+    cached = embeddings.load(video, key, frame_skip, gated) if key else None
+    if cached is not None:  # only the head differs from an earlier prediction: frames are decoded only where
+        with ExitStack() as stack:  # its labels change between two cached frames
+            prediction = predict_from_features(cached.frames, cached.embeddings, cached.hashes, classifier, config,
+                                               video.frame_count, fixed, read=_reader(video, classifier, stack))
     else:
         prediction = _decode_and_predict(video, classifier, config, reporter, fixed)
     create_label_set(video=video, class_ids=model_pks[prediction.classes], confidences=prediction.confidences,
                      margins=prediction.margins, author=-model.pk, created_by=created_by, source_model=model,
                      keep_people=keep_people)
-    if cached is None and model.embeddings_key and len(prediction.embeddings):
+    if key and len(prediction.embeddings) and (cached is None or prediction.model_frames):
         cache = embeddings.CachedEmbeddings(prediction.predicted_frames, prediction.embeddings, prediction.hashes)
-        embeddings.store(video, model.embeddings_key, config.frame_skip, cache)
+        embeddings.store(video, key, embeddings.mode_of(frame_skip, gated), cache)
     return {"frames": video.frame_count, "predicted_frames": len(prediction.predicted_frames),
-            "from_cache": cached is not None}
+            "model_frames": prediction.model_frames, "mode": "gated" if gated else "every frame" if frame_skip == 1
+            else f"1 in {frame_skip} frames", "from_cache": cached is not None, **precision_metrics(classifier)}
+
+
+def precision_metrics(classifier) -> dict:
+    """How the model ran: bfloat16 or float32, and the agreement that decided it where it was verified."""
+    if not isinstance(classifier, TorchClassifier):
+        return {}
+    return {"bf16": classifier.bf16, **({} if classifier.agreement is None else
+                                        {"bf16_agreement": round(classifier.agreement, 4)})}
+
+
+def _reader(video: Video, classifier: TorchClassifier, stack: ExitStack):
+    """Reads model inputs of given frames, seeking to the keyframe before each stretch; the file is fetched
+    from storage only on the first read."""
+    paths: list[str] = []
+
+    def read(frames: list[int]) -> np.ndarray:
+        if not paths:
+            paths.append(stack.enter_context(local_copy(video.file)))
+        convert = lambda frame: video.picture.square(frame, classifier.image_size)  # noqa: E731
+        images = [image for _, image in read_frames(paths[0], video.frame_pts_array(), frames, convert)]
+        if len(images) != len(frames):
+            raise UserFacingError("The video stopped decoding while its labels were updated; the labels were kept.")
+        return np.stack(images)
+
+    return read
 
 
 def switch_probability(video: Video) -> float:

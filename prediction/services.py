@@ -73,11 +73,13 @@ def register_custom(*, project: Project, custom_name: str, created_by: AbstractB
 @transaction.atomic
 def start_predictions(
     *, model: Model, videos: list[Video], frame_skip: int = 1, smooth: int = 1, shots: bool = True,
-    overwrite_people: bool = False, started_by: AbstractBaseUser | None, enqueue: bool = True,
+    overwrite_people: bool = False, every_frame: bool = False, started_by: AbstractBaseUser | None,
+    enqueue: bool = True,
 ) -> list[Job]:
     """One prediction job per ready video of the model's project (X-1). People's labels are kept, and reviewed
     videos left alone, unless overwrite_people (L-6). With shots, labels are decoded as shots (Viterbi) rather
-    than frame by frame."""
+    than frame by frame. The model sees only the frames change gating picks, unless every_frame (or a frame
+    skip)."""
     if frame_skip < 1 or smooth < 1:
         raise UserFacingError("Frame skip and smoothing are whole numbers of at least 1.")
     if any(video.project_id != model.project_id for video in videos):
@@ -92,7 +94,8 @@ def start_predictions(
         ready = [video for video in ready if video.pk not in reviewed]
     if not ready:
         raise UserFacingError("None of these videos is ready to predict.")
-    options = {"frame_skip": frame_skip, "smooth": smooth, "shots": shots, "overwrite_people": overwrite_people}
+    options = {"frame_skip": frame_skip, "smooth": smooth, "shots": shots, "overwrite_people": overwrite_people,
+               "every_frame": every_frame}
     # Videos this model is predicting this way already are left to that job; all of them: refused.
     fresh = [video for video in ready if active_duplicate(
         project_id=model.project_id, kind=Job.Kind.PREDICT, options=options, video=video, model=model) is None]

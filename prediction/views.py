@@ -41,6 +41,7 @@ def predict(request: HttpRequest, project_id: int) -> HttpResponse:
         jobs = services.start_predictions(model=data["model"], videos=list(data["videos"] or project.videos.all()),
                                           frame_skip=data["frame_skip"], smooth=data["smooth"],
                                           shots=data["shots"], overwrite_people=data["overwrite_people"],
+                                          every_frame=data["every_frame"],
                                           started_by=request.user)
     except UserFacingError as exc:
         messages.error(request, str(exc))

@@ -29,3 +29,16 @@ def describe(device: torch.device, threads: int) -> str:
     if device.type == "cuda":
         return f"CUDA ({torch.cuda.get_device_name(device)})"
     return f"CPU ({threads} thread{'s' if threads != 1 else ''})"
+
+
+def precision_for(device: torch.device, setting: str) -> str:
+    """AIGVA_BF16 on/off forces bfloat16/float32; auto verifies bfloat16 on the model's first frames wherever
+    the device computes it natively (TorchClassifier's "verify")."""
+    if setting in ("on", "off"):
+        return {"on": "bf16", "off": "fp32"}[setting]
+    return "verify" if device.type == "cuda" or cpu_supports_bf16() else "fp32"
+
+
+def batch_size_for(device: torch.device | None) -> int:
+    """Frames per forward pass: a GPU wants large batches to stay busy; a CPU gains nothing past 16."""
+    return 64 if device is not None and device.type == "cuda" else 16

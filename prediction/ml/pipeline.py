@@ -1,4 +1,5 @@
-"""Decode -> batch -> infer, overlapped: a thread decodes and resizes while the model runs (X-1)."""
+"""Decode -> batch -> infer, overlapped: a thread decodes and resizes while the model runs (X-1). By default
+the app gates the model by picture change (prediction.ml.gating); every frame (or every k-th) stays a mode."""
 
 import os
 import queue
@@ -11,7 +12,8 @@ import av
 import numpy as np
 import torch
 
-from prediction.ml.frame_hash import hashes_of
+from prediction.ml.frame_hash import frame_hash, hashes_of
+from prediction.ml.gating import Frames, GateConfig, fill_between, gated_predict, needs_a_look, thumbnail
 from prediction.ml.model import FrameClassifier
 from prediction.ml.smoothing import decode_shots, fill_from_nearest, smooth_labels
 from videos.frames import AS_DECODED, Picture
@@ -29,7 +31,12 @@ class PipelineConfig:
     smooth: int = 1  # minimum run length of a label change
     switch_probability: float | None = None  # decode shots with this chance of a change per frame; None: each
     # frame takes its most probable class
+    gate: GateConfig | None = None  # classify only where the picture changes and at label changes; None: every
+    # (k-th) frame
     queue_batches: int = 4
+
+VERIFY_FRAMES = 64  # frames classified both ways before bfloat16 is trusted for a model (AIGVA_BF16=auto)
+BF16_AGREEMENT = 0.995  # the share of those whose label bfloat16 must keep
 
 
 @dataclass
@@ -40,6 +47,7 @@ class Prediction:
     predicted_frames: np.ndarray  # (M,) int64 frames the model saw
     embeddings: np.ndarray  # (M, D) float16 pooled backbone features of those frames; (0, 0) without a backbone
     hashes: np.ndarray  # (M,) int64 pHash of those frames (every HASH_STRIDE-th; NOT_HASHED elsewhere)
+    model_frames: int  # frames the backbone ran on for this prediction (0 when all came from the cache)
 
 
 class DecodeFailed(RuntimeError):
@@ -50,38 +58,85 @@ class DecodeFailed(RuntimeError):
         self.frame = frame
 
 
-def decode_batches(
-    path: str, size: int | None, frame_skip: int, batch_size: int, picture: Picture = AS_DECODED
-) -> Iterator[tuple[np.ndarray, np.ndarray] | _End]:
-    """Yield (frame indices (B,), RGB images (B, size, size, 3) uint8, pHashes (B,)), then _End.
-
-    PyAV resizes while converting; size None keeps frames whole (as shown). Either way upright.
-    """
-    indices, images, index = [], [], -1
+def _decoded(path: str, threads: int) -> Iterator[tuple[int, av.VideoFrame] | _End]:
+    """(index, frame) for every frame, then _End."""
+    index = -1
     with av.open(path) as container:
         stream = container.streams.video[0]
-        # One decoding thread: the model already keeps every core busy, more threads only contend.
-        stream.thread_count = 1
+        stream.thread_count = threads
+        if threads > 1:
+            stream.thread_type = "FRAME"
         try:
             for index, frame in enumerate(container.decode(stream)):
-                if index % frame_skip:
-                    continue
-                indices.append(index)
-                images.append(picture.square(frame, size) if size else
-                              picture.upright(frame).to_ndarray(format="rgb24"))
-                if len(images) == batch_size:
-                    yield _batch(indices, images)
-                    indices, images = [], []
+                yield index, frame
         except av.error.FFmpegError as exc:
             raise DecodeFailed(index, exc) from exc
-    if images:
-        yield _batch(indices, images)
     yield _End(index + 1)
 
 
-def _batch(indices: list[int], images: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    frames, stacked = np.asarray(indices), np.stack(images)
-    return frames, stacked, hashes_of(frames, stacked)
+def model_input(picture: Picture, size: int | None) -> Callable[[av.VideoFrame], np.ndarray]:
+    """Decoded frame -> RGB uint8 (size, size, 3), resized by PyAV while converting, or whole (as shown) for
+    size None; upright either way."""
+    return lambda frame: picture.square(frame, size) if size else picture.upright(frame).to_ndarray(format="rgb24")
+
+
+def decode_batches(
+    path: str, size: int | None, frame_skip: int, batch_size: int, picture: Picture = AS_DECODED
+) -> Iterator[tuple[np.ndarray, np.ndarray] | _End]:
+    """Yield (frame indices (B,), RGB images (B, size, size, 3) uint8), then _End."""
+    indices, images, convert = [], [], model_input(picture, size)
+    # One decoding thread: the model already keeps every core busy, more threads only contend.
+    for item in _decoded(path, threads=1):
+        if isinstance(item, _End):
+            if images:
+                yield np.asarray(indices), np.stack(images)
+            yield item
+            return
+        index, frame = item
+        if index % frame_skip:
+            continue
+        indices.append(index)
+        images.append(convert(frame))
+        if len(images) == batch_size:
+            yield np.asarray(indices), np.stack(images)
+            indices, images = [], []
+
+
+LUMA_FORMATS = {"yuv420p", "yuvj420p", "yuv422p", "yuvj422p", "yuv444p", "yuvj444p", "yuv440p", "yuv411p", "nv12",
+                "nv21"}  # 8-bit, luma first: the change signal reads it as it is
+
+
+def change_thumbnail(frame: av.VideoFrame) -> np.ndarray:
+    """The change signal of a decoded frame, from every 4th pixel of its luma plane (a 16x16 average needs no
+    more), or a small grey conversion for other pixel formats."""
+    if frame.format.name in LUMA_FORMATS:
+        plane = frame.planes[0]
+        grey = np.frombuffer(plane, np.uint8).reshape(-1, plane.line_size)[: frame.height : 4, : frame.width : 4]
+    else:
+        grey = frame.reformat(width=64, height=64, format="gray").to_ndarray()
+    return thumbnail(grey)
+
+
+def decode_for_gating(path: str, batch_size: int) -> Iterator[tuple[np.ndarray, list, np.ndarray] | _End]:
+    """Yield (frame indices (B,), decoded frames, change thumbnails (B, 16, 16)), then _End. Two decoding
+    threads: while the gate holds the model back, decoding is most of the work."""
+    indices, frames, thumbs = [], [], []
+    for item in _decoded(path, threads=2):
+        if isinstance(item, _End):
+            if frames:
+                yield np.asarray(indices), frames, np.stack(thumbs)
+            yield item
+            return
+        indices.append(item[0])
+        frames.append(item[1])
+        thumbs.append(change_thumbnail(item[1]))
+        if len(frames) == batch_size:
+            yield np.asarray(indices), frames, np.stack(thumbs)
+            indices, frames, thumbs = [], [], []
+
+
+def _frame_bytes(frame: av.VideoFrame) -> int:
+    return sum(plane.buffer_size for plane in frame.planes)
 
 
 def _produce(
@@ -92,7 +147,11 @@ def _produce(
     # their own (on CPU both share the cores); it fills the gaps between the model's kernels.
     os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
     try:
-        for batch in decode_batches(path, model_size, config.frame_skip, config.batch_size, picture):
+        batches = decode_for_gating(path, config.batch_size) if config.gate is not None else decode_batches(
+            path, model_size, config.frame_skip, config.batch_size, picture)
+        for batch in batches:
+            if not isinstance(batch, _End) and config.gate is None:  # gated: only classified frames are hashed
+                batch = (*batch, hashes_of(*batch))
             while not stop.is_set():
                 try:
                     out.put(batch, timeout=0.2)
@@ -114,19 +173,39 @@ class BatchClassifier(Protocol):
 
 
 class TorchClassifier:
-    """A FrameClassifier on a device, optionally under bfloat16 autocast."""
+    """A FrameClassifier on a device in float32, bfloat16 autocast, or "verify": both ways on the first
+    VERIFY_FRAMES frames (the float32 answers are the predictions), then bfloat16 only if it kept their labels."""
 
-    def __init__(self, model: FrameClassifier, device: torch.device, bf16: bool = False) -> None:
+    def __init__(self, model: FrameClassifier, device: torch.device, precision: str = "fp32") -> None:
         self.model = model.eval().to(device, memory_format=torch.channels_last)
-        self.device, self.bf16 = device, bf16
+        self.device, self.bf16 = device, precision == "bf16"
         self.image_size = model.config.image_size
+        self.verifying = precision == "verify"
+        self.agreement: float | None = None  # share of verified frames whose label bfloat16 kept
+        self._checked = self._agreed = 0
+
+    def __call__(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if not self.verifying:
+            return self._run(images, self.bf16)
+        probabilities, features = self._run(images, bf16=False)
+        fast, _ = self._run(images, bf16=True)
+        self._checked += len(images)
+        self._agreed += int((fast.argmax(axis=1) == probabilities.argmax(axis=1)).sum())
+        if self._checked >= VERIFY_FRAMES:
+            self.agreement = self._agreed / self._checked
+            self.bf16, self.verifying = self.agreement >= BF16_AGREEMENT, False
+        return probabilities, features
 
     @torch.inference_mode()
-    def __call__(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.bf16):
-            features = self.model.features(torch.from_numpy(images).to(self.device))  # (B, D)
-            probabilities = self.model.head(features).float().softmax(dim=1)  # (B, K)
-        return probabilities.cpu().numpy(), features.to(torch.float16).cpu().numpy()
+    def _run(self, images: np.ndarray, bf16: bool) -> tuple[np.ndarray, np.ndarray]:
+        pixels = torch.from_numpy(images)
+        if self.device.type == "cuda":  # a pinned copy goes over while the host decodes the next batch
+            pixels = pixels.pin_memory()
+        with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=bf16):
+            features = self.model.features(pixels.to(self.device, non_blocking=True)).to(torch.float16)  # (B, D)
+        # The head sees the features as the cache keeps them, so a re-prediction from it gives these answers.
+        probabilities = self.model.head(features.float()).softmax(dim=1)  # (B, K)
+        return probabilities.cpu().numpy(), features.cpu().numpy()
 
     @torch.inference_mode()
     def classify_features(self, features: np.ndarray) -> np.ndarray:
@@ -138,51 +217,100 @@ def predict_video(
     path: str, classifier: BatchClassifier, config: PipelineConfig, on_batch: Callable[[int], None] | None = None,
     fixed: np.ndarray | None = None, picture: Picture = AS_DECODED,
 ) -> Prediction:
-    """Classify every frame of the video, as shown (`picture`). on_batch(frames seen so far) may raise to
-    cancel. fixed: (N,) the class a person gave each frame, or -1; decoded shots go through them."""
+    """Label every frame of the video, as shown (`picture`): by classifying each (k-th) frame, or where
+    config.gate says. on_batch(frames decoded so far) may raise to cancel. fixed: (N,) the class a person gave
+    each frame, or -1; decoded shots go through them."""
     batches: queue.Queue = queue.Queue(maxsize=config.queue_batches)
     stop = threading.Event()
     producer = threading.Thread(
         target=_produce, args=(path, classifier.image_size, picture, config, batches, stop), daemon=True
     )
     producer.start()
-    seen, probabilities, embeddings, hashes = [], [], [], []
+    end: list[int] = []
     try:
-        while not isinstance(item := batches.get(), _End):
-            if isinstance(item, Exception):
-                raise item
-            indices, images, batch_hashes = item
-            batch_probabilities, features = classifier(images)
-            seen.append(indices)
-            hashes.append(batch_hashes)
-            probabilities.append(batch_probabilities)
-            if features is not None:
-                embeddings.append(features)
-            if on_batch:
-                on_batch(int(indices[-1]) + 1)
+        if config.gate is not None:
+            frames = Frames(to_input=model_input(picture, classifier.image_size), size_of=_frame_bytes)
+            gated = gated_predict(_drain(batches, end), classifier, config.gate, config.batch_size, frames, on_batch)
+            seen, probabilities = gated.frames, gated.probabilities
+            embeddings, hashes = gated.features, [np.asarray(gated.hashes, dtype=np.int64)]
+        else:
+            seen, probabilities, embeddings, hashes = [], [], [], []
+            for indices, images, batch_hashes in _drain(batches, end):
+                batch_probabilities, features = classifier(images)
+                seen.append(indices)
+                hashes.append(batch_hashes)
+                probabilities.append(batch_probabilities)
+                if features is not None:
+                    embeddings.append(features)
+                if on_batch:
+                    on_batch(int(indices[-1]) + 1)
     finally:
         stop.set()
         producer.join(timeout=5)
-    return _assemble(seen, probabilities, embeddings, hashes, config, item.frame_count, fixed)
+    model_frames = sum(len(frames) for frames in seen)
+    return _assemble(seen, probabilities, embeddings, hashes, config, end[0], fixed, model_frames)
+
+
+def _drain(batches: queue.Queue, end: list[int]) -> Iterator[tuple]:
+    """The decoded batches as they come; the producer's error is raised here; `end` gets the frame count."""
+    while not isinstance(item := batches.get(), _End):
+        if isinstance(item, Exception):
+            raise item
+        yield item
+    end.append(item.frame_count)
+
+
+Read = Callable[[list[int]], np.ndarray]  # frame indices -> (F, S, S, 3) uint8 model inputs, in that order
+READ_FRAMES = 256  # frames read (one seek per stretch) and held at once while a re-prediction looks between
 
 
 def predict_from_features(
     frames: np.ndarray, features: np.ndarray, hashes: np.ndarray, classifier: TorchClassifier, config: PipelineConfig,
-    frame_count: int, fixed: np.ndarray | None = None,
+    frame_count: int, fixed: np.ndarray | None = None, read: Read | None = None,
 ) -> Prediction:
-    """Re-predict from cached embeddings of `frames` without decoding (only the head runs)."""
+    """Re-predict from cached embeddings of `frames` (only the head runs). Gated, where the new head's labels
+    of two neighbouring cached frames differ, `read` decodes the frames between and the whole model places
+    the boundary; those frames join the returned embeddings, so the cache can keep them."""
+    probabilities = _head(classifier, features)
+    model_frames = 0
+    while config.gate is not None and read is not None:
+        wanted = [frame for p, q in zip(range(len(frames) - 1), range(1, len(frames)), strict=True)
+                  if frames[q] - frames[p] > 1 and needs_a_look(probabilities, p, q, config.gate.min_margin)
+                  for frame in range(int(frames[p]) + 1, int(frames[q]))]
+        if not wanted:
+            break
+        step = max(config.batch_size, READ_FRAMES)
+        new = [_classify_read(classifier, read, wanted[start : start + step], config.batch_size)
+               for start in range(0, len(wanted), step)]
+        order = np.argsort(np.concatenate([frames, wanted]), kind="stable")
+        frames = np.concatenate([frames, wanted])[order]
+        probabilities = np.concatenate([probabilities, *(part[0] for part in new)])[order]
+        features = np.concatenate([features, *(part[1] for part in new)])[order]
+        hashes = np.concatenate([hashes, *(part[2] for part in new)])[order]
+        model_frames += len(wanted)
+    return _assemble([frames], [probabilities], [features], [hashes], config, frame_count, fixed, model_frames)
+
+
+def _head(classifier: TorchClassifier, features: np.ndarray) -> np.ndarray:
     chunk = 65_536  # bounds the float32 copy of a long video's features
-    probabilities = [classifier.classify_features(features[start:start + chunk])
-                     for start in range(0, len(frames), chunk)]
-    return _assemble([frames], probabilities, [features], [hashes], config, frame_count, fixed)
+    return np.concatenate([classifier.classify_features(features[start:start + chunk])
+                           for start in range(0, max(len(features), 1), chunk)])
+
+
+def _classify_read(classifier: TorchClassifier, read: Read, frames: list[int], batch_size: int):
+    images = read(frames)
+    parts = [classifier(images[start : start + batch_size]) for start in range(0, len(images), batch_size)]
+    return (np.concatenate([part[0] for part in parts]), np.concatenate([part[1] for part in parts]),
+            np.asarray([frame_hash(image) for image in images], dtype=np.int64))
 
 
 def _assemble(seen, probabilities, embeddings, hashes, config: PipelineConfig, frame_count: int,
-              fixed: np.ndarray | None) -> Prediction:
+              fixed: np.ndarray | None, model_frames: int) -> Prediction:
     if not seen:
         raise DecodeFailed(0, RuntimeError("no frame decoded"))
     frames, seen_probabilities = np.concatenate(seen), np.concatenate(probabilities).astype(np.float32)
-    every_frame = fill_from_nearest(frames, seen_probabilities, frame_count)  # (N, K)
+    fill = fill_from_nearest if config.gate is None else fill_between
+    every_frame = fill(frames, seen_probabilities, frame_count)  # (N, K)
     if config.switch_probability:
         classes = decode_shots(every_frame, config.switch_probability,
                                fixed if fixed is not None and len(fixed) == frame_count else None)
@@ -199,4 +327,5 @@ def _assemble(seen, probabilities, embeddings, hashes, config: PipelineConfig, f
         predicted_frames=frames.astype(np.int64),
         embeddings=np.concatenate(embeddings) if embeddings else np.zeros((0, 0), dtype=np.float16),
         hashes=np.concatenate(hashes),
+        model_frames=model_frames,
     )

@@ -90,7 +90,7 @@ def test_a_truncated_video_fails_with_the_frame_where_it_stopped(model, clips, t
 
 def test_bf16_autocast_runs_and_mostly_agrees(model, clips):
     plain = predict_video(str(clips["cfr"]), TorchClassifier(model, CPU), PipelineConfig(batch_size=8))
-    fast = predict_video(str(clips["cfr"]), TorchClassifier(model, CPU, bf16=True), PipelineConfig(batch_size=8))
+    fast = predict_video(str(clips["cfr"]), TorchClassifier(model, CPU, precision="bf16"), PipelineConfig(batch_size=8))
     assert fast.classes.shape == plain.classes.shape
     assert (fast.classes == plain.classes).mean() >= 0.8
 

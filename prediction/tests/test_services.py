@@ -66,10 +66,29 @@ def test_a_checkpoint_model_predicts_and_caches_embeddings(project, video_files,
     model = services.register_checkpoint(project=project, path=checkpoint(tmp_path), created_by=None)
     job = predict_here(model, video, frame_skip=3)
     assert job.status == JobStatus.SUCCEEDED, job.error
-    assert job.metrics == {"frames": 40, "predicted_frames": 14, "from_cache": False}
+    assert job.metrics == {"frames": 40, "predicted_frames": 14, "model_frames": 14, "mode": "1 in 3 frames",
+                           "from_cache": False, "bf16": False}
     cache = video.file.storage.open(f"embeddings/{project.pk}/{video.pk}/{model.embeddings_key}-skip3.npz")
     with np.load(cache) as arrays:
         assert arrays["frames"].tolist() == list(range(0, 40, 3)) and arrays["embeddings"].shape == (14, 512)
+
+
+def test_a_gated_prediction_caches_the_frames_it_classified_and_re_predicts_from_them(project, tmp_path, settings):
+    from labelling.tests.shots import write_shots_video
+
+    settings.AIGVA_ALLOW_RANDOM_INIT = True
+    video = ingest(project, write_shots_video(tmp_path / "shots.mp4", [40, 50, 30]))
+    model = services.register_checkpoint(project=project, path=head_checkpoint(tmp_path, "a.pt", 1), created_by=None)
+    job = predict_here(model, video)
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    assert job.metrics["mode"] == "gated" and 0 < job.metrics["model_frames"] < 120
+    name = f"embeddings/{project.pk}/{video.pk}/{model.embeddings_key}-gated.npz"
+    with np.load(video.file.storage.open(name)) as arrays:
+        assert len(arrays["frames"]) == job.metrics["model_frames"] == job.metrics["predicted_frames"]
+    labels = video.label_sets.get(is_current=True).label_runs.class_ids.tolist()
+    again = predict_here(model, video)
+    assert again.metrics["from_cache"] is True and again.metrics["model_frames"] < job.metrics["model_frames"]
+    assert video.label_sets.get(is_current=True).label_runs.class_ids.tolist() == labels
 
 
 def head_checkpoint(tmp_path, name, seed):
@@ -84,14 +103,15 @@ def test_a_new_head_re_predicts_from_the_cache_without_decoding(project, video_f
     settings.AIGVA_ALLOW_RANDOM_INIT = True
     video = ingest(project, video_files["cfr.mp4"])
     first = services.register_checkpoint(project=project, path=head_checkpoint(tmp_path, "a.pt", 1), created_by=None)
-    assert predict_here(first, video).metrics["from_cache"] is False
+    assert predict_here(first, video, every_frame=True).metrics["from_cache"] is False
     second = services.register_checkpoint(project=project, path=head_checkpoint(tmp_path, "b.pt", 2), created_by=None)
     assert second.embeddings_key == first.embeddings_key
     video.file.storage.delete(video.file.name)  # nothing left to decode
-    for frame_skip in (1, 4):
-        job = predict_here(second, video, frame_skip=frame_skip)
+    for frame_skip, mode in ((1, "gated"), (1, "every frame"), (4, "1 in 4 frames")):
+        job = predict_here(second, video, frame_skip=frame_skip, every_frame=mode != "gated")
         assert job.status == JobStatus.SUCCEEDED, job.error
-        assert job.metrics == {"frames": 48, "predicted_frames": len(range(0, 48, frame_skip)), "from_cache": True}
+        assert job.metrics == {"frames": 48, "predicted_frames": len(range(0, 48, frame_skip)), "model_frames": 0,
+                               "mode": mode, "from_cache": True, "bf16": False}
     assert video.label_sets.get(is_current=True).source_model == second
     full = services.register_checkpoint(project=project, path=checkpoint(tmp_path, seed=5), created_by=None)
     assert full.embeddings_key != first.embeddings_key

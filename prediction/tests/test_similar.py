@@ -24,7 +24,7 @@ def predicted(tmp_path):
     second = ingest(project, write_shots_video(tmp_path / "two.mp4", SHOTS[::-1], shot_seeds=[5, 3, 1, 0]))
     model = services.register_checkpoint(project=project, path=head_checkpoint(tmp_path, "h.pt", 1), created_by=None)
     for video in (first, second):
-        predict_here(model, video)
+        predict_here(model, video, every_frame=True)  # every frame cached: any frame can be a match
     return project, first, second
 
 

@@ -20,6 +20,8 @@ class Command(BaseCommand):
         parser.add_argument("--smooth", type=int, default=1, help="a label change must last this many frames")
         parser.add_argument("--frame-by-frame", action="store_true",
                             help="each frame takes its own most probable class (default: decode shots, Viterbi)")
+        parser.add_argument("--every-frame", action="store_true",
+                            help="classify every frame (default: only where the picture or the label changes)")
         parser.add_argument("--overwrite-people", action="store_true",
                             help="replace people's labels too, and predict reviewed videos (default: keep them)")
         parser.add_argument("--device", choices=["auto", "cpu", "cuda"], help="overrides AIGVA_DEVICE")
@@ -39,7 +41,8 @@ class Command(BaseCommand):
         try:
             jobs = services.start_predictions(model=model, videos=videos, frame_skip=options["frame_skip"],
                                               smooth=options["smooth"], shots=not options["frame_by_frame"],
-                                              overwrite_people=options["overwrite_people"], started_by=None,
+                                              overwrite_people=options["overwrite_people"],
+                                              every_frame=options["every_frame"], started_by=None,
                                               enqueue=options["enqueue"])
         except UserFacingError as exc:
             raise CommandError(str(exc)) from exc

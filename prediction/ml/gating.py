@@ -1,0 +1,191 @@
+"""Change-gated prediction (X-1): the model looks at a frame only where the picture changed, at least every
+`max_gap` frames, and around every label change, so boundaries stay frame-exact while most frames of a video
+of shots are never classified. The frames in between take their classified neighbours' label.
+
+A frame is *classified* when the model saw it. Between two consecutive classified frames p < q with frames in
+between, the stretch p+1..q-1 is classified too when p and q disagree or either is unsure (low margin); when q
+is a cut (its picture jumped from q-1's) only q-1 is checked first, since everything before it looked like p.
+"""
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from prediction.ml.frame_hash import frame_hash
+
+THUMB = 16  # pixels a side of the grey thumbnail the change signal compares
+WINDOW_BYTES = 256 << 20  # decoded frames held at once while their labels are settled
+
+
+@dataclass(frozen=True)
+class GateConfig:
+    threshold: float = 6.0  # mean absolute grey difference (0-255) of thumbnails that counts as a change
+    max_gap: int = 30  # frames: classify at least this often, whatever the picture does
+    min_margin: float = 0.25  # a classified frame less sure than this (top two classes) gets its neighbours seen
+
+    @classmethod
+    def for_frame_rate(cls, fps: float) -> "GateConfig":
+        """The model looks at least once a second of video."""
+        return cls(max_gap=max(1, round(fps)))
+
+
+def thumbnail(grey: np.ndarray) -> np.ndarray:
+    """(THUMB, THUMB) float32 of an (H, W) uint8 grey picture (any size): the cheap change signal."""
+    return cv2.resize(np.ascontiguousarray(grey), (THUMB, THUMB), interpolation=cv2.INTER_AREA).astype(np.float32)
+
+
+def changed(a: np.ndarray, b: np.ndarray, threshold: float) -> bool:
+    return float(np.abs(a - b).mean()) > threshold
+
+
+@dataclass
+class Seen:
+    """What the model said about the frames it classified, in frame order."""
+
+    frames: list[np.ndarray] = field(default_factory=list)
+    probabilities: list[np.ndarray] = field(default_factory=list)
+    features: list[np.ndarray] = field(default_factory=list)
+    hashes: list[int] = field(default_factory=list)  # pHash of each classified frame
+
+
+Classify = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray | None]]
+
+
+@dataclass(frozen=True)
+class Frames:
+    """How the gate handles decoded frames it may never classify: kept as decoded, made model input only
+    when the model is to see them."""
+
+    to_input: Callable[[object], np.ndarray]  # a decoded frame -> (S, S, 3) uint8 RGB model input
+    size_of: Callable[[object], int]  # bytes a decoded frame holds
+
+
+def needs_a_look(probabilities: np.ndarray, p: int, q: int, min_margin: float) -> bool:
+    """Whether the frames between classified rows p and q must be classified: they disagree or one is unsure."""
+    if probabilities[p].argmax() != probabilities[q].argmax():
+        return True
+    return min(_margin(probabilities[p]), _margin(probabilities[q])) < min_margin
+
+
+def _margin(row: np.ndarray) -> float:
+    top = np.partition(row, -2)[-2:] if len(row) > 1 else np.asarray([0.0, row[0]])
+    return float(top[1] - top[0])
+
+
+class _Window:
+    """Decoded frames since the last settled classified frame (which stays as the window's first)."""
+
+    def __init__(self) -> None:
+        self.frames: list[int] = []
+        self.images: list[np.ndarray] = []
+        self.cuts: list[bool] = []  # the picture jumped from the frame before
+        self.anchors: list[int] = []  # positions chosen by the change signal or the gap
+        # position -> (probabilities, features, pHash) of the frames classified
+        self.results: dict[int, tuple[np.ndarray, np.ndarray | None, int]] = {}
+        self.bytes = 0
+
+    def add(self, frame: int, image: object, cut: bool, anchor: bool, size: int) -> None:
+        if anchor:
+            self.anchors.append(len(self.frames))
+        self.frames.append(frame)
+        self.images.append(image)
+        self.cuts.append(cut)
+        self.bytes += size
+
+
+def gated_predict(
+    batches: Iterable[tuple[np.ndarray, list, np.ndarray]], classify: Classify, gate: GateConfig, batch_size: int,
+    frames: Frames, on_progress: Callable[[int], None] | None = None,
+) -> Seen:
+    """Classify the decoded (indices, frames, thumbnails) batches where the gate says; the rest is left to
+    filling."""
+    seen, window = Seen(), _Window()
+    anchor_thumb = previous_thumb = None
+    last_anchor = -1
+    for indices, decoded, thumbs in batches:
+        for frame, image, thumb in zip(indices.tolist(), decoded, thumbs, strict=True):
+            cut = previous_thumb is not None and changed(thumb, previous_thumb, gate.threshold)
+            anchor = anchor_thumb is None or frame - last_anchor >= gate.max_gap or changed(
+                thumb, anchor_thumb, gate.threshold)
+            if anchor:
+                anchor_thumb, last_anchor = thumb, frame
+            previous_thumb = thumb
+            window.add(frame, image, cut, anchor, frames.size_of(image))
+            if len(window.anchors) >= batch_size or window.bytes >= WINDOW_BYTES:
+                window = _settle(window, classify, gate, batch_size, frames, seen)
+                if on_progress:
+                    on_progress(frame + 1)
+    if window.frames:
+        if not window.anchors or window.anchors[-1] != len(window.frames) - 1:
+            window.anchors.append(len(window.frames) - 1)  # the last frame is always seen: nothing after it
+        _settle(window, classify, gate, batch_size, frames, seen, final=True)
+        if on_progress:
+            on_progress(window.frames[-1] + 1)
+    return seen
+
+
+def _settle(window: _Window, classify: Classify, gate: GateConfig, batch_size: int, frames: Frames, seen: Seen,
+            final: bool = False) -> _Window:
+    """Classify the window's anchors, then every stretch the gate asks for, until each gap between classified
+    frames lies between two sure frames that agree; hand on the last anchor as the next window's start."""
+    wanted = [position for position in window.anchors if position not in window.results]
+    while wanted:
+        _classify(window, wanted, classify, batch_size, frames)
+        wanted = list(_stretches_to_look_at(window, gate))
+    done = sorted(window.results)
+    keep_from = len(window.frames) if final else window.anchors[-1]
+    for position in done:
+        if position < keep_from:
+            probabilities, features, image_hash = window.results[position]
+            seen.frames.append(np.asarray([window.frames[position]]))
+            seen.probabilities.append(probabilities[None])
+            if features is not None:
+                seen.features.append(features[None])
+            seen.hashes.append(image_hash)
+    following = _Window()
+    if not final:
+        start = window.anchors[-1]
+        for position in range(start, len(window.frames)):
+            following.add(window.frames[position], window.images[position], window.cuts[position],
+                          anchor=position != start and position in window.anchors,
+                          size=frames.size_of(window.images[position]))
+        following.results[0] = window.results[start]
+    return following
+
+
+def _stretches_to_look_at(window: _Window, gate: GateConfig) -> Iterator[int]:
+    done = sorted(window.results)
+    for p, q in zip(done, done[1:], strict=False):
+        if q - p < 2:
+            continue
+        rows = np.stack([window.results[p][0], window.results[q][0]])
+        if not needs_a_look(rows, 0, 1, gate.min_margin):
+            continue
+        agree_but_unsure = rows[0].argmax() == rows[1].argmax()
+        if window.cuts[q] and not agree_but_unsure and (q - 1) not in window.results:
+            yield q - 1  # a jump at q: the frames before looked like p, so q-1 settles it
+        else:
+            yield from range(p + 1, q)
+
+
+def _classify(window: _Window, positions: list[int], classify: Classify, batch_size: int, frames: Frames) -> None:
+    for start in range(0, len(positions), batch_size):
+        chunk = positions[start : start + batch_size]
+        images = np.stack([frames.to_input(window.images[position]) for position in chunk])
+        probabilities, features = classify(images)
+        for row, position in enumerate(chunk):
+            window.results[position] = (probabilities[row], None if features is None else features[row],
+                                        frame_hash(images[row]))
+
+
+def fill_between(classified: np.ndarray, probabilities: np.ndarray, frame_count: int) -> np.ndarray:
+    """(N, K) for every frame: a classified frame keeps its own; one in between takes those of whichever
+    neighbour (before or after) is less sure, so a filled frame is never surer than the frames around it."""
+    frames = np.arange(frame_count)
+    after = np.clip(np.searchsorted(classified, frames), 0, len(classified) - 1)
+    before = np.clip(np.searchsorted(classified, frames, side="right") - 1, 0, len(classified) - 1)
+    sure = probabilities.max(axis=1)
+    pick = np.where(sure[before] <= sure[after], before, after)
+    return probabilities[pick]

@@ -1,0 +1,161 @@
+"""Change-gated prediction: numbered videos whose frames change class at known frames, a deterministic model
+that reads each frame's number (or its picture), and every boundary checked to the frame."""
+
+import numpy as np
+import pytest
+import torch
+
+from prediction.ml.custom import CustomClassifier
+from prediction.ml.gating import GateConfig, fill_between
+from prediction.ml.model import FrameClassifier, ModelConfig
+from prediction.ml.pipeline import VERIFY_FRAMES, PipelineConfig, TorchClassifier, predict_from_features, predict_video
+from videos.tests.numbered_video import read_frame_number, write_numbered_video
+
+CLASSES = ["road", "junction", "parking"]
+# Shots (first frame, class, background): a cut at 40 and at 95; the class changes at 130 with no cut.
+SHOTS = [(0, "road", (40, 90, 40)), (40, "junction", (150, 60, 60)), (95, "road", (40, 90, 40)),
+         (130, "parking", (40, 90, 40))]
+COUNT = 180
+
+
+def truth_of(frame: int) -> str:
+    return next(name for start, name, _ in reversed(SHOTS) if frame >= start)
+
+
+def background_of(frame: int, size=(640, 480)) -> np.ndarray:
+    colour = next(colour for start, _, colour in reversed(SHOTS) if frame >= start)
+    return np.full((size[1], size[0], 3), colour, dtype=np.uint8)
+
+
+class Counting:
+    """A custom model that knows the truth by reading the frame number, and counts the frames it saw."""
+
+    def __init__(self, truth=truth_of) -> None:
+        self.truth, self.seen = truth, []
+
+    def predict(self, frames):
+        numbers = [read_frame_number(frame) for frame in frames]
+        self.seen.extend(numbers)
+        return [(self.truth(number), 1.0) for number in numbers]
+
+
+@pytest.fixture(scope="module")
+def shots_video(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("gated")
+    return write_numbered_video(folder / "shots.mp4", count=COUNT, size=(640, 480), backgrounds=background_of,
+                                options={"crf": "12"})
+
+
+def test_every_boundary_lands_on_its_exact_frame_and_the_model_sees_few_frames(shots_video):
+    model = Counting()
+    prediction = predict_video(str(shots_video), CustomClassifier(model.predict, CLASSES),
+                               PipelineConfig(batch_size=8, gate=GateConfig(max_gap=15)))
+    truth = np.asarray([CLASSES.index(truth_of(frame)) for frame in range(COUNT)])
+    assert np.array_equal(prediction.classes, truth)
+    assert prediction.model_frames == len(set(model.seen)) == len(prediction.predicted_frames)
+    assert prediction.model_frames < COUNT * 0.4
+    # The cuts are settled by the frame before them; the change without a cut (at 130, between the frames seen
+    # at 125 and 140) by classifying the stretch between.
+    assert {39, 40, 94, 95} <= set(model.seen) and set(range(126, 140)) <= set(model.seen)
+
+
+def test_every_frame_mode_classifies_every_frame(shots_video):
+    model = Counting()
+    prediction = predict_video(str(shots_video), CustomClassifier(model.predict, CLASSES), PipelineConfig(batch_size=8))
+    assert sorted(model.seen) == list(range(COUNT)) and prediction.model_frames == COUNT
+
+
+def test_a_one_frame_event_between_two_shots_of_one_class_is_found_when_the_picture_changes(tmp_path):
+    flash = 57
+
+    def background(frame: int) -> np.ndarray:
+        return np.full((480, 640, 3), 250 if frame == flash else 60, dtype=np.uint8)
+
+    video = write_numbered_video(tmp_path / "flash.mp4", count=120, size=(640, 480), backgrounds=background,
+                                 options={"crf": "12"})
+
+    def by_picture(frames):  # what the picture shows, not the number: a bright frame is a flash
+        return [("junction" if frame[240:, :].mean() > 150 else "road", 1.0) for frame in frames]
+
+    prediction = predict_video(str(video), CustomClassifier(by_picture, CLASSES),
+                               PipelineConfig(batch_size=8, gate=GateConfig(max_gap=30)))
+    assert np.flatnonzero(prediction.classes == CLASSES.index("junction")).tolist() == [flash]
+    assert prediction.model_frames < 20
+
+
+def test_a_filled_frame_takes_the_less_sure_neighbours_probabilities():
+    classified = np.asarray([0, 10])
+    probabilities = np.asarray([[0.9, 0.1], [0.7, 0.3]], dtype=np.float32)
+    filled = fill_between(classified, probabilities, 12)
+    assert np.allclose(filled[0], [0.9, 0.1]) and np.allclose(filled[10], [0.7, 0.3])
+    assert np.allclose(filled[1:10], [0.7, 0.3]) and np.allclose(filled[11], [0.7, 0.3])
+
+
+class Features:
+    """A deterministic classifier for cached features: feature 0 is the class, and a frame read from the video
+    has its number's class; the frames read are recorded."""
+
+    image_size = 8
+
+    def __init__(self, boundary: int) -> None:
+        self.boundary, self.read = boundary, []
+
+    def classify_features(self, features):
+        return np.eye(2, dtype=np.float32)[(features[:, 0] > 0.5).astype(int)]
+
+    def __call__(self, images):
+        classes = (images[:, 0, 0, 0] >= self.boundary).astype(int)
+        return np.eye(2, dtype=np.float32)[classes], np.stack([classes, 1 - classes], axis=1).astype(np.float16)
+
+
+def test_re_predicting_from_the_cache_decodes_only_where_neighbouring_labels_differ():
+    frames = np.asarray([0, 10, 20, 30, 40])
+    features = np.asarray([[0, 1], [0, 1], [0, 1], [1, 0], [1, 0]], dtype=np.float16)  # the change is in 21..29
+    classifier = Features(boundary=26)
+    reads = []
+
+    def read(wanted):
+        reads.append(list(wanted))
+        return np.stack([np.full((8, 8, 3), frame, dtype=np.uint8) for frame in wanted])
+
+    config = PipelineConfig(batch_size=4, gate=GateConfig())
+    prediction = predict_from_features(frames, features, np.zeros(5, dtype=np.int64), classifier, config, 41,
+                                       read=read)
+    assert sum(reads, []) == list(range(21, 30))
+    assert np.flatnonzero(np.diff(prediction.classes)).tolist() == [25] and prediction.model_frames == 9
+    assert prediction.predicted_frames.tolist() == [0, 10, 20, *range(21, 30), 30, 40]
+    calls = len(reads)
+    again = predict_from_features(prediction.predicted_frames, prediction.embeddings, prediction.hashes, classifier,
+                                  config, 41, read=read)
+    assert len(reads) == calls and again.model_frames == 0 and np.array_equal(again.classes, prediction.classes)
+
+
+def _model(disagreeing: bool, images: np.ndarray) -> FrameClassifier:
+    torch.manual_seed(0)
+    model = FrameClassifier(ModelConfig("resnet34", ("a", "b"), image_size=64), pretrained=False).eval()
+    with torch.no_grad():
+        model.head.weight.zero_()
+        model.head.bias.copy_(torch.tensor([0.0, 50.0]))  # agreeing: b, far ahead, whatever the features
+        if disagreeing:  # b's weights at right angles to these frames' float32 features, and long: the small
+            # differences bfloat16 makes in the features decide between a and b
+            features = model.features(torch.from_numpy(images)).to(torch.float16).float()
+            basis, _ = torch.linalg.qr(features.T)
+            direction = torch.randn(features.shape[1])
+            direction -= basis @ (basis.T @ direction)
+            model.head.weight[1] = direction * 1e4 / direction.norm()
+            model.head.bias.zero_()
+    return model
+
+
+@pytest.mark.parametrize("disagreeing", [True, False])
+def test_bf16_is_used_only_after_it_kept_the_labels_of_the_first_frames(disagreeing):
+    images = np.random.default_rng(0).integers(0, 255, (VERIFY_FRAMES, 64, 64, 3), dtype=np.uint8)
+    classifier = TorchClassifier(_model(disagreeing, images), torch.device("cpu"), precision="verify")
+    probabilities, _ = classifier(images)
+    reference, _ = TorchClassifier(_model(disagreeing, images), torch.device("cpu"))(images)
+    assert np.allclose(probabilities, reference, atol=1e-5)  # the verified batches are float32 predictions
+    assert classifier.verifying is False
+    if disagreeing:
+        assert classifier.agreement < 0.995 and classifier.bf16 is False
+    else:
+        assert classifier.agreement == 1.0 and classifier.bf16 is True
