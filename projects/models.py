@@ -135,6 +135,8 @@ class Job(models.Model):
     def summary(self) -> str:
         """What a finished job made, in a few words for its row."""
         metrics = self.metrics if isinstance(self.metrics, dict) else {}
+        if self.status == JobStatus.SUCCEEDED and self.kind == Job.Kind.PREDICT:
+            return _prediction_summary(metrics)
         if self.status != JobStatus.SUCCEEDED or "samples" not in metrics:
             return ""
         samples, videos = metrics["samples"], metrics.get("videos", 0)
@@ -149,6 +151,16 @@ class Job(models.Model):
     @property
     def percent(self) -> int:
         return round(self.progress * 100)
+
+
+def _prediction_summary(metrics: dict) -> str:
+    """How much of the video the model looked at (change gating), and how."""
+    frames, seen = metrics.get("frames"), metrics.get("model_frames")
+    if not frames or seen is None:
+        return ""
+    source = "from the cache; " if metrics.get("from_cache") else ""
+    precision = ", in bfloat16" if metrics.get("bf16") else ""
+    return f"{source}the model saw {seen:,} of {frames:,} frames ({seen / frames:.0%}){precision}"
 
 
 class Preference(models.Model):

@@ -135,7 +135,8 @@ def _settle(window: _Window, classify: Classify, gate: GateConfig, batch_size: i
         _classify(window, wanted, classify, batch_size, frames)
         wanted = list(_stretches_to_look_at(window, gate))
     done = sorted(window.results)
-    keep_from = len(window.frames) if final else window.anchors[-1]
+    last_anchor = window.anchors[-1] if window.anchors else 0  # 0: the classified frame the window began with
+    keep_from = len(window.frames) if final else last_anchor
     for position in done:
         if position < keep_from:
             probabilities, features, image_hash = window.results[position]
@@ -146,7 +147,7 @@ def _settle(window: _Window, classify: Classify, gate: GateConfig, batch_size: i
             seen.hashes.append(image_hash)
     following = _Window()
     if not final:
-        start = window.anchors[-1]
+        start = last_anchor
         for position in range(start, len(window.frames)):
             following.add(window.frames[position], window.images[position], window.cuts[position],
                           anchor=position != start and position in window.anchors,

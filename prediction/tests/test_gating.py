@@ -159,3 +159,14 @@ def test_bf16_is_used_only_after_it_kept_the_labels_of_the_first_frames(disagree
         assert classifier.agreement < 0.995 and classifier.bf16 is False
     else:
         assert classifier.agreement == 1.0 and classifier.bf16 is True
+
+
+def test_frames_too_large_to_hold_many_of_are_settled_early_and_still_exact(shots_video, monkeypatch):
+    from prediction.ml import gating
+
+    monkeypatch.setattr(gating, "WINDOW_BYTES", 3 << 20)  # about six 640x480 frames
+    model = Counting()
+    prediction = predict_video(str(shots_video), CustomClassifier(model.predict, CLASSES),
+                               PipelineConfig(batch_size=8, gate=GateConfig(max_gap=15)))
+    truth = np.asarray([CLASSES.index(truth_of(frame)) for frame in range(COUNT)])
+    assert np.array_equal(prediction.classes, truth)

@@ -82,6 +82,7 @@ def test_a_gated_prediction_caches_the_frames_it_classified_and_re_predicts_from
     job = predict_here(model, video)
     assert job.status == JobStatus.SUCCEEDED, job.error
     assert job.metrics["mode"] == "gated" and 0 < job.metrics["model_frames"] < 120
+    assert job.summary.startswith(f"the model saw {job.metrics['model_frames']} of 120 frames")
     name = f"embeddings/{project.pk}/{video.pk}/{model.embeddings_key}-gated.npz"
     with np.load(video.file.storage.open(name)) as arrays:
         assert len(arrays["frames"]) == job.metrics["model_frames"] == job.metrics["predicted_frames"]
