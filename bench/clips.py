@@ -39,17 +39,17 @@ def dashcam_clip(seconds: float, shot_seconds: float | None = None, scenes: int 
 
 
 def shots_clip(minutes: float, width: int = 320, height: int = 180, fps: int = 30, shot_seconds: float = 8.0,
-               scenes: int = 6) -> Path:
-    """A long video of shots: `scenes` textured scenes, each drifting slowly with grain, cut to one another
-    every shot_seconds on average (shots vary 0.5x-1.5x); scene i is shot i's content. Frame truth: scene_of."""
-    path = CACHE / f"shots-{minutes:g}min-{width}x{height}p{fps}.mp4"
+               scenes: int = 3) -> Path:
+    """A long video of shots of `scenes` places (each its own texture scale and colour cast, drifting slowly,
+    with grain), cut to one another every shot_seconds on average (0.5x-1.5x). Frame truth: scene_of."""
+    path = CACHE / f"shots-{minutes:g}min-{width}x{height}p{fps}-{scenes}scenes.mp4"
     if path.exists():
         return path
     CACHE.mkdir(exist_ok=True)
     rng = np.random.default_rng(1)
-    looks = [rng.integers(0, 256, (height // 6, width // 4, 3), dtype=np.uint8).repeat(6, 0).repeat(8, 1)
-             for _ in range(scenes)]
-    looks = [np.concatenate([look, look], axis=1)[:height] for look in looks]
+    looks = [(rng.integers(0, 256, (height // block + 1, 2 * width // block + 1, 3)) * np.asarray(tint))
+             .astype(np.uint8).repeat(block, 0).repeat(block, 1)[:height, : 2 * width]
+             for block, tint in [(4, [1, 1, 1]), (10, [1, 0.6, 0.4]), (30, [0.4, 0.7, 1])][:scenes]]
     with av.open(str(path), "w") as out:
         stream = out.add_stream("libx264", rate=fps, options={"preset": "veryfast", "crf": "23"})
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
@@ -62,7 +62,7 @@ def shots_clip(minutes: float, width: int = 320, height: int = 180, fps: int = 3
     return path
 
 
-def scene_of(minutes: float, fps: int = 30, shot_seconds: float = 8.0, scenes: int = 6) -> np.ndarray:
+def scene_of(minutes: float, fps: int = 30, shot_seconds: float = 8.0, scenes: int = 3) -> np.ndarray:
     """(N,) the scene each frame of shots_clip shows."""
     rng = np.random.default_rng(2)
     frames, out, previous = int(minutes * 60 * fps), [], -1

@@ -175,14 +175,14 @@ def main() -> None:
     device, threads = pick_device(args.device), use_all_cores()
     print(f"torch {torch.__version__}, {threads} threads, device {device}, backbone {args.backbone}, "
           f"batch {batch_size_for(device)}")
-    # The class of each frame: shot k of the dashcam clip is class k % 3, a long clip's scene s class s % 3,
+    # The class of each frame: shot k of the dashcam clip is class k % 3, the long clip's scene s class s,
     # and a real clip is cut in thirds (its labels then follow what the model makes of them).
     clips = {
         "dashcam": lambda: (dashcam_clip(args.seconds, shot_seconds=3, scenes=3),
                             lambda n: np.arange(n) // (3 * FPS) % 3),
         "real": lambda: (real_clip(args.clip), lambda n: np.minimum(np.arange(n) * 3 // n, 2)),
         "long": lambda: (shots_clip(args.minutes, fps=args.long_fps),
-                         lambda n: scene_of(args.minutes, args.long_fps)[:n] % 3),
+                         lambda n: scene_of(args.minutes, args.long_fps)[:n]),
     }
     results = {}
     for name, make in clips.items():
