@@ -126,13 +126,17 @@ def precision_metrics(classifier) -> dict:
 def _reader(video: Video, classifier: TorchClassifier, stack: ExitStack):
     """Reads model inputs of given frames, seeking to the keyframe before each stretch; the file is fetched
     from storage only on the first read."""
-    paths: list[str] = []
+    opened: list = []  # (local path, frame pts) once the first read needs them
+
+    def convert(frame) -> np.ndarray:
+        return video.picture.square(frame, classifier.image_size)
 
     def read(frames: list[int]) -> np.ndarray:
-        if not paths:
-            paths.append(stack.enter_context(local_copy(video.file)))
-        convert = lambda frame: video.picture.square(frame, classifier.image_size)  # noqa: E731
-        images = [image for _, image in read_frames(paths[0], video.frame_pts_array(), frames, convert)]
+        if not opened:
+            _require_file(video)
+            opened.append((stack.enter_context(local_copy(video.file)), video.frame_pts_array()))
+        path, frame_pts = opened[0]
+        images = [image for _, image in read_frames(path, frame_pts, frames, convert)]
         if len(images) != len(frames):
             raise UserFacingError("The video stopped decoding while its labels were updated; the labels were kept.")
         return np.stack(images)
@@ -164,12 +168,16 @@ def people_classes(video: Video, model_pks: np.ndarray) -> np.ndarray | None:
     return np.where(authors > 0, index_of[class_ids], -1)
 
 
+def _require_file(video: Video) -> None:
+    if not video.file.storage.exists(video.file.name):
+        raise UserFacingError("The video's file is missing from storage, so it cannot be decoded; upload it again.")
+
+
 def _decode_and_predict(video: Video, classifier, config: PipelineConfig, reporter, fixed) -> Prediction:
     def progress(frames: int) -> None:
         reporter.progress(frames / video.frame_count, f"Frame {frames} of {video.frame_count}")
 
-    if not video.file.storage.exists(video.file.name):
-        raise UserFacingError("The video's file is missing from storage, so it cannot be decoded; upload it again.")
+    _require_file(video)
     with local_copy(video.file) as path:
         try:
             prediction = predict_video(path, classifier, config, on_batch=progress, fixed=fixed,
