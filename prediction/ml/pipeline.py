@@ -270,13 +270,15 @@ def predict_from_features(
 ) -> Prediction:
     """Re-predict from cached embeddings of `frames` (only the head runs). Gated, where the new head's labels
     of two neighbouring cached frames differ, `read` decodes the frames between and the whole model places
-    the boundary; those frames join the returned embeddings, so the cache can keep them."""
+    the boundary; those frames join the returned embeddings, so the cache can keep them. Frames a person
+    labelled (`fixed` >= 0) keep their label whatever the model says, so they are never read."""
     probabilities = _head(classifier, features)
     model_frames = 0
+    people = fixed >= 0 if fixed is not None and len(fixed) == frame_count else np.zeros(frame_count, dtype=bool)
     while config.gate is not None and read is not None:
         wanted = [frame for p, q in zip(range(len(frames) - 1), range(1, len(frames)), strict=True)
                   if frames[q] - frames[p] > 1 and needs_a_look(probabilities, p, q, config.gate.min_margin)
-                  for frame in range(int(frames[p]) + 1, int(frames[q]))]
+                  for frame in range(int(frames[p]) + 1, int(frames[q])) if not people[frame]]
         if not wanted:
             break
         step = max(config.batch_size, READ_FRAMES)

@@ -130,6 +130,29 @@ def test_re_predicting_from_the_cache_decodes_only_where_neighbouring_labels_dif
     assert len(reads) == calls and again.model_frames == 0 and np.array_equal(again.classes, prediction.classes)
 
 
+def test_re_predicting_never_reads_frames_a_person_labelled():
+    frames = np.asarray([0, 10, 20, 30, 40])
+    features = np.asarray([[0, 1], [0, 1], [0, 1], [1, 0], [1, 0]], dtype=np.float16)
+    reads = []
+
+    def read(wanted):
+        reads.append(list(wanted))
+        return np.stack([np.full((8, 8, 3), frame, dtype=np.uint8) for frame in wanted])
+
+    fixed = np.full(41, -1)
+    fixed[21:25] = 0  # a person labelled 21..24 as the first class
+    config = PipelineConfig(batch_size=4, gate=GateConfig())
+    prediction = predict_from_features(frames, features, np.zeros(5, dtype=np.int64), Features(boundary=26), config,
+                                       41, fixed, read=read)
+    assert sum(reads, []) == list(range(25, 30))
+    assert np.flatnonzero(np.diff(prediction.classes)).tolist() == [25]
+    fixed[21:30] = 1  # the whole stretch: the person's label stands, nothing is read
+    reads.clear()
+    prediction = predict_from_features(frames, features, np.zeros(5, dtype=np.int64), Features(boundary=26), config,
+                                       41, fixed, read=read)
+    assert reads == [] and prediction.model_frames == 0
+
+
 def _model(disagreeing: bool, images: np.ndarray) -> FrameClassifier:
     torch.manual_seed(0)
     model = FrameClassifier(ModelConfig("resnet34", ("a", "b"), image_size=64), pretrained=False).eval()
