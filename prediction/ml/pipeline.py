@@ -12,8 +12,9 @@ import av
 import numpy as np
 import torch
 
-from prediction.ml.frame_hash import frame_hash, hashes_of
-from prediction.ml.gating import Frames, GateConfig, fill_between, gated_predict, needs_a_look, thumbnail
+from prediction.ml.boundaries import Read, look_between
+from prediction.ml.frame_hash import hashes_of
+from prediction.ml.gating import Frames, GateConfig, fill_between, gated_predict, thumbnail
 from prediction.ml.model import FrameClassifier
 from prediction.ml.smoothing import decode_shots, fill_from_nearest, smooth_labels
 from videos.frames import AS_DECODED, Picture
@@ -260,36 +261,27 @@ def _drain(batches: queue.Queue, end: list[int]) -> Iterator[tuple]:
     end.append(item.frame_count)
 
 
-Read = Callable[[list[int]], np.ndarray]  # frame indices -> (F, S, S, 3) uint8 model inputs, in that order
-READ_FRAMES = 256  # frames read (one seek per stretch) and held at once while a re-prediction looks between
-
-
 def predict_from_features(
     frames: np.ndarray, features: np.ndarray, hashes: np.ndarray, classifier: TorchClassifier, config: PipelineConfig,
     frame_count: int, fixed: np.ndarray | None = None, read: Read | None = None,
 ) -> Prediction:
     """Re-predict from cached embeddings of `frames` (only the head runs). Gated, where the new head's labels
     of two neighbouring cached frames differ, `read` decodes the frames between and the whole model places
-    the boundary; those frames join the returned embeddings, so the cache can keep them. Frames a person
-    labelled (`fixed` >= 0) keep their label whatever the model says, so they are never read."""
+    the boundary (boundaries.look_between); those frames join the returned embeddings, so the cache can keep
+    them. Frames a person labelled (`fixed` >= 0) keep their label whatever the model says: never read."""
     probabilities = _head(classifier, features)
-    model_frames = 0
-    people = fixed >= 0 if fixed is not None and len(fixed) == frame_count else np.zeros(frame_count, dtype=bool)
-    while config.gate is not None and read is not None:
-        wanted = [frame for p, q in zip(range(len(frames) - 1), range(1, len(frames)), strict=True)
-                  if frames[q] - frames[p] > 1 and needs_a_look(probabilities, p, q, config.gate.min_margin)
-                  for frame in range(int(frames[p]) + 1, int(frames[q])) if not people[frame]]
-        if not wanted:
-            break
-        step = max(config.batch_size, READ_FRAMES)
-        new = [_classify_read(classifier, read, wanted[start : start + step], config.batch_size)
-               for start in range(0, len(wanted), step)]
-        order = np.argsort(np.concatenate([frames, wanted]), kind="stable")
-        frames = np.concatenate([frames, wanted])[order]
-        probabilities = np.concatenate([probabilities, *(part[0] for part in new)])[order]
-        features = np.concatenate([features, *(part[1] for part in new)])[order]
-        hashes = np.concatenate([hashes, *(part[2] for part in new)])[order]
-        model_frames += len(wanted)
+    looked = None
+    if config.gate is not None and read is not None:
+        people = fixed >= 0 if fixed is not None and len(fixed) == frame_count else np.zeros(frame_count, dtype=bool)
+        looked = look_between(frames, probabilities, people, read, classifier, config.batch_size,
+                              config.gate.min_margin)
+    if looked and looked.frames:
+        order = np.argsort(np.concatenate([frames, looked.frames]), kind="stable")
+        frames = np.concatenate([frames, looked.frames])[order]
+        probabilities = np.concatenate([probabilities, np.stack(looked.probabilities)])[order]
+        features = np.concatenate([features, np.stack(looked.features)])[order]
+        hashes = np.concatenate([hashes, np.asarray(looked.hashes, dtype=np.int64)])[order]
+    model_frames = len(looked.frames) if looked else 0
     return _assemble([frames], [probabilities], [features], [hashes], config, frame_count, fixed, model_frames)
 
 
@@ -297,13 +289,6 @@ def _head(classifier: TorchClassifier, features: np.ndarray) -> np.ndarray:
     chunk = 65_536  # bounds the float32 copy of a long video's features
     return np.concatenate([classifier.classify_features(features[start:start + chunk])
                            for start in range(0, max(len(features), 1), chunk)])
-
-
-def _classify_read(classifier: TorchClassifier, read: Read, frames: list[int], batch_size: int):
-    images = read(frames)
-    parts = [classifier(images[start : start + batch_size]) for start in range(0, len(images), batch_size)]
-    return (np.concatenate([part[0] for part in parts]), np.concatenate([part[1] for part in parts]),
-            np.asarray([frame_hash(image) for image in images], dtype=np.int64))
 
 
 def _assemble(seen, probabilities, embeddings, hashes, config: PipelineConfig, frame_count: int,

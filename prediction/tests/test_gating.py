@@ -108,7 +108,7 @@ class Features:
         return np.eye(2, dtype=np.float32)[classes], np.stack([classes, 1 - classes], axis=1).astype(np.float16)
 
 
-def test_re_predicting_from_the_cache_decodes_only_where_neighbouring_labels_differ():
+def test_re_predicting_from_the_cache_decodes_only_where_neighbouring_labels_differ_and_halves_the_stretch():
     frames = np.asarray([0, 10, 20, 30, 40])
     features = np.asarray([[0, 1], [0, 1], [0, 1], [1, 0], [1, 0]], dtype=np.float16)  # the change is in 21..29
     classifier = Features(boundary=26)
@@ -122,8 +122,9 @@ def test_re_predicting_from_the_cache_decodes_only_where_neighbouring_labels_dif
     prediction = predict_from_features(frames, features, np.zeros(5, dtype=np.int64), classifier, config, 41,
                                        read=read)
     assert sum(reads, []) == list(range(21, 30))
-    assert np.flatnonzero(np.diff(prediction.classes)).tolist() == [25] and prediction.model_frames == 9
-    assert prediction.predicted_frames.tolist() == [0, 10, 20, *range(21, 30), 30, 40]
+    # Halving 21..29 finds the change at 25|26 in at most 4 forward passes, not 9.
+    assert np.flatnonzero(np.diff(prediction.classes)).tolist() == [25] and prediction.model_frames <= 4
+    assert {25, 26} <= set(prediction.predicted_frames.tolist()) <= {0, 10, 20, *range(21, 30), 30, 40}
     calls = len(reads)
     again = predict_from_features(prediction.predicted_frames, prediction.embeddings, prediction.hashes, classifier,
                                   config, 41, read=read)
