@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "prediction",
     "exports",
     "reviews",
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [

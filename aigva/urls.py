@@ -13,6 +13,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
+    path("settings/api-tokens/", include("api.token_urls")),
     path("", include("projects.urls")),
     path("", include("videos.urls")),
     path("", include("labelling.urls")),

@@ -83,7 +83,11 @@ def export_start(request: HttpRequest, project_id: int) -> HttpResponse:
 
 @require_GET
 def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
-    export = get_member_export(request.user, export_id)
+    return serve_export(get_member_export(request.user, export_id))
+
+
+def serve_export(export: Export) -> HttpResponse:
+    """The ZIP itself, or on S3 a redirect to it; the caller has checked the role."""
     if settings.AWS_STORAGE_BUCKET_NAME:
         return HttpResponseRedirect(export.file.url)  # a presigned URL, issued after the check above
     name = f"{safe_name(export.job.project.name)}-dataset-{export.pk}.zip"

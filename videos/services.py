@@ -15,7 +15,7 @@ from django.db import transaction
 
 from aigva.errors import UserFacingError
 from labelling.services import create_initial_label_set
-from projects.jobs import JobReporter, request_cancel
+from projects.jobs import JobReporter, create_job, request_cancel
 from projects.models import Job, Project
 from videos import media
 from videos.models import Video, VideoStatus
@@ -88,7 +88,8 @@ def _check_free_space(size: int, display_name: str) -> None:
 
 
 def _schedule_probe(video: Video, requested_by: AbstractBaseUser | None, enqueue: bool) -> Job:
-    job = Job.objects.create(project=video.project, video=video, kind=Job.Kind.PROBE, created_by=requested_by)
+    job = create_job(project_id=video.project_id, video=video, kind=Job.Kind.PROBE, options={},
+                     created_by=requested_by)
     if enqueue:
         from videos import actors
 
@@ -98,9 +99,11 @@ def _schedule_probe(video: Video, requested_by: AbstractBaseUser | None, enqueue
 
 @transaction.atomic
 def reprobe_video(*, video: Video, requested_by: AbstractBaseUser | None) -> Job:
-    """Probe again (e.g. after a decoder upgrade); labels survive when the frame count holds."""
+    """Probe again (e.g. after a decoder upgrade); labels survive when the frame count holds. Refused while
+    a probe of the video is queued or running."""
+    job = _schedule_probe(video, requested_by, enqueue=True)
     Video.objects.filter(pk=video.pk).update(status=VideoStatus.PROCESSING, error="")
-    return _schedule_probe(video, requested_by, enqueue=True)
+    return job
 
 
 @transaction.atomic

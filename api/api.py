@@ -1,0 +1,53 @@
+"""The HTTP API for pipelines (Y-5), /api/v1/: the pages' services and selectors behind JSON, with a personal
+token or the browser's session. Errors are {"detail": "..."} with the status a client can act on."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from aigva.errors import UserFacingError
+from api.auth import SessionAuth, TokenAuth
+from api.endpoints import exports, jobs, labels, models, projects, videos
+
+api = NinjaAPI(
+    title="AIGVA API", version="1", urls_namespace="api", auth=[TokenAuth(), SessionAuth()],
+    description="Projects, videos, jobs, labels, models and exports of AIGVA. Send a personal token (made on "
+                "your Settings page) as `Authorization: Bearer <token>`; from a logged-in browser the session "
+                "works too, with the CSRF token on writes. Ids of projects you are not a member of answer 404.",
+)
+
+
+@api.exception_handler(UserFacingError)
+def refused(request: HttpRequest, exc: UserFacingError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=400)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "Your role does not allow this."}, status=403)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "Not found."}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorised(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = api.create_response(request, {"detail": "Send a valid API token as `Authorization: Bearer <token>` "
+                                                       "(make one on your Settings page); it may have expired or "
+                                                       "been revoked."}, status=401)
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    problems = "; ".join(f"{'.'.join(str(part) for part in error.get('loc', ()))}: {error.get('msg', '')}"
+                         for error in exc.errors[:10])
+    return api.create_response(request, {"detail": f"Invalid request: {problems}."}, status=422)
+
+
+for module in (projects, videos, jobs, labels, models, exports):
+    api.add_router("/", module.router)

@@ -1,0 +1,260 @@
+"""What the API takes and returns (pydantic, through django-ninja): the OpenAPI schema is made from these."""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from ninja import Field, Schema
+from pydantic import AfterValidator
+
+MAX_ID = 2**31 - 1  # the database's integer keys
+MAX_FRAME = 2**31 - 1
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Frame = Annotated[int, Field(ge=0, le=MAX_FRAME)]
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("text cannot contain NUL characters")
+    return value
+
+
+def text(max_length: int, min_length: int = 1, description: str | None = None):
+    """A string field of at most max_length characters, never holding NUL (the database refuses it)."""
+    return Annotated[str, Field(min_length=min_length, max_length=max_length, description=description),
+                     AfterValidator(_no_nul)]
+
+
+class Error(Schema):
+    detail: str = Field(description="What went wrong, in words a person can act on.")
+
+
+class ClassOut(Schema):
+    id: int
+    name: str
+    colour: str
+    shortcut: str
+
+
+class ClassIn(Schema):
+    name: text(60)
+    colour: text(7, 0) = ""
+    shortcut: text(1, 0) | None = None
+
+
+class ProjectOut(Schema):
+    id: int
+    name: str
+    description: str
+    role: str = Field(description="Your role in the project: manager, labeller or viewer.")
+    default_class: str | None
+    classes: list[ClassOut]
+    created_at: datetime
+
+    @staticmethod
+    def resolve_role(project, context) -> str:
+        from projects.selectors import get_role
+
+        return get_role(context["request"].user, project).value
+
+    @staticmethod
+    def resolve_default_class(project) -> str | None:
+        return project.default_class.name if project.default_class else None
+
+    @staticmethod
+    def resolve_classes(project) -> list:
+        return list(project.classes.all())
+
+
+class ProjectIn(Schema):
+    name: text(120)
+    description: text(5000, 0) = ""
+    classes: list[text(60)] = Field(min_length=2, max_length=100)
+    default_class: text(60) | None = Field(
+        None, description="One of `classes`; the first when left out.")
+
+
+class VideoOut(Schema):
+    id: int
+    project_id: int
+    name: str
+    status: Literal["processing", "ready", "failed"]
+    error: str
+    note: str
+    size: int
+    frame_count: int | None
+    fps: float | None
+    fps_rational: str | None
+    duration: float | None
+    width: int | None = Field(description="Display width (upright, square pixels).")
+    height: int | None
+    codec: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_fps(video) -> float | None:
+        return round(float(video.fps), 6) if video.fps else None
+
+    @staticmethod
+    def resolve_fps_rational(video) -> str | None:
+        return f"{video.fps_num}/{video.fps_den}" if video.fps else None
+
+    @staticmethod
+    def resolve_width(video) -> int | None:
+        return video.display_width or video.width
+
+    @staticmethod
+    def resolve_height(video) -> int | None:
+        return video.display_height or video.height
+
+
+class JobOut(Schema):
+    id: int
+    project_id: int
+    kind: str
+    status: Literal["queued", "running", "succeeded", "failed", "cancelled"]
+    progress: float = Field(description="0 to 1.")
+    message: str
+    error: str
+    summary: str
+    metrics: dict
+    video_id: int | None
+    model_id: int | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+    @staticmethod
+    def resolve_metrics(job) -> dict:
+        return job.metrics if isinstance(job.metrics, dict) else {}
+
+
+class RangeIn(Schema):
+    start: Frame
+    end: Frame = Field(description="Inclusive.")
+    label: text(60) = Field(alias="class")
+
+
+class RangesIn(Schema):
+    ranges: list[RangeIn] = Field(min_length=1, max_length=1000)
+
+
+class LabelEditsOut(Schema):
+    label_set_id: int
+    edits: list[int] = Field(description="The edits made, oldest first; each can be undone as in the player.")
+
+
+class ReviewedIn(Schema):
+    reviewed: bool
+
+
+class ReviewedOut(Schema):
+    reviewed: bool
+    reviewed_by: str | None
+    reviewed_at: datetime | None
+
+
+class ImportRowIn(Schema):
+    video: text(200, description="The video's name or id.")
+    frame: Frame | None = Field(None, description="One frame (labels the sample there, if there is one)…")
+    start: Frame | None = Field(None, description="…or a range from start to end (inclusive).")
+    end: Frame | None = None
+    label: text(60) = Field(alias="class")
+
+
+class ImportIn(Schema):
+    rows: list[ImportRowIn] = Field(min_length=1, max_length=100_000)
+    reviewed: bool = Field(False, description="Mark every video named reviewed.")
+
+
+class ImportOut(Schema):
+    rows: int
+    samples: int
+    edits: int
+    videos: int
+    reviewed: int
+
+
+class FrameLabel(Schema):
+    frame: int
+    label: str | None = Field(alias="class")
+    confidence: float | None = Field(description="The model's confidence; 1 for a person's label; null: default.")
+    author: str
+
+
+class Segment(Schema):
+    start: int
+    end: int
+    label: str | None = Field(alias="class")
+
+
+class VideoLabels(Schema):
+    id: int
+    name: str
+    frame_count: int
+    fps: float | None
+    fps_rational: str | None
+    reviewed: bool
+    reviewed_by: str | None
+    model: str | None
+    frames: list[FrameLabel] | None = None
+    segments: list[Segment] | None = None
+
+
+class LabelsOut(Schema):
+    """The same document as the JSON label export."""
+
+    project: str
+    classes: list[str]
+    form: Literal["frames", "segments"]
+    videos: list[VideoLabels]
+
+
+class ModelOut(Schema):
+    id: int
+    project_id: int
+    name: str
+    kind: str
+    backbone: str
+    classes: list[str]
+    metrics: dict
+    problems: list[str] = Field(description="Why not to trust it, when its training figures say so.")
+    created_at: datetime
+
+
+class TrainIn(Schema):
+    kind: Literal["human", "cold", "blitz"] = Field(
+        "human", description="human: every frame a person labelled; cold/blitz: those samples only.")
+    epochs: Annotated[int, Field(ge=1, le=500)] = 10
+    val_split: Annotated[float, Field(ge=0, le=0.5)] = 0.2
+    patience: Annotated[int, Field(ge=1, le=100)] = 3
+    head_only: bool = Field(False, description="Train a head on frozen features (seconds, from the cache).")
+    propagate: bool = False
+    predict: bool = Field(False, description="With head_only: then update every unreviewed video's labels.")
+    backbone: text(40) | None = None
+
+
+class PredictIn(Schema):
+    model_id: Id
+    video_ids: list[Id] | None = Field(None, max_length=10_000, description="Every video of the project if left out.")
+    frame_skip: Annotated[int, Field(ge=1, le=1000)] = 1
+    smooth: Annotated[int, Field(ge=1, le=1000)] = 1
+    shots: bool = True
+    every_frame: bool = False
+    overwrite_people: bool = Field(False, description="Let the model replace frames people labelled.")
+
+
+class ExportIn(Schema):
+    video_ids: list[Id] | None = Field(None, max_length=10_000, description="Every video of the project if left out.")
+    reviewed_only: bool = False
+    frame_skip: Annotated[int, Field(ge=1, le=100_000)] | None = Field(None, description="The project's default if "
+                                                                                        "left out.")
+    quality: Annotated[int, Field(ge=1, le=100)] = Field(90, description="JPEG quality.")
+    split: Annotated[float, Field(ge=0, le=0.5)] = Field(0.0, description="Share of videos held out as val/.")
+
+
+class ExportOut(Schema):
+    job: JobOut
+    download_url: str | None = Field(description="Once the job succeeded.")
+    size: int | None
+    images: int | None
