@@ -4,7 +4,6 @@ A head-only checkpoint (a head trained on frozen pretrained features) stores jus
 its config, the digest of the backbone it was trained on; loading rebuilds that backbone.
 """
 
-import pickle
 from dataclasses import asdict
 from pathlib import Path
 
@@ -32,8 +31,9 @@ def load_checkpoint(path: Path, *, allow_random: bool = False) -> FrameClassifie
     """Rebuild the model; refuses pickled code, unknown fields and mismatched weights."""
     try:
         data = torch.load(path, map_location="cpu", weights_only=True)
-    except (pickle.UnpicklingError, RuntimeError, EOFError, OSError) as exc:
-        raise CheckpointError(f"Not a plain checkpoint (only tensors and settings are loaded): {exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - a damaged or foreign file fails anywhere inside the unpickler
+        raise CheckpointError(f"Not a plain checkpoint (only tensors and settings are loaded): "
+                              f"{type(exc).__name__}: {str(exc)[:200]}") from exc
     if not isinstance(data, dict) or set(data) != {"config", "state_dict"}:
         raise CheckpointError("A checkpoint holds exactly 'config' and 'state_dict'.")
     try:
