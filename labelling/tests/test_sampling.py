@@ -128,7 +128,8 @@ def test_representative_features_come_from_the_cache_where_it_has_them_and_match
         decoded = features_of(video, path, frames)
     stored = np.arange(0, 90, 20)  # a skip-20 cache holding frames 0, 20, ..., 80 with marked features
     marked = np.full((len(stored), decoded.shape[1]), 7.0, dtype=np.float16)
-    embeddings.store(video, features_of.key, "skip20", embeddings.CachedEmbeddings(stored, marked, np.zeros(len(stored))))
+    cache = embeddings.CachedEmbeddings(stored, marked, np.zeros(len(stored)))
+    embeddings.store(video, features_of.key, "skip20", cache)
     with local_copy(video.file) as path:
         mixed = features_of(video, path, frames)
     from_cache = frames % 20 == 0
