@@ -25,8 +25,12 @@ SETTLED_STATE = """async (root) => {
 }"""
 
 
-def log_in(page: Page, live_server, user) -> None:
-    page.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))  # escaped HTML never runs
+def log_in(page: Page, live_server, user, confirm: bool = False) -> None:
+    """Log in; a dialog then fails the test (escaped HTML never runs), or with confirm, is accepted."""
+    if confirm:
+        page.on("dialog", lambda dialog: dialog.accept())
+    else:
+        page.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", user.username)
     page.fill("input[name=password]", PASSWORD)
