@@ -163,7 +163,7 @@ class ImportRowIn(Schema):
 
 
 class ImportIn(Schema):
-    rows: list[ImportRowIn] = Field(min_length=1, max_length=100_000)
+    rows: list[ImportRowIn] = Field(min_length=1, max_length=20_000, description="Ranges count as one row each.")
     reviewed: bool = Field(False, description="Mark every video named reviewed.")
 
 
@@ -220,6 +220,10 @@ class ModelOut(Schema):
     metrics: dict
     problems: list[str] = Field(description="Why not to trust it, when its training figures say so.")
     created_at: datetime
+
+
+class CheckpointIn(Schema):
+    name: text(120, 0) = Field("", description="The file's name when left out.")
 
 
 class TrainIn(Schema):

@@ -44,6 +44,22 @@ def store(video: Video, backbone_key: str, mode: str, cached: CachedEmbeddings) 
     storage.save(name, ContentFile(buffer.getvalue()))
 
 
+def add_to_gated(video: Video, backbone_key: str, more: CachedEmbeddings) -> None:
+    """Features computed elsewhere (training's answered frames) join the video's gated cache, so each frame's
+    features are computed once; without a gated cache nothing is kept."""
+    cached = _read(video, cache_name(video, backbone_key, GATED))
+    if cached is None:
+        return
+    new = ~cached.rows_of(more.frames)[0]
+    if not new.any():
+        return
+    frames = np.concatenate([cached.frames, more.frames[new]])
+    order = np.argsort(frames, kind="stable")
+    store(video, backbone_key, GATED, CachedEmbeddings(
+        frames[order], np.concatenate([cached.embeddings, more.embeddings[new].astype(np.float16)])[order],
+        np.concatenate([cached.hashes, more.hashes[new]])[order]))
+
+
 def load(video: Video, backbone_key: str, frame_skip: int, gated: bool = False) -> CachedEmbeddings | None:
     """Gated: the gated cache, else the every-frame one. Otherwise features of frames 0, k, 2k, ...: from the
     skip-k cache, or picked out of the every-frame one."""

@@ -80,7 +80,7 @@ def build_training_set(project, kind: str, classes: list, image_size: int, embed
             continue
         human += sum(end - start + 1 for start, end, _ in video_ranges)
         cached = embeddings.find(video, embeddings_key) if featurize and embeddings_key else None
-        picks, video_inputs = _VideoFrames(video, image_size, cached).pick(video_ranges, featurize)
+        picks, video_inputs = _VideoFrames(video, image_size, cached, embeddings_key).pick(video_ranges, featurize)
         inputs.append(video_inputs)
         labels += [index_of[class_id] for _, class_id in picks]
         groups += [video.pk] * len(picks)
@@ -91,8 +91,9 @@ def build_training_set(project, kind: str, classes: list, image_size: int, embed
 class _VideoFrames:
     """One video's frames as the model sees them: from the cache where it has them, else decoded exactly."""
 
-    def __init__(self, video: Video, image_size: int, cached: embeddings.CachedEmbeddings | None) -> None:
-        self.video, self.size, self.cached = video, image_size, cached
+    def __init__(self, video: Video, image_size: int, cached: embeddings.CachedEmbeddings | None,
+                 key: str = "") -> None:
+        self.video, self.size, self.cached, self.key = video, image_size, cached, key
         self.images: dict[int, np.ndarray] = {}
 
     def pick(self, ranges: list, featurize) -> tuple[list[tuple[int, int]], np.ndarray]:
@@ -127,9 +128,13 @@ class _VideoFrames:
             out = np.zeros((len(frames), self.cached.embeddings.shape[1]), dtype=np.float32)
             out[found] = self.cached.embeddings[at[found]]
         if not found.all():
-            computed = featurize(self._images(frames[~found]))
+            missing = frames[~found]
+            computed = featurize(self._images(missing))
             out = out if out.shape[1] else np.zeros((len(frames), computed.shape[1]), dtype=np.float32)
             out[~found] = computed
+            if self.key:  # the next retrain finds them (a person's answers are rarely frames the gate chose)
+                hashes = np.asarray([frame_hash(self.images[f]) for f in missing.tolist()], dtype=np.int64)
+                embeddings.add_to_gated(self.video, self.key, embeddings.CachedEmbeddings(missing, computed, hashes))
         return out
 
     def _images(self, frames: np.ndarray) -> np.ndarray:

@@ -7,7 +7,7 @@ from ninja.pagination import paginate
 from aigva.errors import UserFacingError
 from api.endpoints import ERRORS
 from api.pagination import Page
-from api.schemas import Id, JobOut, ModelOut, PredictIn, TrainIn, text
+from api.schemas import CheckpointIn, Id, JobOut, ModelOut, PredictIn, TrainIn
 from prediction import services
 from prediction.selectors import get_member_model
 from projects.models import Role
@@ -29,14 +29,14 @@ def get_model(request: HttpRequest, model_id: Id):
 
 
 @router.post("/projects/{project_id}/models", response={201: ModelOut, **ERRORS})
-def register_checkpoint(request: HttpRequest, project_id: Id, file: File[UploadedFile], name: Form[text(120, 0)] = ""):
+def register_checkpoint(request: HttpRequest, project_id: Id, file: File[UploadedFile], form: Form[CheckpointIn]):
     """Register a checkpoint that AIGVA (or `train`) wrote, as multipart form data (`file`, optional `name`);
     its classes must be the project's (managers)."""
     project = get_member_project(request.user, project_id, Role.MANAGER)
     if not hasattr(file, "temporary_file_path"):
         raise UserFacingError("The checkpoint file is over the upload limit or empty.")
     model = services.register_checkpoint(project=project, path=Path(file.temporary_file_path()),
-                                         name=name or Path(file.name or "model").stem, created_by=request.user)
+                                         name=form.name or Path(file.name or "model").stem, created_by=request.user)
     return Status(201, model)
 
 

@@ -203,3 +203,18 @@ def test_uploads_are_checked_as_on_the_page(manager, project, api, broker, video
     assert again.status_code == 400 and "already" in again.json()["detail"]  # its first probe is still queued
     assert api.delete(f"/videos/{video_id}").status_code == 204
     assert api.get(f"/videos/{video_id}").status_code == 404
+
+
+def test_a_checkpoint_is_registered_by_managers_and_a_foreign_one_refused(manager, project, api, tmp_path):
+    from prediction.tests.test_services import checkpoint
+
+    with checkpoint(tmp_path, classes=("road", "junction")).open("rb") as handle:
+        registered = api.upload(f"/projects/{project.pk}/models", file=handle, name="rig model")
+    assert registered.status_code == 201 and registered.json()["classes"] == ["road", "junction"]
+    assert api.get(f"/models/{registered.json()['id']}").json()["name"] == "rig model"
+    with checkpoint(tmp_path, classes=("cat", "dog")).open("rb") as handle:
+        foreign = api.upload(f"/projects/{project.pk}/models", file=handle)
+    assert foreign.status_code == 400 and "cat" in foreign.json()["detail"], foreign.json()
+    labeller = TokenClient(add_member(project, Role.LABELLER))
+    with checkpoint(tmp_path, classes=("road", "junction")).open("rb") as handle:
+        assert labeller.upload(f"/projects/{project.pk}/models", file=handle).status_code == 403

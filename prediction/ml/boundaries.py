@@ -1,6 +1,10 @@
 """Placing a new head's label changes between cached frames (X-1): where two neighbouring cached frames now
-disagree (or one is unsure), the frames between are decoded once and classified by halving the stretch, so
-a boundary in a stretch of n frames costs about log2(n) forward passes instead of n."""
+disagree, the frames between are decoded once and classified by halving the stretch, so a boundary in a
+stretch of n frames costs about log2(n) forward passes instead of n.
+
+Only disagreement counts here, not an unsure pair that agrees (as it does while predicting): the cached
+frames are those the gate chose, where the picture changed, at least once a second and around every
+earlier label change, so between two that agree nothing new is hidden; a new head is merely less sure."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -8,7 +12,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from prediction.ml.frame_hash import frame_hash
-from prediction.ml.gating import needs_a_look
 
 Read = Callable[[list[int]], np.ndarray]  # frame indices -> (F, S, S, 3) uint8 model inputs, in that order
 Classify = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]  # images -> (probabilities, features)
@@ -26,27 +29,27 @@ class Looked:
 
 
 def look_between(frames: np.ndarray, probabilities: np.ndarray, people: np.ndarray, read: Read, classify: Classify,
-                 batch_size: int, min_margin: float) -> Looked:
-    """Classify, by halving, the frames between each pair of neighbouring classified `frames` that need a
-    look, until every stretch left lies between two sure frames that agree. Frames a person labelled
-    (`people`) keep their label, so they are never read."""
+                 batch_size: int) -> Looked:
+    """Classify, by halving, the frames between each pair of neighbouring classified `frames` that disagree,
+    until every stretch left lies between two frames that agree. Frames a person labelled (`people`) keep
+    their label, so they are never read."""
     looked = Looked([], [], [], [])
     stretches = [(int(frames[i]), probabilities[i], int(frames[i + 1]), probabilities[i + 1])
                  for i in range(len(frames) - 1)
-                 if frames[i + 1] - frames[i] > 1 and needs_a_look(probabilities, i, i + 1, min_margin)]
+                 if frames[i + 1] - frames[i] > 1 and _disagree(probabilities[i], probabilities[i + 1])]
     group: list = []
     for stretch in stretches:
         group.append(stretch)
         if sum(q - p - 1 for p, _, q, _ in group) >= READ_FRAMES:
-            _settle(group, people, read, classify, batch_size, min_margin, looked)
+            _settle(group, people, read, classify, batch_size, looked)
             group = []
     if group:
-        _settle(group, people, read, classify, batch_size, min_margin, looked)
+        _settle(group, people, read, classify, batch_size, looked)
     return looked
 
 
 def _settle(stretches: list, people: np.ndarray, read: Read, classify: Classify, batch_size: int,
-            min_margin: float, looked: Looked) -> None:
+            looked: Looked) -> None:
     wanted = [frame for p, _, q, _ in stretches for frame in range(p + 1, q) if not people[frame]]
     if not wanted:
         return
@@ -60,12 +63,16 @@ def _settle(stretches: list, people: np.ndarray, read: Read, classify: Classify,
         stretches = []
         for ((p, p_row, q, q_row), middle), row in zip(split, rows, strict=True):
             for a, a_row, b, b_row in ((p, p_row, middle, row), (middle, row, q, q_row)):
-                if b - a > 1 and needs_a_look(np.stack([a_row, b_row]), 0, 1, min_margin):
+                if b - a > 1 and _disagree(a_row, b_row):
                     stretches.append((a, a_row, b, b_row))
         looked.frames.extend(middles)
         looked.probabilities.extend(rows)
         looked.features.extend(features)
         looked.hashes.extend(frame_hash(images[middle]) for middle in middles)
+
+
+def _disagree(a: np.ndarray, b: np.ndarray) -> bool:
+    return int(a.argmax()) != int(b.argmax())
 
 
 def _middle(stretch: tuple, people: np.ndarray) -> int | None:

@@ -273,8 +273,7 @@ def predict_from_features(
     looked = None
     if config.gate is not None and read is not None:
         people = fixed >= 0 if fixed is not None and len(fixed) == frame_count else np.zeros(frame_count, dtype=bool)
-        looked = look_between(frames, probabilities, people, read, classifier, config.batch_size,
-                              config.gate.min_margin)
+        looked = look_between(frames, probabilities, people, read, classifier, config.batch_size)
     if looked and looked.frames:
         order = np.argsort(np.concatenate([frames, looked.frames]), kind="stable")
         frames = np.concatenate([frames, looked.frames])[order]
