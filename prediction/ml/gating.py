@@ -97,17 +97,17 @@ class _Window:
 
 def gated_predict(
     batches: Iterable[tuple[np.ndarray, list, np.ndarray]], classify: Classify, gate: GateConfig, batch_size: int,
-    frames: Frames, on_progress: Callable[[int], None] | None = None,
+    frames: Frames, on_progress: Callable[[int], None] | None = None, must_see: frozenset[int] = frozenset(),
 ) -> Seen:
-    """Classify the decoded (indices, frames, thumbnails) batches where the gate says; the rest is left to
-    filling."""
+    """Classify the decoded (indices, frames, thumbnails) batches where the gate says, and the frames of
+    `must_see`; the rest is left to filling."""
     seen, window = Seen(), _Window()
     anchor_thumb = previous_thumb = None
     last_anchor = -1
     for indices, decoded, thumbs in batches:
         for frame, image, thumb in zip(indices.tolist(), decoded, thumbs, strict=True):
             cut = previous_thumb is not None and changed(thumb, previous_thumb, gate.threshold)
-            anchor = anchor_thumb is None or frame - last_anchor >= gate.max_gap or changed(
+            anchor = anchor_thumb is None or frame - last_anchor >= gate.max_gap or frame in must_see or changed(
                 thumb, anchor_thumb, gate.threshold)
             if anchor:
                 anchor_thumb, last_anchor = thumb, frame

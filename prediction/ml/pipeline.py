@@ -231,7 +231,8 @@ def predict_video(
     try:
         if config.gate is not None:
             frames = Frames(to_input=model_input(picture, classifier.image_size), size_of=_frame_bytes)
-            gated = gated_predict(_drain(batches, end), classifier, config.gate, config.batch_size, frames, on_batch)
+            gated = gated_predict(_drain(batches, end), classifier, config.gate, config.batch_size, frames, on_batch,
+                                  must_see=answered_frames(fixed))
             seen, probabilities = gated.frames, gated.probabilities
             embeddings, hashes = gated.features, [np.asarray(gated.hashes, dtype=np.int64)]
         else:
@@ -250,6 +251,20 @@ def predict_video(
         producer.join(timeout=5)
     model_frames = sum(len(frames) for frames in seen)
     return _assemble(seen, probabilities, embeddings, hashes, config, end[0], fixed, model_frames)
+
+
+ANSWER_RUN = 3  # frames: a person's run this short is an answer (a sample, a similar frame), not a range
+
+
+def answered_frames(fixed: np.ndarray | None) -> frozenset[int]:
+    """The frames of people's short runs: the gate shows them to the model, so the embeddings cache holds
+    their features and retraining on them decodes nothing."""
+    if fixed is None or not len(fixed):
+        return frozenset()
+    starts = np.flatnonzero(np.diff(fixed, prepend=-2) != 0)
+    ends = np.append(starts[1:], len(fixed))
+    return frozenset(frame for start, end in zip(starts.tolist(), ends.tolist(), strict=True)
+                     if fixed[start] >= 0 and end - start <= ANSWER_RUN for frame in range(start, end))
 
 
 def _drain(batches: queue.Queue, end: list[int]) -> Iterator[tuple]:

@@ -59,6 +59,17 @@ def test_every_boundary_lands_on_its_exact_frame_and_the_model_sees_few_frames(s
     assert {39, 40, 94, 95} <= set(model.seen) and set(range(126, 140)) <= set(model.seen)
 
 
+def test_the_model_sees_every_frame_a_person_answered_so_retraining_finds_its_features(shots_video):
+    model = Counting()
+    fixed = np.full(COUNT, -1)
+    fixed[[17, 63, 151]] = 0  # answers between the gate's anchors
+    fixed[100:120] = 2  # a range: its frames are not all shown
+    prediction = predict_video(str(shots_video), CustomClassifier(model.predict, CLASSES),
+                               PipelineConfig(batch_size=8, gate=GateConfig(max_gap=15)), fixed=fixed)
+    assert {17, 63, 151} <= set(model.seen) <= set(prediction.predicted_frames.tolist())
+    assert not set(range(100, 120)) <= set(model.seen)
+
+
 def test_every_frame_mode_classifies_every_frame(shots_video):
     model = Counting()
     prediction = predict_video(str(shots_video), CustomClassifier(model.predict, CLASSES), PipelineConfig(batch_size=8))
