@@ -5,6 +5,7 @@ import io
 from django.core.files.base import ContentFile
 from PIL import Image
 
+from api.services import create_token
 from exports.models import Export
 from labelling.models import TrainingSample
 from prediction.models import Model
@@ -35,10 +36,11 @@ def build_world(video_path, name: str) -> dict:
     export.file.save("d.zip", ContentFile(b"zip"), save=True)
     model = Model.objects.create(project=project, name=HOSTILE, kind=Model.Kind.CUSTOM, classes=[])
     link, token = create_share_link(label_set=label_set, permission="review", created_by=manager)
+    api_token, _ = create_token(user=manager, name=HOSTILE)
     return {
         "project": project, "manager": manager, "token": token,
         "ids": {"project_id": project.pk, "video_id": video.pk, "label_set_id": label_set.pk,
                 "job_id": video.jobs.first().pk, "sample_id": sample.pk, "export_id": export.pk, "link_id": link.pk,
                 "class_id": project.classes.first().pk, "membership_id": project.memberships.first().pk, "frame": 0,
-                "model_id": model.pk},
+                "model_id": model.pk, "token_id": api_token.pk},
     }
