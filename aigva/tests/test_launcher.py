@@ -45,10 +45,17 @@ def descendants(pid: int) -> set[int]:
     while todo:
         parent = todo.pop()
         for task in Path(f"/proc/{parent}/task").glob("*"):
-            for child in (task / "children").read_text().split() if (task / "children").exists() else []:
+            for child in _children(task):
                 found.add(int(child))
                 todo.append(int(child))
     return found
+
+
+def _children(task: Path) -> list[str]:
+    try:
+        return (task / "children").read_text().split()
+    except OSError:  # the thread (or the process) ended while we looked
+        return []
 
 
 def alive(pid: int) -> bool:
