@@ -1,4 +1,3 @@
-import hashlib
 from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -6,13 +5,10 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from aigva.tokens import hash_token
 from api.models import ApiToken
 
 LAST_USED_STEP = timedelta(minutes=1)  # last_used_at is written at most this often per token
-
-
-def hash_token(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def list_user_tokens(user: AbstractBaseUser) -> QuerySet[ApiToken]:

@@ -5,8 +5,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from aigva.errors import UserFacingError
+from aigva.tokens import hash_token
 from api.models import ApiToken
-from api.selectors import hash_token
 
 MAX_TOKENS = 50  # per person: more than any pipeline needs, few enough that a leaked session cannot mint many
 MAX_EXPIRY_DAYS = 3650

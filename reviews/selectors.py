@@ -1,18 +1,14 @@
-import hashlib
 
 import numpy as np
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from aigva.tokens import hash_token
 from labelling.models import LabelSet
 from labelling.selectors import HEAVY_FIELDS
 from projects.models import Project
 from reviews import agreement
 from reviews.models import ShareGuest, ShareLink
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def get_share_link(token: str) -> ShareLink:

@@ -7,10 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from aigva.errors import UserFacingError
+from aigva.tokens import hash_token
 from labelling.models import LabelSet
 from labelling.services import fork_label_set
 from reviews.models import ShareGuest, ShareLink
-from reviews.selectors import hash_token
 
 
 @transaction.atomic
