@@ -46,9 +46,10 @@ def test_representative_takes_the_most_typical_frame_of_each_kind_of_picture():
     kind = np.repeat([0, 1, 2], sizes)
     picked = representative(features, 3)
     assert sorted(kind[picked].tolist()) == [0, 1, 2]  # evenly spaced frames would spend two on the long shot
+    centred = features - features.mean(0)
     for index in picked:  # the member nearest its kind's mean, not an edge case
         members = np.flatnonzero(kind == kind[index])
-        unit = features[members] / np.linalg.norm(features[members], axis=1, keepdims=True)
+        unit = centred[members] / np.linalg.norm(centred[members], axis=1, keepdims=True)
         assert index == members[np.argmin(((unit - unit.mean(0)) ** 2).sum(1))]
     assert representative(features[:2], 3).tolist() == [0, 1]
     assert representative(np.ones((10, 4)), 3).tolist() == [0]  # one kind of picture: one question

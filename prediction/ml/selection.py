@@ -6,20 +6,25 @@ import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning
 
+KMEANS_RESTARTS = 32  # the best of this many k-means runs: with fewer, a tiny change in the features (float16
+# cache or float32 decode) moved several picks, and the head's accuracy with them (dev set: 96.9-97.6 % with 4)
+
 
 def representative(features: np.ndarray, count: int, seed: int = 0) -> np.ndarray:
     """Sorted indices of up to `count` rows of `features` (N, D) that stand for its kinds of picture: the
-    row nearest the centre of each of `count` k-means clusters of the unit-length features.
+    row nearest the centre of each of `count` k-means clusters of the features' directions from their mean.
 
     The typical frame of each kind teaches a head the most; the frames farthest apart (k-center) are
-    cross-fades, blur and glare, and evenly spaced ones spend answers on long shots."""
+    cross-fades, blur and glare, and evenly spaced ones spend answers on long shots. Taking out what every
+    frame shares (the video's scenery, grade and codec) lets the kinds split by what changes within the
+    video, its subjects: on the development set that lifted the first round from 97.4 to 98.0 % of frames."""
     if len(features) <= count:
         return np.arange(len(features))
-    unit = features.astype(np.float32)
+    unit = features.astype(np.float32) - features.astype(np.float32).mean(0)
     unit /= np.maximum(np.linalg.norm(unit, axis=1, keepdims=True), 1e-6)
     with warnings.catch_warnings():  # fewer distinct pictures than clusters: some clusters stay empty
         warnings.simplefilter("ignore", ConvergenceWarning)
-        clusters = KMeans(count, n_init=4, random_state=seed).fit(unit)
+        clusters = KMeans(count, n_init=KMEANS_RESTARTS, random_state=seed).fit(unit)
     distance = ((unit - clusters.cluster_centers_[clusters.labels_]) ** 2).sum(1)
     picks = []
     for cluster in np.unique(clusters.labels_):
