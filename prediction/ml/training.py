@@ -1,7 +1,8 @@
 """Training (C-3, B-2): a fast head on frozen backbone features, or the whole network fine-tuned.
 
-Both take images already resized to the model's square input, (N, S, S, 3) uint8 RGB, validate
-after every epoch, stop early when the validation loss stops improving and keep the best epoch.
+Both take images already resized to the model's square input, (N, S, S, 3) uint8 RGB (or the head
+their features), validate after every epoch, stop early when the validation loss stops improving and
+keep the best epoch; then learn from every frame (a network for that many epochs, a head to its optimum).
 """
 
 import copy
@@ -168,8 +169,11 @@ def train(
             truth.append(labels[val_idx])
         model.load_state_dict(initial)
         result.best_epoch = max(1, int(np.median(best)))
-        _fit(steps(), np.arange(len(labels)), np.arange(0), replace(config, epochs=result.best_epoch),
-             _part(on_epoch, len(folds), parts), [], fold=-1)
+        # A network stops at the epoch validation found best. A head's loss is convex: fitted to its optimum,
+        # it moves only as far as new labels move it, so frames nobody touched keep their labels from one
+        # retraining to the next (stopped after a validated number of epochs, they flipped).
+        final = config if inputs.ndim == 2 else replace(config, epochs=result.best_epoch)
+        _fit(steps(), np.arange(len(labels)), np.arange(0), final, _part(on_epoch, len(folds), parts), [], fold=-1)
         truth, logits = np.concatenate(truth), torch.cat(logits)
         result.temperature = calibrate(model, logits, truth)
     else:
