@@ -1,6 +1,7 @@
 import numpy as np
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from labelling.runs import LabelRuns, floats_from_bytes
 
@@ -73,7 +74,8 @@ class LabelEdit(models.Model):
     # LabelRuns of start..end before the edit, restored by undo.
     previous = models.BinaryField()
     undone = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Not auto_now_add: the copy carried to a new label set keeps when the person made the change.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["-pk"]

@@ -54,13 +54,10 @@ def _carry_edits(old: LabelSet, new: LabelSet, class_ids: np.ndarray, author: in
     """People's edits of the replaced set, copied to the new one so they can still be undone there; what
     each undo restores takes the new labels wherever no person had labelled before the edit."""
     edits = list(old.edits.order_by("pk"))
-    copies = [LabelEdit(label_set=new, start=e.start, end=e.end, label_class_id=e.label_class_id,
-                        author_id=e.author_id, undone=e.undone, previous=LabelRuns.from_bytes(bytes(e.previous))
-                        .keeping_people(class_ids[e.start:e.end + 1], author).to_bytes()) for e in edits]
-    copies = LabelEdit.objects.bulk_create(copies)
-    for copy, edit in zip(copies, edits, strict=True):
-        copy.created_at = edit.created_at  # the history keeps when the person made the change
-    LabelEdit.objects.bulk_update(copies, ["created_at"])
+    LabelEdit.objects.bulk_create([
+        LabelEdit(label_set=new, start=e.start, end=e.end, label_class_id=e.label_class_id, author_id=e.author_id,
+                  undone=e.undone, created_at=e.created_at, previous=LabelRuns.from_bytes(bytes(e.previous))
+                  .keeping_people(class_ids[e.start:e.end + 1], author).to_bytes()) for e in edits])
 
 
 def create_initial_label_set(*, video) -> LabelSet:
