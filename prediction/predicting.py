@@ -15,6 +15,7 @@ from prediction.ml.backbones import WeightsUnavailable
 from prediction.ml.checkpoint import CheckpointError, load_checkpoint
 from prediction.ml.custom import CustomClassifier, CustomModelError
 from prediction.ml.gating import GateConfig
+from prediction.ml.model import FrameClassifier
 from prediction.ml.pipeline import (
     DecodeFailed,
     PipelineConfig,
@@ -42,9 +43,29 @@ def build_classifier(model: Model):
             classifier = load_checkpoint(io.BytesIO(handle.read()), allow_random=settings.AIGVA_ALLOW_RANDOM_INIT)
         except (CheckpointError, WeightsUnavailable) as exc:
             raise UserFacingError(str(exc)) from exc
+    return torch_classifier(classifier, model.backbone_digest)
+
+
+# Whether bfloat16 kept the labels, per (backbone weights digest, device type), as this worker process's first
+# job on them found. Later jobs use the answer instead of classifying their first frames twice again: a
+# retrain's update classifies only a few hundred frames, so checking would double its model time.
+_PROVEN_BF16: dict[tuple[str, str], bool] = {}
+
+
+def torch_classifier(classifier: FrameClassifier, digest: str) -> TorchClassifier:
+    """The network on the configured device, at the precision the settings choose for it (or proved)."""
     device = devices.pick_device(settings.AIGVA_DEVICE)
     devices.use_all_cores()
-    return TorchClassifier(classifier, device, precision=devices.precision_for(device, settings.AIGVA_BF16))
+    precision = devices.precision_for(device, settings.AIGVA_BF16)
+    proven = _PROVEN_BF16.get((digest, device.type)) if digest else None
+    if precision == "verify" and proven is not None:
+        precision = "bf16" if proven else "fp32"
+    return TorchClassifier(classifier, device, precision=precision)
+
+
+def _remember_precision(classifier, digest: str) -> None:
+    if isinstance(classifier, TorchClassifier) and classifier.agreement is not None and digest:
+        _PROVEN_BF16[(digest, classifier.device.type)] = classifier.bf16
 
 
 def run_prediction(job: Job, reporter: JobReporter) -> dict:
@@ -54,13 +75,15 @@ def run_prediction(job: Job, reporter: JobReporter) -> dict:
     return predict_labels(video, model, build_classifier(model), job.options, reporter, created_by=job.created_by)
 
 
-def update_predictions(model: Model, reporter: JobReporter, *, created_by, start: float = 0.0) -> int:
+def update_predictions(model: Model, reporter: JobReporter, *, created_by, start: float = 0.0,
+                       classifier: TorchClassifier | None = None) -> int:
     """Re-label every ready, unreviewed video of the model's project, keeping people's labels (from the
-    embeddings cache where it has the video, so in seconds); returns how many videos."""
+    embeddings cache where it has the video, so in seconds); returns how many videos. `classifier`: the
+    stored model already in memory (training just made it), instead of loading its file again."""
     reviewed = LabelSet.objects.filter(is_current=True, reviewed=True).values("video_id")
     videos = list(Video.objects.filter(project_id=model.project_id, status=VideoStatus.READY)
                   .exclude(pk__in=reviewed).select_related("project").order_by("pk"))
-    classifier = build_classifier(model)
+    classifier = classifier or build_classifier(model)
     for position, video in enumerate(videos):
         share = (1 - start) / len(videos)
         options = {"frame_skip": video.project.default_frame_skip, "smooth": video.project.default_smoothing,
@@ -110,6 +133,7 @@ def predict_labels(video: Video, model: Model, classifier, options: dict, report
     if key and len(prediction.embeddings) and (cached is None or prediction.model_frames):
         cache = embeddings.CachedEmbeddings(prediction.predicted_frames, prediction.embeddings, prediction.hashes)
         embeddings.store(video, key, embeddings.mode_of(frame_skip, gated), cache)
+    _remember_precision(classifier, model.backbone_digest)
     return {"frames": video.frame_count, "predicted_frames": len(prediction.predicted_frames),
             "model_frames": prediction.model_frames, "mode": "gated" if gated else "every frame" if frame_skip == 1
             else f"1 in {frame_skip} frames", "from_cache": cached is not None, **precision_metrics(classifier)}

@@ -69,9 +69,10 @@ def run_training(job: Job, reporter: JobReporter) -> dict:
                "human_labelled": data.human_labelled, "propagated": data.propagated, "device": where}
     stored = _store_model(job, model.cpu(), metrics, len(data.labels))
     if options.get("predict"):
-        from prediction.predicting import update_predictions
+        from prediction.predicting import torch_classifier, update_predictions
 
-        metrics["updated_videos"] = update_predictions(stored, reporter, created_by=job.created_by, start=0.9)
+        metrics["updated_videos"] = update_predictions(stored, reporter, created_by=job.created_by, start=0.9,
+                                                       classifier=torch_classifier(model, stored.backbone_digest))
     return {**metrics, "model": stored.pk}
 
 

@@ -1,5 +1,6 @@
 """A person's label always wins (L-6): predictions fill only the frames no person labelled."""
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 
@@ -7,6 +8,10 @@ from aigva.errors import UserFacingError
 from labelling import services as labelling_services
 from labelling.selectors import get_current_label_set
 from prediction import services
+from prediction.ml.device import cpu_supports_bf16
+from prediction.ml.model import FrameClassifier, ModelConfig
+from prediction.ml.pipeline import VERIFY_FRAMES
+from prediction.predicting import _remember_precision, torch_classifier
 from prediction.tests.test_services import BRIGHTNESS, predict_here
 from projects.models import JobStatus
 from projects.tests.factories import UserFactory, make_project
@@ -90,3 +95,16 @@ def test_the_chance_of_a_label_change_is_learnt_from_reviewed_videos(corrected):
     labelling_services.set_reviewed(label_set=get_current_label_set(video), reviewed=True, user=person)
     # One reviewed video: dark, bright at 10-19, dark again: two changes in its frames.
     assert switch_probability(video) == pytest.approx(3 / (video.frame_count + SHOT_SECONDS * fps))
+
+
+@pytest.mark.skipif(not cpu_supports_bf16(), reason="this CPU computes no bfloat16, so nothing is verified")
+def test_bfloat16_is_proved_once_per_backbone_weights(settings):
+    settings.AIGVA_BF16, settings.AIGVA_DEVICE = "auto", "cpu"
+    network = FrameClassifier(ModelConfig("resnet34", ("a", "b"), image_size=32), pretrained=False)
+    first = torch_classifier(network, "weights-a")
+    assert first.verifying
+    first(np.random.default_rng(0).integers(0, 255, (VERIFY_FRAMES, 32, 32, 3), dtype=np.uint8))
+    _remember_precision(first, "weights-a")
+    again = torch_classifier(network, "weights-a")  # a later job on the same weights: decided, not checked
+    assert not again.verifying and again.bf16 == first.bf16
+    assert torch_classifier(network, "weights-b").verifying  # other weights are checked afresh
