@@ -61,7 +61,7 @@ AIGVA_ALLOW_RANDOM_INIT = env.bool("AIGVA_ALLOW_RANDOM_INIT", default=False)
 # bfloat16 doubles CPU speed but can change a model's labels: "auto" verifies it on each job's first frames and
 # keeps it only where it kept 99.5 % of their labels (prediction.ml.pipeline.TorchClassifier).
 AIGVA_BF16 = env.str("AIGVA_BF16", default="auto", validate=lambda v: v in ("auto", "on", "off"))
-AIGVA_PREDICT_BATCH = env.int("AIGVA_PREDICT_BATCH", default=None)  # None: 16 on a CPU, 64 on a GPU
+AIGVA_PREDICT_BATCH = env.int("AIGVA_PREDICT_BATCH", default=None)  # None: prediction.ml.device.batch_size_for
 AIGVA_CUSTOM_MODELS = env.json("AIGVA_CUSTOM_MODELS", default={})
 FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
 env.seal()

@@ -106,7 +106,7 @@ def stable_boundaries(classes: np.ndarray) -> np.ndarray:
 def bench_clip(name: str, path: Path, classes_of: Callable[[int], np.ndarray], args, device: torch.device) -> dict:
     torch.manual_seed(0)
     model = build_model(args.backbone).to(device, memory_format=torch.channels_last)
-    batch = batch_size_for(device)
+    batch = batch_size_for(device, args.backbone)
     frame_count = len(frame_pts(path))
     train_head(model, path, classes_of(frame_count), device)
     verifier = TorchClassifier(model, device, precision=precision_for(device, "auto"))
@@ -174,7 +174,7 @@ def main() -> None:
     args = parser.parse_args()
     device, threads = pick_device(args.device), use_all_cores()
     print(f"torch {torch.__version__}, {threads} threads, device {device}, backbone {args.backbone}, "
-          f"batch {batch_size_for(device)}")
+          f"batch {batch_size_for(device, args.backbone)}")
     # The class of each frame: shot k of the dashcam clip is class k % 3, the long clip's scene s class s,
     # and a real clip is cut in thirds (its labels then follow what the model makes of them).
     clips = {

@@ -112,7 +112,9 @@ def predict_labels(video: Video, model: Model, classifier, options: dict, report
     model_pks = np.asarray([pk_of[name] for name in model.classes], dtype=np.int64)
     keep_people = not options.get("overwrite_people", False)
     device = getattr(classifier, "device", None)
-    batch_size = video.project.prediction_batch_size or settings.AIGVA_PREDICT_BATCH or devices.batch_size_for(device)
+    backbone = classifier.model.config.backbone if isinstance(classifier, TorchClassifier) else None
+    batch_size = (video.project.prediction_batch_size or settings.AIGVA_PREDICT_BATCH
+                  or devices.batch_size_for(device, backbone))
     frame_skip = options.get("frame_skip", 1)
     gated = not options.get("every_frame", False) and frame_skip == 1
     config = PipelineConfig(batch_size=batch_size, frame_skip=frame_skip, smooth=options.get("smooth", 1),

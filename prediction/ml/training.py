@@ -14,6 +14,7 @@ import torch
 from scipy import optimize
 from torch.nn import functional
 
+from prediction.ml.device import batch_size_for
 from prediction.ml.model import FrameClassifier
 
 MAX_TEMPERATURE = 10.0
@@ -101,9 +102,10 @@ def augment(images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
 
 
 @torch.inference_mode()
-def extract_features(model: FrameClassifier, images: np.ndarray, device: torch.device, batch_size: int = 32):
+def extract_features(model: FrameClassifier, images: np.ndarray, device: torch.device, batch_size: int | None = None):
     """(N, S, S, 3) uint8 -> (N, D) float32 pooled backbone features, on the CPU."""
     model.eval().to(device)
+    batch_size = batch_size or batch_size_for(device, model.config.backbone)
     chunks = [model.features(torch.from_numpy(images[start : start + batch_size]).to(device)).float().cpu()
               for start in range(0, len(images), batch_size)]
     return torch.cat(chunks) if chunks else torch.zeros((0, model.head.in_features))
