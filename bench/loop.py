@@ -7,8 +7,8 @@ frame's true class is known. A simulated labeller answers every question the
 tool asks with the truth. For each scenario: sample, label, train, predict every frame of every
 video, then score frame accuracy, the wrong segments a person would still have to fix, and time.
 
-Uses EfficientNet-Lite0 with its real ImageNet weights (the `offline` extra): a random-init
-ResNet34 cannot learn from 10 frames. Heads are trained on frozen features (`--head-only`), so
+Uses EfficientNet-Lite0 with its real ImageNet weights (the `offline` extra), at the app's default
+precision (AIGVA_BF16=auto): a random-init ResNet34 cannot learn from 10 frames. Heads are trained on frozen features (`--head-only`), so
 after the first prediction every re-prediction reads the embeddings cache instead of decoding.
 
 Run: make bench (or scripts/test-services.sh .venv/bin/python bench/loop.py [--videos 10] [--seconds 30]).
@@ -31,7 +31,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aigva.settings_dev")
-os.environ.update(AIGVA_BACKBONE="efficientnet_lite0", AIGVA_ALLOW_RANDOM_INIT="false", AIGVA_BF16="off",
+os.environ.update(AIGVA_BACKBONE="efficientnet_lite0", AIGVA_ALLOW_RANDOM_INIT="false",
                   AIGVA_JOB_HEARTBEAT_SECONDS="30")
 django.setup()
 
