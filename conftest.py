@@ -1,6 +1,7 @@
 """Shared fixtures: real Redis broker and worker, headless Debian Chromium, users and media."""
 
 import os
+import sys
 
 import dramatiq
 import pytest
@@ -23,6 +24,14 @@ def browser_type_launch_args(browser_type_launch_args):
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def fresh_worker_state():
+    """Each test starts as a fresh worker: no precision proved for any backbone's weights by an earlier test."""
+    predicting = sys.modules.get("prediction.predicting")
+    if predicting is not None:
+        predicting._PROVEN_BF16.clear()
 
 
 @pytest.fixture
