@@ -2,6 +2,8 @@
 
 import os
 import sys
+import threading
+from pathlib import Path
 
 import dramatiq
 import pytest
@@ -24,6 +26,48 @@ def browser_type_launch_args(browser_type_launch_args):
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+def _drop_realtime_scheduling() -> None:
+    """Back to ordinary scheduling, for this process's threads and every descendant's. Once, the test process's
+    main thread ran as SCHED_FIFO 99 (set from outside it), so the workers and Chromium renderers it started did
+    too, and two busy renderers starved every other process for 20 minutes, timers and pytest-timeout included."""
+    parent_of = {}
+    for entry in os.listdir("/proc"):
+        try:
+            parent_of[int(entry)] = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (ValueError, OSError, IndexError):
+            continue
+    family, added = {os.getpid()}, True
+    while added:
+        more = {pid for pid, parent in parent_of.items() if parent in family} - family
+        family, added = family | more, bool(more)
+    for pid in family:
+        try:
+            threads = [int(tid) for tid in os.listdir(f"/proc/{pid}/task")]
+        except OSError:
+            continue
+        for tid in threads:
+            try:
+                if os.sched_getscheduler(tid) in (os.SCHED_FIFO, os.SCHED_RR):
+                    os.sched_setscheduler(tid, os.SCHED_OTHER, os.sched_param(0))
+            except OSError:
+                continue
+
+
+@pytest.fixture(scope="session", autouse=True)
+def ordinary_scheduling():
+    """Checks every 2 s in a thread of its own, so a starved test still gets its CPU back."""
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.wait(2):
+            _drop_realtime_scheduling()
+
+    watcher = threading.Thread(target=watch, name="ordinary-scheduling", daemon=True)
+    watcher.start()
+    yield
+    stop.set()
 
 
 @pytest.fixture(autouse=True)
