@@ -8,8 +8,9 @@ tool asks with the truth. For each scenario: sample, label, train, predict every
 video, then score frame accuracy, the wrong segments a person would still have to fix, and time.
 
 Uses EfficientNet-Lite0 with its real ImageNet weights (the `offline` extra), at the app's default
-precision (AIGVA_BF16=auto): a random-init ResNet34 cannot learn from 10 frames. Heads are trained on frozen features (`--head-only`), so
-after the first prediction every re-prediction reads the embeddings cache instead of decoding.
+precision (AIGVA_BF16=auto): a random-init ResNet34 cannot learn from 10 frames. Heads are trained on
+frozen features (`--head-only`), so after the first prediction every re-prediction reads the embeddings
+cache instead of decoding.
 
 Run: make bench (or scripts/test-services.sh .venv/bin/python bench/loop.py [--videos 10] [--seconds 30]).
 Uses a throwaway test database on the configured PostgreSQL.

@@ -32,6 +32,9 @@ from videos.models import Video, VideoStatus
 from videos.services import local_copy
 
 SHOT_SECONDS = 10  # before any video is reviewed: labels change about this often
+# The share of a frame's probability that its current model label keeps when a model labels it again: a retrain
+# changes what a person saw and let be only where it is clearly surer (about 25 points, for two classes).
+HOLD_PREVIOUS = 0.2
 
 
 def build_classifier(model: Model):
@@ -119,16 +122,19 @@ def predict_labels(video: Video, model: Model, classifier, options: dict, report
     gated = not options.get("every_frame", False) and frame_skip == 1
     config = PipelineConfig(batch_size=batch_size, frame_skip=frame_skip, smooth=options.get("smooth", 1),
                             switch_probability=switch_probability(video) if options.get("shots", True) else None,
-                            gate=GateConfig.for_frame_rate(float(video.fps or 25)) if gated else None)
-    fixed = people_classes(video, model_pks) if keep_people else None
+                            gate=GateConfig.for_frame_rate(float(video.fps or 25)) if gated else None,
+                            hold_previous=HOLD_PREVIOUS)
+    people, previous = current_classes(video, model_pks)
+    fixed = people if keep_people else None
     key = model.embeddings_key
     cached = embeddings.load(video, key, frame_skip, gated) if key else None
     if cached is not None:  # only the head differs from an earlier prediction: frames are decoded only where
         with ExitStack() as stack:  # its labels change between two cached frames
             prediction = predict_from_features(cached.frames, cached.embeddings, cached.hashes, classifier, config,
-                                               video.frame_count, fixed, read=_reader(video, classifier, stack))
+                                               video.frame_count, fixed, read=_reader(video, classifier, stack),
+                                               previous=previous)
     else:
-        prediction = _decode_and_predict(video, classifier, config, reporter, fixed)
+        prediction = _decode_and_predict(video, classifier, config, reporter, fixed, previous)
     create_label_set(video=video, class_ids=model_pks[prediction.classes], confidences=prediction.confidences,
                      margins=prediction.margins, author=-model.pk, created_by=created_by, source_model=model,
                      keep_people=keep_people)
@@ -183,15 +189,17 @@ def switch_probability(video: Video) -> float:
     return (changes + 1) / (frames + SHOT_SECONDS * float(video.fps or 25))
 
 
-def people_classes(video: Video, model_pks: np.ndarray) -> np.ndarray | None:
-    """(N,) for each frame a person labelled, the model's index of its class; -1 elsewhere."""
+def current_classes(video: Video, model_pks: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """(people, previous): (N,) for each frame of the current labels, the model's index of its class where a
+    person labelled it (people) or a model did (previous); -1 elsewhere. (None, None) without current labels."""
     current = LabelSet.objects.filter(video=video, is_current=True).only("runs").first()
     if current is None:
-        return None
+        return None, None
     class_ids, authors = current.label_runs.to_frames()
     index_of = np.full(int(max(class_ids.max(), model_pks.max())) + 1, -1, dtype=np.int64)
     index_of[model_pks] = np.arange(len(model_pks))
-    return np.where(authors > 0, index_of[class_ids], -1)
+    classes = index_of[class_ids]
+    return np.where(authors > 0, classes, -1), np.where(authors < 0, classes, -1)
 
 
 def _require_file(video: Video) -> None:
@@ -199,7 +207,7 @@ def _require_file(video: Video) -> None:
         raise UserFacingError("The video's file is missing from storage, so it cannot be decoded; upload it again.")
 
 
-def _decode_and_predict(video: Video, classifier, config: PipelineConfig, reporter, fixed) -> Prediction:
+def _decode_and_predict(video: Video, classifier, config: PipelineConfig, reporter, fixed, previous) -> Prediction:
     def progress(frames: int) -> None:
         reporter.progress(frames / video.frame_count, f"Frame {frames} of {video.frame_count}")
 
@@ -207,7 +215,7 @@ def _decode_and_predict(video: Video, classifier, config: PipelineConfig, report
     with local_copy(video.file) as path:
         try:
             prediction = predict_video(path, classifier, config, on_batch=progress, fixed=fixed,
-                                       picture=video.picture)
+                                       picture=video.picture, previous=previous)
         except DecodeFailed as exc:
             raise UserFacingError(f"The video stopped decoding at frame {exc.frame}; the labels were kept.") from exc
         except CustomModelError as exc:

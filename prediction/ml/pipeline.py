@@ -16,7 +16,7 @@ from prediction.ml.boundaries import Read, look_between
 from prediction.ml.frame_hash import hashes_of
 from prediction.ml.gating import Frames, GateConfig, fill_between, gated_predict, thumbnail
 from prediction.ml.model import FrameClassifier
-from prediction.ml.smoothing import decode_shots, fill_from_nearest, smooth_labels
+from prediction.ml.smoothing import decode_shots, fill_from_nearest, hold_previous, smooth_labels
 from videos.frames import AS_DECODED, Picture
 
 
@@ -35,6 +35,7 @@ class PipelineConfig:
     gate: GateConfig | None = None  # classify only where the picture changes and at label changes; None: every
     # (k-th) frame
     queue_batches: int = 4
+    hold_previous: float = 0.0  # the share of a frame's probability its previous model label keeps (smoothing)
 
 VERIFY_FRAMES = 64  # frames classified both ways before bfloat16 is trusted for a model (AIGVA_BF16=auto)
 BF16_AGREEMENT = 0.995  # the share of those whose label bfloat16 must keep
@@ -216,11 +217,12 @@ class TorchClassifier:
 
 def predict_video(
     path: str, classifier: BatchClassifier, config: PipelineConfig, on_batch: Callable[[int], None] | None = None,
-    fixed: np.ndarray | None = None, picture: Picture = AS_DECODED,
+    fixed: np.ndarray | None = None, picture: Picture = AS_DECODED, previous: np.ndarray | None = None,
 ) -> Prediction:
     """Label every frame of the video, as shown (`picture`): by classifying each (k-th) frame, or where
     config.gate says. on_batch(frames decoded so far) may raise to cancel. fixed: (N,) the class a person gave
-    each frame, or -1; decoded shots go through them."""
+    each frame, or -1; decoded shots go through them. previous: (N,) a model's earlier label, or -1; it keeps
+    config.hold_previous of the frame's probability."""
     batches: queue.Queue = queue.Queue(maxsize=config.queue_batches)
     stop = threading.Event()
     producer = threading.Thread(
@@ -250,7 +252,7 @@ def predict_video(
         stop.set()
         producer.join(timeout=5)
     model_frames = sum(len(frames) for frames in seen)
-    return _assemble(seen, probabilities, embeddings, hashes, config, end[0], fixed, model_frames)
+    return _assemble(seen, probabilities, embeddings, hashes, config, end[0], fixed, model_frames, previous)
 
 
 ANSWER_RUN = 3  # frames: a person's run this short is an answer (a sample, a similar frame), not a range
@@ -278,12 +280,13 @@ def _drain(batches: queue.Queue, end: list[int]) -> Iterator[tuple]:
 
 def predict_from_features(
     frames: np.ndarray, features: np.ndarray, hashes: np.ndarray, classifier: TorchClassifier, config: PipelineConfig,
-    frame_count: int, fixed: np.ndarray | None = None, read: Read | None = None,
+    frame_count: int, fixed: np.ndarray | None = None, read: Read | None = None, previous: np.ndarray | None = None,
 ) -> Prediction:
     """Re-predict from cached embeddings of `frames` (only the head runs). Gated, where the new head's labels
     of two neighbouring cached frames differ, `read` decodes the frames between and the whole model places
     the boundary (boundaries.look_between); those frames join the returned embeddings, so the cache can keep
-    them. Frames a person labelled (`fixed` >= 0) keep their label whatever the model says: never read."""
+    them. Frames a person labelled (`fixed` >= 0) keep their label whatever the model says: never read.
+    previous: as for predict_video."""
     probabilities = _head(classifier, features)
     looked = None
     if config.gate is not None and read is not None:
@@ -296,7 +299,8 @@ def predict_from_features(
         features = np.concatenate([features, np.stack(looked.features)])[order]
         hashes = np.concatenate([hashes, np.asarray(looked.hashes, dtype=np.int64)])[order]
     model_frames = len(looked.frames) if looked else 0
-    return _assemble([frames], [probabilities], [features], [hashes], config, frame_count, fixed, model_frames)
+    return _assemble([frames], [probabilities], [features], [hashes], config, frame_count, fixed, model_frames,
+                     previous)
 
 
 def _head(classifier: TorchClassifier, features: np.ndarray) -> np.ndarray:
@@ -306,17 +310,20 @@ def _head(classifier: TorchClassifier, features: np.ndarray) -> np.ndarray:
 
 
 def _assemble(seen, probabilities, embeddings, hashes, config: PipelineConfig, frame_count: int,
-              fixed: np.ndarray | None, model_frames: int) -> Prediction:
+              fixed: np.ndarray | None, model_frames: int, previous: np.ndarray | None = None) -> Prediction:
     if not seen:
         raise DecodeFailed(0, RuntimeError("no frame decoded"))
     frames, seen_probabilities = np.concatenate(seen), np.concatenate(probabilities).astype(np.float32)
     fill = fill_from_nearest if config.gate is None else fill_between
     every_frame = fill(frames, seen_probabilities, frame_count)  # (N, K)
+    deciding = every_frame
+    if previous is not None and len(previous) == frame_count:
+        deciding = hold_previous(every_frame, previous, config.hold_previous)
     if config.switch_probability:
-        classes = decode_shots(every_frame, config.switch_probability,
+        classes = decode_shots(deciding, config.switch_probability,
                                fixed if fixed is not None and len(fixed) == frame_count else None)
     else:
-        classes = every_frame.argmax(axis=1)
+        classes = deciding.argmax(axis=1)
     classes = smooth_labels(classes, config.smooth).astype(np.int64)
     chosen = np.take_along_axis(every_frame, classes[:, None], axis=1)[:, 0]
     np.put_along_axis(every_frame, classes[:, None], -np.inf, axis=1)  # leaves the other classes

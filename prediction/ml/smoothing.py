@@ -18,6 +18,19 @@ def fill_from_nearest(predicted: np.ndarray, values: np.ndarray, frame_count: in
     return values[np.where(nearer_before, before, after)]
 
 
+def hold_previous(probabilities: np.ndarray, previous: np.ndarray, weight: float) -> np.ndarray:
+    """(N, K) probabilities to choose labels by: a frame's previous model label (`previous` >= 0, else -1) keeps
+    `weight` of it, so a retrained model changes that label only where it is clearly surer of another class.
+    Labels that flip on doubtful frames from one retrain to the next undo what a person saw and let be."""
+    held = previous >= 0
+    if weight <= 0 or not held.any():
+        return probabilities
+    mixed = probabilities.copy()
+    mixed[held] *= 1 - weight
+    mixed[np.flatnonzero(held), previous[held]] += weight
+    return mixed
+
+
 def smooth_labels(labels: np.ndarray, min_run: int) -> np.ndarray:
     """A label change must persist for `min_run` frames; shorter runs take the label before them.
 

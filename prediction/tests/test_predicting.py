@@ -97,6 +97,28 @@ def test_the_chance_of_a_label_change_is_learnt_from_reviewed_videos(corrected):
     assert switch_probability(video) == pytest.approx(3 / (video.frame_count + SHOT_SECONDS * fps))
 
 
+def test_a_new_model_changes_an_earlier_model_label_only_where_it_is_clearly_surer(corrected, monkeypatch):
+    from labelling.services import create_label_set
+    from prediction import predicting
+
+    video, model, person, bright = corrected
+    dark = video.project.classes.get(name="dark")
+    class_ids, authors = get_current_label_set(video).label_runs.to_frames()
+    earlier = services.register_custom(project=video.project, custom_name="brightness", created_by=None)
+    class_ids[30:40] = bright.pk  # an earlier model said "bright" here; the new one is only 3:1 sure of "dark"
+    create_label_set(video=video, class_ids=class_ids, author=-earlier.pk, source_model=earlier, keep_people=True)
+    monkeypatch.setattr(predicting, "HOLD_PREVIOUS", 0.5)  # not surer than 3:1: the earlier label stays
+    call_command("predict", str(video.project_id), "--model", str(model.pk), "--frame-by-frame")
+    classes, authors = get_current_label_set(video).label_runs.to_frames()
+    assert (classes[30:40] == bright.pk).all() and (authors[30:40] == -model.pk).all()
+    assert (classes[10:20] == bright.pk).all() and (authors[10:20] == person.pk).all()
+    assert (classes[20:30] == dark.pk).all() and (classes[40:] == dark.pk).all()
+    monkeypatch.setattr(predicting, "HOLD_PREVIOUS", 0.2)  # 3:1 is surer than the default asks
+    call_command("predict", str(video.project_id), "--model", str(model.pk), "--frame-by-frame")
+    classes, _ = get_current_label_set(video).label_runs.to_frames()
+    assert (classes[30:40] == dark.pk).all() and (classes[10:20] == bright.pk).all()
+
+
 @pytest.mark.skipif(not cpu_supports_bf16(), reason="this CPU computes no bfloat16, so nothing is verified")
 def test_bfloat16_is_proved_once_per_backbone_weights(settings):
     settings.AIGVA_BF16, settings.AIGVA_DEVICE = "auto", "cpu"

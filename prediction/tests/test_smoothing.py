@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from prediction.ml.smoothing import decode_shots, fill_from_nearest, smooth_labels
+from prediction.ml.smoothing import decode_shots, fill_from_nearest, hold_previous, smooth_labels
 
 
 def test_fill_takes_the_nearest_prediction_earlier_on_ties():
@@ -40,6 +40,15 @@ def test_people_frames_are_fixed_points_that_pull_their_doubtful_neighbours():
     assert decode_shots(probabilities, 0.01).tolist() == [0] * 10  # a change is not worth 5 doubtful frames
     fixed[[0, 9]] = [1, 0]
     assert decode_shots(probabilities, 0.01, fixed)[[0, 9]].tolist() == [1, 0]
+
+
+def test_a_previous_label_changes_only_where_the_new_model_is_clearly_surer_of_another_class():
+    probabilities = np.array([[0.45, 0.55], [0.05, 0.95], [0.45, 0.55], [0.3, 0.7]])
+    previous = np.array([0, 0, -1, 1])  # frame 2 had no model label
+    held = hold_previous(probabilities, previous, 0.2)
+    assert held.argmax(axis=1).tolist() == [0, 1, 1, 1]
+    assert np.allclose(held.sum(axis=1), 1) and np.array_equal(held[2], probabilities[2])
+    assert hold_previous(probabilities, previous, 0.0) is probabilities
 
 
 probability_rows = st.integers(2, 3).flatmap(lambda k: st.lists(
