@@ -1,8 +1,8 @@
 """Placing a new head's label changes between cached frames (X-1): where two neighbouring cached frames now
-disagree, the frames between are decoded once and classified by halving the stretch, so a boundary in a
-stretch of n frames costs about log2(n) forward passes instead of n.
+get different labels, the frames between are decoded once and classified by halving the stretch, so a
+boundary in a stretch of n frames costs about log2(n) forward passes instead of n.
 
-Only disagreement counts here, not an unsure pair that agrees (as it does while predicting): the cached
+Only different labels count here, not an unsure pair that agrees (as it does while predicting): the cached
 frames are those the gate chose, where the picture changed, at least once a second and around every
 earlier label change, so between two that agree nothing new is hidden; a new head is merely less sure."""
 
@@ -29,14 +29,15 @@ class Looked:
 
 
 def look_between(frames: np.ndarray, probabilities: np.ndarray, people: np.ndarray, read: Read, classify: Classify,
-                 batch_size: int) -> Looked:
-    """Classify, by halving, the frames between each pair of neighbouring classified `frames` that disagree,
-    until every stretch left lies between two frames that agree. Frames a person labelled (`people`) keep
-    their label, so they are never read."""
+                 batch_size: int, labels: np.ndarray | None = None) -> Looked:
+    """Classify, by halving, the frames between each pair of neighbouring classified `frames` whose `labels`
+    differ (those they end with, e.g. decoded as shots; by default their likeliest classes), until every
+    stretch left lies between two frames that agree. Frames a person labelled (`people`) keep their label, so
+    they are never read."""
     looked = Looked([], [], [], [])
+    labels = probabilities.argmax(axis=1) if labels is None else labels
     stretches = [(int(frames[i]), probabilities[i], int(frames[i + 1]), probabilities[i + 1])
-                 for i in range(len(frames) - 1)
-                 if frames[i + 1] - frames[i] > 1 and _disagree(probabilities[i], probabilities[i + 1])]
+                 for i in range(len(frames) - 1) if frames[i + 1] - frames[i] > 1 and labels[i] != labels[i + 1]]
     group: list = []
     for stretch in stretches:
         group.append(stretch)

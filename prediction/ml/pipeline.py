@@ -282,16 +282,17 @@ def predict_from_features(
     frames: np.ndarray, features: np.ndarray, hashes: np.ndarray, classifier: TorchClassifier, config: PipelineConfig,
     frame_count: int, fixed: np.ndarray | None = None, read: Read | None = None, previous: np.ndarray | None = None,
 ) -> Prediction:
-    """Re-predict from cached embeddings of `frames` (only the head runs). Gated, where the new head's labels
-    of two neighbouring cached frames differ, `read` decodes the frames between and the whole model places
-    the boundary (boundaries.look_between); those frames join the returned embeddings, so the cache can keep
-    them. Frames a person labelled (`fixed` >= 0) keep their label whatever the model says: never read.
-    previous: as for predict_video."""
+    """Re-predict from cached embeddings of `frames` (only the head runs). Gated, where the labels the new head
+    leads to (decoded as shots, or its own) differ at two neighbouring cached frames, `read` decodes the frames
+    between and the whole model places the boundary (boundaries.look_between); those frames join the returned
+    embeddings, so the cache can keep them. A doubt the decode overrules reads nothing. Frames a person labelled
+    (`fixed` >= 0) keep their label whatever the model says: never read. previous: as for predict_video."""
     probabilities = _head(classifier, features)
     looked = None
     if config.gate is not None and read is not None:
         people = fixed >= 0 if fixed is not None and len(fixed) == frame_count else np.zeros(frame_count, dtype=bool)
-        looked = look_between(frames, probabilities, people, read, classifier, config.batch_size)
+        _, classes = _decide(frames, probabilities, config, frame_count, fixed, previous)
+        looked = look_between(frames, probabilities, people, read, classifier, config.batch_size, classes[frames])
     if looked and looked.frames:
         order = np.argsort(np.concatenate([frames, looked.frames]), kind="stable")
         frames = np.concatenate([frames, looked.frames])[order]
@@ -309,13 +310,11 @@ def _head(classifier: TorchClassifier, features: np.ndarray) -> np.ndarray:
                            for start in range(0, max(len(features), 1), chunk)])
 
 
-def _assemble(seen, probabilities, embeddings, hashes, config: PipelineConfig, frame_count: int,
-              fixed: np.ndarray | None, model_frames: int, previous: np.ndarray | None = None) -> Prediction:
-    if not seen:
-        raise DecodeFailed(0, RuntimeError("no frame decoded"))
-    frames, seen_probabilities = np.concatenate(seen), np.concatenate(probabilities).astype(np.float32)
+def _decide(frames: np.ndarray, probabilities: np.ndarray, config: PipelineConfig, frame_count: int,
+            fixed: np.ndarray | None, previous: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """(every frame's probabilities (N, K), its label (N,)) from the probabilities of the classified `frames`."""
     fill = fill_from_nearest if config.gate is None else fill_between
-    every_frame = fill(frames, seen_probabilities, frame_count)  # (N, K)
+    every_frame = fill(frames, probabilities.astype(np.float32), frame_count)  # (N, K)
     deciding = every_frame
     if previous is not None and len(previous) == frame_count:
         deciding = hold_previous(every_frame, previous, config.hold_previous)
@@ -324,7 +323,15 @@ def _assemble(seen, probabilities, embeddings, hashes, config: PipelineConfig, f
                                fixed if fixed is not None and len(fixed) == frame_count else None)
     else:
         classes = deciding.argmax(axis=1)
-    classes = smooth_labels(classes, config.smooth).astype(np.int64)
+    return every_frame, smooth_labels(classes, config.smooth).astype(np.int64)
+
+
+def _assemble(seen, probabilities, embeddings, hashes, config: PipelineConfig, frame_count: int,
+              fixed: np.ndarray | None, model_frames: int, previous: np.ndarray | None = None) -> Prediction:
+    if not seen:
+        raise DecodeFailed(0, RuntimeError("no frame decoded"))
+    frames = np.concatenate(seen)
+    every_frame, classes = _decide(frames, np.concatenate(probabilities), config, frame_count, fixed, previous)
     chosen = np.take_along_axis(every_frame, classes[:, None], axis=1)[:, 0]
     np.put_along_axis(every_frame, classes[:, None], -np.inf, axis=1)  # leaves the other classes
     others = every_frame.max(axis=1) if every_frame.shape[1] > 1 else np.zeros_like(chosen)

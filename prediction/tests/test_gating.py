@@ -142,6 +142,36 @@ def test_re_predicting_from_the_cache_decodes_only_where_neighbouring_labels_dif
     assert len(reads) == calls and again.model_frames == 0 and np.array_equal(again.classes, prediction.classes)
 
 
+class Doubtful:
+    """A head whose feature 0 is its probability of the second class."""
+
+    image_size = 8
+
+    def classify_features(self, features):
+        return np.stack([1 - features[:, 0], features[:, 0]], axis=1).astype(np.float32)
+
+    def __call__(self, images):
+        return np.tile([[0.9, 0.1]], (len(images), 1)).astype(np.float32), np.zeros((len(images), 2), np.float16)
+
+
+def test_re_predicting_reads_nothing_for_a_doubt_that_decoding_shots_overrules():
+    frames = np.asarray([0, 10, 20, 30, 40])
+    features = np.asarray([[0.1, 0], [0.1, 0], [0.55, 0], [0.1, 0], [0.1, 0]], dtype=np.float16)  # 20 leans over
+    reads = []
+
+    def read(wanted):
+        reads.append(list(wanted))
+        return np.stack([np.full((8, 8, 3), frame, dtype=np.uint8) for frame in wanted])
+
+    shots = PipelineConfig(batch_size=4, gate=GateConfig(), switch_probability=0.001)
+    prediction = predict_from_features(frames, features, np.zeros(5, dtype=np.int64), Doubtful(), shots, 41,
+                                       read=read)
+    assert reads == [] and prediction.classes.tolist() == [0] * 41
+    by_frame = PipelineConfig(batch_size=4, gate=GateConfig())  # each frame its own likeliest class: a change
+    predict_from_features(frames, features, np.zeros(5, dtype=np.int64), Doubtful(), by_frame, 41, read=read)
+    assert sum(reads, []) == [*range(11, 20), *range(21, 30)]
+
+
 def test_re_predicting_never_reads_frames_a_person_labelled():
     frames = np.asarray([0, 10, 20, 30, 40])
     features = np.asarray([[0, 1], [0, 1], [0, 1], [1, 0], [1, 0]], dtype=np.float16)
