@@ -29,13 +29,12 @@ class Looked:
 
 
 def look_between(frames: np.ndarray, probabilities: np.ndarray, people: np.ndarray, read: Read, classify: Classify,
-                 batch_size: int, labels: np.ndarray | None = None) -> Looked:
+                 batch_size: int, labels: np.ndarray) -> Looked:
     """Classify, by halving, the frames between each pair of neighbouring classified `frames` whose `labels`
-    differ (those they end with, e.g. decoded as shots; by default their likeliest classes), until every
+    differ (those they end with, e.g. decoded as shots), until every
     stretch left lies between two frames that agree. Frames a person labelled (`people`) keep their label, so
     they are never read."""
     looked = Looked([], [], [], [])
-    labels = probabilities.argmax(axis=1) if labels is None else labels
     stretches = [(int(frames[i]), probabilities[i], int(frames[i + 1]), probabilities[i + 1])
                  for i in range(len(frames) - 1) if frames[i + 1] - frames[i] > 1 and labels[i] != labels[i + 1]]
     group: list = []
