@@ -19,6 +19,7 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
+from functools import cache, partial
 from pathlib import Path
 
 import av
@@ -132,11 +133,11 @@ def bench_clip(name: str, path: Path, classes_of: Callable[[int], np.ndarray], a
     classifier = TorchClassifier(model, device, precision=precision)
     rounds = args.rounds if frame_count <= 3000 else 1
     decode = max(decode_rate(path) for _ in range(rounds))
-    every_fps, model_every, every = timed(path, classifier, PipelineConfig(batch_size=batch), rounds,
-                                          lambda: model_fps(model, probe, device, verifier.bf16, batch))
+    model_rate = partial(model_fps, model, probe, device, verifier.bf16, batch)
+    every_fps, model_every, every = timed(path, classifier, PipelineConfig(batch_size=batch), rounds, model_rate)
     gate = GateConfig.for_frame_rate(frame_rate(path))
     gated_fps, model_only, gated = timed(path, classifier, PipelineConfig(batch_size=batch, gate=gate), rounds,
-                                         lambda: model_fps(model, probe, device, verifier.bf16, batch))
+                                         model_rate)
     differ = float((gated.classes != every.classes).mean())
     stable = stable_boundaries(every.classes)
     moved = sum(1 for b in stable if not (gated.classes[b - 1] == every.classes[b - 1]
@@ -166,12 +167,11 @@ def bench_clip(name: str, path: Path, classes_of: Callable[[int], np.ndarray], a
 def reader(path: Path):
     """Model inputs of given frames, as the app reads stretches for a re-prediction (seeking); as there, the
     file is opened only when a stretch is read (the app keeps the frame times in its database)."""
-    pts: list[np.ndarray] = []
+    frame_times = cache(partial(frame_pts, path))
 
     def read(frames: list[int]) -> np.ndarray:
-        pts[:] = pts or [frame_pts(path)]
         return np.stack([image for _, image in read_frames(
-            str(path), pts[0], frames, lambda f: f.to_ndarray(format="rgb24", width=224, height=224))])
+            str(path), frame_times(), frames, lambda f: f.to_ndarray(format="rgb24", width=224, height=224))])
 
     return read
 
