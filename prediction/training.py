@@ -17,7 +17,7 @@ from prediction.features import pretrained_model
 from prediction.ml import device as devices
 from prediction.ml.checkpoint import save_checkpoint
 from prediction.ml.model import FrameClassifier, ModelConfig, backbone_digest
-from prediction.ml.training import EpochStats, TrainConfig, extract_features, train
+from prediction.ml.training import CHECKING_BF16, EpochStats, TrainConfig, extract_features, train
 from prediction.models import Model
 from prediction.services import human_frame_counts, sources_for, trained_model_name, training_classes
 from prediction.training_data import build_training_set
@@ -52,13 +52,15 @@ def run_training(job: Job, reporter: JobReporter) -> dict:
             history.append(asdict(stats))
             reporter.record({"history": history, "device": where})
         reporter.progress(0.9 * done if options.get("predict") else done,
-                          {0: "Epoch", -1: "Learning from every frame, epoch"}.get(
+                          {0: "Epoch", -1: "Learning from every frame, epoch",
+                           CHECKING_BF16: "Checking bfloat16 on the first fold, epoch"}.get(
                               stats.fold, f"Cross-validation fold {stats.fold + 1}, epoch")
                           + f" {stats.epoch}: train loss {stats.train_loss:.3f}"
                           + (f", validation loss {stats.val_loss:.3f}" if stats.val_loss is not None else ""))
 
     train_config = TrainConfig(epochs=options["epochs"], patience=options["patience"],
-                               head_only=options["head_only"], seed=options.get("seed", 0))
+                               head_only=options["head_only"], seed=options.get("seed", 0),
+                               precision=devices.precision_for(device, settings.AIGVA_BF16))
     result = train(model, data.inputs, data.labels, data.groups, options["val_split"], train_config, device, on_epoch)
     metrics = {"accuracy": round(result.accuracy, 4), "evaluated_on": result.evaluated_on,
                "validated_by": result.validated_by, "problems": result.problems,
@@ -66,7 +68,10 @@ def run_training(job: Job, reporter: JobReporter) -> dict:
                "best_epoch": result.best_epoch, "temperature": round(result.temperature, 3), "history": history,
                "left_out": [c.name for c in left_out],
                "warnings": thin_class_warnings(job.project, options["kind"]),
-               "human_labelled": data.human_labelled, "propagated": data.propagated, "device": where}
+               "human_labelled": data.human_labelled, "propagated": data.propagated, "device": where,
+               "bf16": result.bf16}
+    if result.bf16_check:
+        metrics["bf16_check"] = [round(accuracy, 4) for accuracy in result.bf16_check]  # float32, bfloat16
     stored = _store_model(job, model.cpu(), metrics, len(data.labels))
     if options.get("predict"):
         from prediction.predicting import torch_classifier, update_predictions

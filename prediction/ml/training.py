@@ -18,6 +18,7 @@ from prediction.ml.device import batch_size_for
 from prediction.ml.model import FrameClassifier
 
 MAX_TEMPERATURE = 10.0
+BF16_ACCURACY_SLACK = 0.005  # validation accuracy bfloat16 fine-tuning may lose and still be used
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ class TrainConfig:
     learning_rate: float = 3e-4  # of the backbone when fine-tuning; its head learns 10x faster
     head_steps_per_epoch: int = 20  # L-BFGS iterations over every feature: a head alone is cheap
     seed: int = 0
+    precision: str = "fp32"  # of fine-tuning: "bf16" autocast, or "verify": the first validation fold trains both
+    # ways and bfloat16 goes on only if it kept the validation accuracy (a head always trains in float32)
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,10 @@ class EpochStats:
     val_loss: float | None
     val_accuracy: float | None
     fold: int = 0  # 0: charted (the first or only validation fold, or training without one); 1..k-1: other
-    # folds; -1: the final training on every frame
+    # folds; -1: the final training on every frame; CHECKING_BF16: the first fold again, in bfloat16
+
+
+CHECKING_BF16 = -2
 
 
 @dataclass
@@ -53,6 +59,8 @@ class TrainResult:
     validated_by: str = "held-out videos"  # or "3-fold over videos", "2-fold over frames", "none"
     temperature: float = 1.0  # the head's logits were divided by this, fitted on held-out frames
     problems: list[str] = field(default_factory=list)  # reasons not to trust the model
+    bf16: bool = False  # the network was fine-tuned under bfloat16 autocast
+    bf16_check: tuple[float, float] | None = None  # (float32, bfloat16) validation accuracy of the first fold
 
 
 def split_by_group(
@@ -155,27 +163,37 @@ def train(
     if config.head_only and inputs.ndim == 4:
         inputs = extract_features(model, inputs, device).numpy()
     targets = torch.from_numpy(labels.astype(np.int64))
-    steps = (lambda: _HeadSteps(model, torch.from_numpy(inputs), targets, config, device)) if inputs.ndim == 2 else (
-        lambda: _FineTuneSteps(model, inputs, targets, config, device))
     folds, how = validation_folds(groups, labels, val_fraction, config.seed)
     result = TrainResult(evaluated_on="validation" if folds else "training", validated_by=how)
+    fine_tuning = inputs.ndim == 4
+    result.bf16 = fine_tuning and config.precision == "bf16"
+    checking = fine_tuning and config.precision == "verify" and bool(folds)
+
+    def steps():
+        if not fine_tuning:
+            return _HeadSteps(model, torch.from_numpy(inputs), targets, config, device)
+        return _FineTuneSteps(model, inputs, targets, config, device, result.bf16)
+
     initial = copy.deepcopy(model.state_dict())
     if folds:  # validate for the figures (the first fold is charted), then learn from every frame
-        logits, truth, best, parts = [], [], [], len(folds) + 1
+        logits, truth, best, parts = [], [], [], len(folds) + 1 + checking
         for fold, (train_idx, val_idx) in enumerate(folds):
             model.load_state_dict(initial)
             step = steps()
             history = result.history if fold == 0 else []
-            best.append(_fit(step, train_idx, val_idx, config, _part(on_epoch, fold, parts), history, fold)[0])
+            part = fold + (checking and fold > 0)  # the check runs second
+            best.append(_fit(step, train_idx, val_idx, config, _part(on_epoch, part, parts), history, fold)[0])
             logits.append(step.evaluate(val_idx)[2])
             truth.append(labels[val_idx])
+            if fold == 0 and checking:
+                _check_bf16(model, initial, result, step, val_idx, (train_idx, config, _part(on_epoch, 1, parts)))
         model.load_state_dict(initial)
         result.best_epoch = max(1, int(np.median(best)))
         # A network stops at the epoch validation found best. A head's loss is convex: fitted to its optimum,
         # it moves only as far as new labels move it, so frames nobody touched keep their labels from one
         # retraining to the next (stopped after a validated number of epochs, they flipped).
         final = config if inputs.ndim == 2 else replace(config, epochs=result.best_epoch)
-        _fit(steps(), np.arange(len(labels)), np.arange(0), final, _part(on_epoch, len(folds), parts), [], fold=-1)
+        _fit(steps(), np.arange(len(labels)), np.arange(0), final, _part(on_epoch, parts - 1, parts), [], fold=-1)
         truth, logits = np.concatenate(truth), torch.cat(logits)
         result.temperature = calibrate(model, logits, truth)
     else:
@@ -206,6 +224,20 @@ def calibrate(model: FrameClassifier, held_out_logits: torch.Tensor, truth: np.n
         model.head.weight /= temperature
         model.head.bias /= temperature
     return temperature
+
+
+def _check_bf16(model: FrameClassifier, initial: dict, result: TrainResult, reference: "_FineTuneSteps",
+                val_idx: np.ndarray, fit: tuple) -> None:
+    """Fine-tune the first fold again under bfloat16 autocast (reported as fold CHECKING_BF16), from the weights
+    `initial`; bfloat16 goes on if its validation accuracy is within BF16_ACCURACY_SLACK of what float32 fine-tuning
+    (`reference`, that fold's steps) reached. fit: (train_idx, config, on_epoch)."""
+    float32_accuracy = reference.evaluate(val_idx)[1]
+    train_idx, config, on_epoch = fit
+    model.load_state_dict(initial)
+    fast = _FineTuneSteps(model, reference.images, reference.targets, config, reference.device, bf16=True)
+    _fit(fast, train_idx, val_idx, config, on_epoch, [], CHECKING_BF16)
+    result.bf16_check = (float32_accuracy, fast.evaluate(val_idx)[1])
+    result.bf16 = result.bf16_check[1] >= float32_accuracy - BF16_ACCURACY_SLACK
 
 
 def _part(on_epoch, index: int, parts: int):
@@ -310,8 +342,10 @@ class _HeadSteps:
 class _FineTuneSteps:
     """The whole network learns from augmented images; the backbone at a tenth of the head's rate."""
 
-    def __init__(self, model: FrameClassifier, images: np.ndarray, targets: torch.Tensor, config, device):
+    def __init__(self, model: FrameClassifier, images: np.ndarray, targets: torch.Tensor, config, device,
+                 bf16: bool = False):
         self.model, self.images, self.targets, self.config, self.device = model, images, targets, config, device
+        self.bf16 = bf16  # forward passes under bfloat16 autocast; the weights and optimizer stay float32
         model.to(device)
         self.optimizer = torch.optim.AdamW([
             {"params": model.backbone.parameters(), "lr": config.learning_rate},
@@ -330,7 +364,8 @@ class _FineTuneSteps:
                 continue  # batch norm needs two images
             images = augment(torch.from_numpy(self.images[batch]), self.generator).to(self.device)
             target = self.targets[batch].to(self.device)
-            logits = self.model(images)
+            with self._autocast():
+                logits = self.model(images).float()
             loss = functional.cross_entropy(logits, target, weight=weights)
             self.optimizer.zero_grad()
             loss.backward()
@@ -342,8 +377,12 @@ class _FineTuneSteps:
     @torch.inference_mode()
     def evaluate(self, indices: np.ndarray) -> tuple[float, float, np.ndarray]:
         self.model.eval()
-        logits = torch.cat([self.model(torch.from_numpy(self.images[indices[s : s + 32]]).to(self.device)).float()
-                            for s in range(0, len(indices), 32)])
+        with self._autocast():
+            logits = torch.cat([self.model(torch.from_numpy(self.images[indices[s : s + 32]]).to(self.device)).float()
+                                for s in range(0, len(indices), 32)])
         target = self.targets[indices].to(logits.device)
         accuracy = float((logits.argmax(1) == target).float().mean())
         return float(functional.cross_entropy(logits, target)), accuracy, logits.cpu()
+
+    def _autocast(self):
+        return torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.bf16)

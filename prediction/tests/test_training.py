@@ -6,6 +6,7 @@ import torch
 
 from prediction.ml.model import FrameClassifier, ModelConfig
 from prediction.ml.training import (
+    CHECKING_BF16,
     TrainConfig,
     augment,
     calibrate,
@@ -174,3 +175,59 @@ def test_calibration_never_sharpens():
     with torch.no_grad():
         logits = classifier.head(features)
     assert calibrate(classifier, logits * 0.01, logits.argmax(1).numpy()) == pytest.approx(1.0, abs=1e-3)
+
+
+class BlindInBfloat16(FrameClassifier):
+    """Learns as ResNet34 does in float32; under bfloat16 autocast its answers carry nothing (all zero)."""
+
+    autocast_seen = False
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        logits = super().forward(images)
+        if torch.is_autocast_enabled(images.device.type):
+            self.autocast_seen = True
+            return logits * 0
+        return logits
+
+
+def blind_in_bfloat16() -> BlindInBfloat16:
+    torch.manual_seed(0)
+    return BlindInBfloat16(ModelConfig("resnet34", ("dark", "bright"), image_size=32), pretrained=False)
+
+
+def two_videos(count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    images, labels = two_kinds(count)
+    return images, labels, np.arange(count) % 4 // 2  # two videos, each with both kinds
+
+
+def test_bfloat16_fine_tuning_that_loses_validation_accuracy_falls_back_to_float32():
+    images, labels, groups = two_videos(16)
+    classifier, reports = blind_in_bfloat16(), []
+    result = train(classifier, images, labels, groups, 0.5, TrainConfig(epochs=3, batch_size=4, precision="verify"),
+                   CPU, lambda stats, done: reports.append((stats.fold, done)))
+    float32_accuracy, bfloat16_accuracy = result.bf16_check
+    assert bfloat16_accuracy == 0.5 and float32_accuracy > 0.5  # blind: one class for every frame
+    assert not result.bf16 and result.accuracy == float32_accuracy
+    assert [fold for fold, _ in reports] == [0] * 3 + [CHECKING_BF16] * 3 + [-1] * result.best_epoch
+    assert [done for _, done in reports] == sorted(done for _, done in reports) and reports[-1][1] == 1.0
+    assert [stats.fold for stats in result.history] == [0, 0, 0]  # the chart shows float32's fold
+
+
+def test_bfloat16_fine_tuning_goes_on_where_it_keeps_the_validation_accuracy():
+    images, labels, groups = two_videos(16)
+    result = train(model(), images, labels, groups, 0.5, TrainConfig(epochs=3, batch_size=4, precision="verify"), CPU)
+    float32_accuracy, bfloat16_accuracy = result.bf16_check
+    assert bfloat16_accuracy >= float32_accuracy - 0.005 and result.bf16
+
+
+def test_a_head_and_fine_tuning_without_validation_train_as_told():
+    images, labels, groups = two_videos(8)
+    forced = blind_in_bfloat16()
+    assert train(forced, images, labels, groups, 0.0, TrainConfig(epochs=1, batch_size=4, precision="bf16"), CPU).bf16
+    assert forced.autocast_seen
+    unchecked = blind_in_bfloat16()  # no validation to check against: float32
+    result = train(unchecked, images, labels, groups, 0.0, TrainConfig(epochs=1, batch_size=4, precision="verify"),
+                   CPU)
+    assert not result.bf16 and result.bf16_check is None and not unchecked.autocast_seen
+    head = train(model(), images, labels, groups, 0.5, TrainConfig(epochs=2, head_only=True, precision="verify"), CPU)
+    assert not head.bf16 and head.bf16_check is None

@@ -65,6 +65,24 @@ def test_train_command_stores_a_head_only_model_that_predicts(capsys, shots_vide
     assert video.label_sets.get(is_current=True).source_model == model
 
 
+def test_fine_tuning_checks_bfloat16_on_its_first_fold_where_the_cpu_has_it(capsys, shots_video, settings, client):
+    from prediction.ml.device import cpu_supports_bf16
+    from projects.tests.factories import add_member
+
+    settings.AIGVA_BF16, settings.AIGVA_DEVICE = "auto", "cpu"
+    project, _ = labelled_project(shots_video)
+    call_command("train", "Shots", "--kind", "cold", "--epochs", "1", "--val-split", "0.3", "--json")
+    result = last_json_line(capsys)
+    if not cpu_supports_bf16():  # nothing to check: float32, as before
+        assert result["bf16"] is False and "bf16_check" not in result
+        return
+    float32_accuracy, bfloat16_accuracy = result["bf16_check"]
+    assert result["bf16"] == (bfloat16_accuracy >= float32_accuracy - 0.005)
+    client.force_login(add_member(project))
+    page = client.get(f"/jobs/{result['job']}/training/").content.decode()
+    assert f"fine-tuned in {'bfloat16' if result['bf16'] else 'float32'} (first fold: float32" in page
+
+
 def test_propagation_adds_neighbours_of_the_same_shot_only(capsys, shots_video):
     project, video = labelled_project(shots_video)
     call_command("train", "Shots", "--kind", "cold", "--head-only", "--epochs", "1", "--propagate", "--json")
