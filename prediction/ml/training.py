@@ -169,7 +169,7 @@ def train(
     result.bf16 = fine_tuning and config.precision == "bf16"
     checking = fine_tuning and config.precision == "verify" and bool(folds)
 
-    def steps():
+    def steps():  # in the precision decided so far (the check may switch fine-tuning to bfloat16)
         if not fine_tuning:
             return _HeadSteps(model, torch.from_numpy(inputs), targets, config, device)
         return _FineTuneSteps(model, inputs, targets, config, device, result.bf16)
@@ -186,7 +186,7 @@ def train(
             logits.append(step.evaluate(val_idx)[2])
             truth.append(labels[val_idx])
             if fold == 0 and checking:
-                _check_bf16(model, initial, result, step, val_idx, (train_idx, config, _part(on_epoch, 1, parts)))
+                _check_bf16(model, initial, result, step, (train_idx, val_idx), config, _part(on_epoch, 1, parts))
         model.load_state_dict(initial)
         result.best_epoch = max(1, int(np.median(best)))
         # A network stops at the epoch validation found best. A head's loss is convex: fitted to its optimum,
@@ -227,12 +227,12 @@ def calibrate(model: FrameClassifier, held_out_logits: torch.Tensor, truth: np.n
 
 
 def _check_bf16(model: FrameClassifier, initial: dict, result: TrainResult, reference: "_FineTuneSteps",
-                val_idx: np.ndarray, fit: tuple) -> None:
-    """Fine-tune the first fold again under bfloat16 autocast (reported as fold CHECKING_BF16), from the weights
-    `initial`; bfloat16 goes on if its validation accuracy is within BF16_ACCURACY_SLACK of what float32 fine-tuning
-    (`reference`, that fold's steps) reached. fit: (train_idx, config, on_epoch)."""
+                fold: tuple[np.ndarray, np.ndarray], config: TrainConfig, on_epoch) -> None:
+    """Fine-tune the first fold (train, validation indices) again under bfloat16 autocast from the weights `initial`
+    (reported as fold CHECKING_BF16); bfloat16 goes on if its validation accuracy is within BF16_ACCURACY_SLACK of
+    what float32 fine-tuning (`reference`, that fold's steps) reached."""
+    train_idx, val_idx = fold
     float32_accuracy = reference.evaluate(val_idx)[1]
-    train_idx, config, on_epoch = fit
     model.load_state_dict(initial)
     fast = _FineTuneSteps(model, reference.images, reference.targets, config, reference.device, bf16=True)
     _fit(fast, train_idx, val_idx, config, on_epoch, [], CHECKING_BF16)
