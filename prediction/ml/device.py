@@ -1,6 +1,7 @@
 """Device and CPU settings; the caller decides, these helpers only resolve the choice."""
 
 import os
+import platform
 
 import torch
 
@@ -15,7 +16,13 @@ def pick_device(preference: str = "auto") -> torch.device:
 
 
 def cpu_supports_bf16() -> bool:
-    return bool(torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    """Whether this CPU computes bfloat16 natively. oneDNN also offers it on x86 CPUs with plain AVX-512 by
+    emulation, which is slower than float32 there and rounds otherwise; only AVX512-BF16 or AMX count."""
+    if not (torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported()):
+        return False  # also where oneDNN is held below AVX-512 (ONEDNN_MAX_CPU_ISA)
+    if platform.machine().lower() in ("x86_64", "amd64"):
+        return torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
+    return True
 
 
 def use_all_cores() -> int:

@@ -67,6 +67,7 @@ def test_train_command_stores_a_head_only_model_that_predicts(capsys, shots_vide
 
 def test_fine_tuning_checks_bfloat16_on_its_first_fold_where_the_cpu_has_it(capsys, shots_video, settings, client):
     from prediction.ml.device import cpu_supports_bf16
+    from prediction.ml.training import bf16_keeps_accuracy
     from projects.tests.factories import add_member
 
     settings.AIGVA_BF16, settings.AIGVA_DEVICE = "auto", "cpu"
@@ -77,7 +78,7 @@ def test_fine_tuning_checks_bfloat16_on_its_first_fold_where_the_cpu_has_it(caps
         assert result["bf16"] is False and "bf16_check" not in result
         return
     float32_accuracy, bfloat16_accuracy = result["bf16_check"]
-    assert result["bf16"] == (bfloat16_accuracy >= float32_accuracy - 0.005)
+    assert result["bf16"] == bf16_keeps_accuracy(float32_accuracy, bfloat16_accuracy)
     client.force_login(add_member(project))
     page = client.get(f"/jobs/{result['job']}/training/").content.decode()
     assert f"fine-tuned in {'bfloat16' if result['bf16'] else 'float32'} (first fold: float32" in page
