@@ -94,14 +94,7 @@ def start_bundled_redis(data_dir: Path, env: dict) -> tuple[Child, str]:
 
 
 def local_environment(env: dict, data_dir: Path) -> None:
-    """Production settings on the loopback: DEBUG off, a secret key kept in the data dir, plain http."""
-    key_file = data_dir / "secret_key"
-    if "SECRET_KEY" not in env:
-        if not key_file.exists():
-            key_file.touch(mode=0o600)
-            key_file.write_text(secrets.token_urlsafe(50))
-        env["SECRET_KEY"] = key_file.read_text().strip()
-    env.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+    """Production settings on the loopback: DEBUG off (the settings keep a secret key in the data dir), plain http."""
     # Uploads stream to temporary files here; before the web server starts, any left are from a crash.
     uploads = Path(env.setdefault("FILE_UPLOAD_TEMP_DIR", str(data_dir / "uploads")))
     uploads.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,9 @@ from pathlib import Path
 from environs import Env
 from marshmallow.validate import Length
 
+from aigva import bundled_redis
+from aigva.secret_key import data_dir_secret_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 # Deferred validation: every malformed variable is reported at once by env.seal() below.
@@ -14,13 +17,13 @@ env.read_env(str(BASE_DIR / ".env"), recurse=False)
 # Off unless set: a debug page shows settings and environment to whoever triggers an error.
 DEBUG = env.bool("DEBUG", default=False)
 DATA_DIR = env.path("AIGVA_DATA_DIR", default=BASE_DIR / "var").resolve()
-# Production (DEBUG=false) refuses to start without a real secret key.
-SECRET_KEY = (
-    env.str("SECRET_KEY", default="dev-only-insecure-key-never-used-in-production")
-    if DEBUG
-    else env.str("SECRET_KEY", validate=Length(min=50, error="SECRET_KEY must be at least 50 random characters."))
-)
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
+# Unset, a key made once in the data dir, which `make run` and every manage.py command share; set it (50+
+# random characters) wherever several machines serve one site.
+SECRET_KEY = env.str("SECRET_KEY", default=None,
+                     validate=Length(min=50, error="SECRET_KEY must be at least 50 random characters."))
+if not SECRET_KEY:
+    SECRET_KEY = "dev-only-insecure-key-never-used-in-production" if DEBUG else data_dir_secret_key(DATA_DIR)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 DATABASES = {
     "default": env.dj_db_url("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'db.sqlite3'}", conn_max_age=60)
@@ -31,7 +34,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # and WAL lets readers carry on meanwhile.
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 30,
                                        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
-REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+# Unset: the Redis `make run` bundles for this data dir while it runs, else the usual local port.
+REDIS_URL = env.str("REDIS_URL", default=bundled_redis.running_url(DATA_DIR) or "redis://127.0.0.1:6379/0")
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default=None)
 AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default=None)

@@ -1,7 +1,7 @@
 from django import forms
 
 from aigva.params import IdsField
-from prediction.backbone_choices import default_backbone
+from labelling.services import default_sample_method
 
 
 class LabelRangeForm(forms.Form):
@@ -16,7 +16,7 @@ class ReviewForm(forms.Form):
 
 class SampleForm(forms.Form):
     per_video = forms.IntegerField(min_value=1, max_value=1000, initial=10, label="Frames per video")
-    method = forms.ChoiceField(initial="representative", choices=[
+    method = forms.ChoiceField(choices=[
         ("representative", "Representative: the typical frame of each kind of picture (runs the model)"),
         ("unique", "Unique: a new frame when the picture changes"),
         ("uniform", "Uniform: evenly spread")])
@@ -27,8 +27,7 @@ class SampleForm(forms.Form):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["videos"].queryset = project.videos.filter(status="ready")
-        if default_backbone() is None:  # no model to tell pictures apart with: hashes still can
-            self.fields["method"].initial = "unique"
+        self.fields["method"].initial = default_sample_method()
 
 
 class SampleLabelForm(forms.Form):

@@ -150,14 +150,23 @@ def remap_class(*, project: Project, old: LabelClass, new: LabelClass) -> None:
 SAMPLE_METHODS = ("uniform", "unique", "representative")
 
 
+def default_sample_method() -> str:
+    """Representative where a backbone can run here: on the development set its 10 answers a video get about
+    98 % of frames right after the first training, against 94 % for uniform ones (bench/loop.py); else unique."""
+    from prediction.backbone_choices import default_backbone
+
+    return "representative" if default_backbone() else "unique"
+
+
 @transaction.atomic
 def start_sampling(
-    *, project: Project, videos: list, per_video: int, method: str = "uniform", stride_seconds: float = 1.0,
+    *, project: Project, videos: list, per_video: int, method: str | None = None, stride_seconds: float = 1.0,
     threshold: int = 8, started_by: AbstractBaseUser | None, enqueue: bool = True,
 ) -> Job:
-    """One job that samples frames to label from each ready video (C-1)."""
+    """One job that samples frames to label from each ready video (C-1); by default_sample_method()."""
     from videos.models import VideoStatus
 
+    method = method or default_sample_method()
     if method not in SAMPLE_METHODS:
         raise UserFacingError(f"Sampling method is one of {', '.join(SAMPLE_METHODS)}.")
     if not 1 <= per_video <= 1000 or not 0 < stride_seconds <= 3600 or not 0 <= threshold <= 64:

@@ -130,8 +130,7 @@ def test_a_job_queued_while_aigva_was_down_runs_at_the_next_start_and_stale_uplo
     launcher.send_signal(signal.SIGTERM)
     launcher.wait(timeout=60)
     # While AIGVA is down (no Redis at all), a probe is queued.
-    offline = {**env, "SECRET_KEY": (tmp_path / "data" / "secret_key").read_text(),
-               "REDIS_URL": "redis://127.0.0.1:9/0"}
+    offline = {**env, "REDIS_URL": "redis://127.0.0.1:9/0"}
     manage(offline, "create_project", "Offline", "--classes", "a,b")
     manage(offline, "import_videos", "Offline", str(video_files["cfr.mp4"]))
     script = ("from projects.models import Job; from videos.models import Video; v = Video.objects.get(); "
@@ -149,12 +148,6 @@ def test_a_job_queued_while_aigva_was_down_runs_at_the_next_start_and_stale_uplo
         launcher.wait(timeout=60)
 
 
-def _bundled_redis_url(launcher: int) -> str:
-    keeper = next(p for p in descendants(launcher) if b"aigva.bundled_redis" in _command(p))
-    port = _command(keeper).split(b"\0")[-2].decode()  # python -m aigva.bundled_redis DIR PORT
-    return f"redis://127.0.0.1:{port}/0"
-
-
 def test_a_worker_killed_mid_prediction_is_replaced_and_the_job_fails_with_labels_intact(tmp_path):
     from videos.tests.numbered_video import write_numbered_video
 
@@ -166,8 +159,7 @@ def test_a_worker_killed_mid_prediction_is_replaced_and_the_job_fails_with_label
     log = tmp_path / "launcher.log"
     launcher = start(env, log)
     try:
-        shell = {**env, "SECRET_KEY": (tmp_path / "data" / "secret_key").read_text(),
-                 "REDIS_URL": _bundled_redis_url(launcher.pid)}
+        shell = env  # nothing set: the command finds the data dir's key and the bundled Redis itself
         manage(shell, "create_project", "Night", "--classes", "dark,bright")
         manage(shell, "import_videos", "Night", str(clip))
         script = ("from prediction import services; from projects.models import Project; p = Project.objects.get(); "

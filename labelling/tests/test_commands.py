@@ -2,7 +2,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from labelling.forms import SampleForm
 from labelling.sampling import uniform_frames
+from labelling.services import default_sample_method
+from projects.models import Job
 from projects.tests.factories import make_project
 from videos.tests.test_commands import last_json_line
 from videos.tests.test_views import ingest
@@ -13,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_sample_frames_prints_each_sample(capsys, video_files):
     project = make_project(name="Dashcam")
     cfr, vfr = ingest(project, video_files["cfr.mp4"]), ingest(project, video_files["vfr.mkv"])
-    call_command("sample_frames", "dashcam", "--per-video", "4", "--json")
+    call_command("sample_frames", "dashcam", "--per-video", "4", "--method", "uniform", "--json")
     rows = last_json_line(capsys)["samples"]
     assert [(r["video"], r["frame"]) for r in rows] == (
         [("cfr.mp4", f) for f in uniform_frames(cfr.frame_count, 4)]
@@ -21,6 +24,19 @@ def test_sample_frames_prints_each_sample(capsys, video_files):
     call_command("sample_frames", "dashcam", "--per-video", "10", "--method", "unique", "--videos", "cfr.mp4")
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines and all(line.split("\t")[1] == "cfr.mp4" for line in lines)
+
+
+def test_sample_frames_samples_as_the_cold_label_page_does_by_default(capsys, video_files, settings):
+    project = make_project(name="Dashcam")
+    ingest(project, video_files["cfr.mp4"])
+    call_command("sample_frames", "dashcam", "--per-video", "3", "--json")
+    job = Job.objects.get(pk=last_json_line(capsys)["job"])
+    assert job.options["method"] == SampleForm(project=project).fields["method"].initial == "representative"
+    settings.AIGVA_ALLOW_RANDOM_INIT = False
+    assert SampleForm(project=project).fields["method"].initial == default_sample_method()
+    with pytest.raises(SystemExit):
+        call_command("sample_frames", "--help")
+    assert "representative (the default" in " ".join(capsys.readouterr().out.split())
 
 
 def test_sample_frames_explains_bad_options(video_files):

@@ -19,7 +19,8 @@ def project(video_files):
     project = make_project(name="Roads", classes=["road", "junction", "parking"])
     cfr = ingest(project, video_files["cfr.mp4"])
     ingest(project, video_files["vfr.mkv"])
-    job = services.start_sampling(project=project, videos=[cfr], per_video=3, started_by=None, enqueue=False)
+    job = services.start_sampling(project=project, videos=[cfr], per_video=3, method="uniform", started_by=None,
+                                     enqueue=False)
     actors.sample_frames(job.pk)  # frames 0, 24 and 47 of cfr.mp4
     return project
 

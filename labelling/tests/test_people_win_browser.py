@@ -21,7 +21,8 @@ def test_an_answer_survives_predicting_and_a_stale_page_edits_the_current_labels
     settings.AIGVA_CUSTOM_MODELS = BRIGHTNESS
     project = make_project(classes=["dark", "bright"])
     video = ingest(project, video_files["cfr.mp4"])
-    job = services.start_sampling(project=project, videos=[video], per_video=2, started_by=None, enqueue=False)
+    job = services.start_sampling(project=project, videos=[video], per_video=2, method="uniform", started_by=None,
+                                     enqueue=False)
     actors.sample_frames(job.pk)  # frames 0 and 47
     user = add_member(project, Role.LABELLER)
     log_in(page, live_server, user)

@@ -25,7 +25,8 @@ def test_label_samples_with_keys_back_and_skip(page: Page, live_server, video_fi
     project = make_project(classes=["road", "junction", "parking"])
     road, junction, parking = project.classes.all()
     video = ingest(project, video_files["cfr.mp4"])
-    job = services.start_sampling(project=project, videos=[video], per_video=4, started_by=None, enqueue=False)
+    job = services.start_sampling(project=project, videos=[video], per_video=4, method="uniform", started_by=None,
+                                     enqueue=False)
     actors.sample_frames(job.pk)
     user = add_member(project, Role.LABELLER)
     log_in(page, live_server, user)

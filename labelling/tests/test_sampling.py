@@ -144,10 +144,10 @@ def test_uniform_sampling_reads_exactly_the_chosen_frames_and_never_twice(video_
     project = make_project()
     videos = [ingest(project, video_files[name]) for name in ("cfr.mp4", "vfr.mkv", "old.mpg")]
     for video in videos:
-        sample(project, video, per_video=5)
+        sample(project, video, per_video=5, method="uniform")
         frames = uniform_frames(video.frame_count, 5)
         assert [(s.frame, shown_frame(s)) for s in video.samples.order_by("frame")] == [(f, f) for f in frames]
-    job = sample(project, videos[0], per_video=5)
+    job = sample(project, videos[0], per_video=5, method="uniform")
     assert job.metrics["samples"] == 0 and TrainingSample.objects.count() == 15
     assert job.summary == "0 new samples of 5 asked: 5 of cfr.mp4's were sampled already"
 

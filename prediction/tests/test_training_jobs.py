@@ -39,8 +39,8 @@ def shots_video(tmp_path_factory):
 def labelled_project(shots_video, per_video=10, label=True):
     project = make_project(name="Shots", classes=["a", "b", "c"])
     video = ingest(project, shots_video)
-    job = labelling_services.start_sampling(project=project, videos=[video], per_video=per_video, started_by=None,
-                                            enqueue=False)
+    job = labelling_services.start_sampling(project=project, videos=[video], per_video=per_video, method="uniform",
+                                            started_by=None, enqueue=False)
     labelling_actors.sample_frames(job.pk)
     a, b, _ = project.classes.all()
     if label:

@@ -94,8 +94,8 @@ def test_the_loop_links_on_and_models_are_named_and_renamed(page: Page, live_ser
     project = make_project()
     video = ingest(project, video_files["cfr.mp4"])
     user = add_member(project, Role.LABELLER)
-    actors.sample_frames(services.start_sampling(project=project, videos=[video], per_video=2, started_by=None,
-                                                 enqueue=False).pk)
+    actors.sample_frames(services.start_sampling(project=project, videos=[video], per_video=2, method="uniform",
+                                                 started_by=None, enqueue=False).pk)
     for sample in video.samples.all():  # every sample answered: the labelling page says what comes next
         services.label_sample(sample=sample, label_class=project.classes.first(), user=user)
     older = Model.objects.create(project=project, name="Cold Label #1 · 80.0 %", kind=Model.Kind.COLD, classes=["road"])

@@ -15,7 +15,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("project", help="project id or name")
         parser.add_argument("--per-video", type=int, required=True, help="frames per video")
-        parser.add_argument("--method", choices=services.SAMPLE_METHODS, default="uniform")
+        parser.add_argument("--method", choices=services.SAMPLE_METHODS,
+                            help="representative (the default where a backbone can run here: the typical frame of "
+                                 "each kind of picture, the best first model for your answers), unique (a new frame "
+                                 "when the picture changes; the default otherwise) or uniform (evenly spread)")
         parser.add_argument("--stride-seconds", type=float, default=1.0, help="unique: look at one frame per S s")
         parser.add_argument("--threshold", type=int, default=8, help="unique: pHash bits a kept frame must differ")
         parser.add_argument("--videos", nargs="*", default=[], help="video ids or file names (default: all)")
