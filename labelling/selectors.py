@@ -118,8 +118,20 @@ def get_next_sample(project, after: TrainingSample | None = None) -> TrainingSam
     return later or pending.first()
 
 
-def get_previous_sample(project, before: TrainingSample) -> TrainingSample | None:
-    return list_label_queue(project).filter(pk__lt=before.pk).order_by("-pk").first()
+def get_previous_sample(project, before: TrainingSample | None) -> TrainingSample | None:
+    """The sample before `before`; with None (every sample done), the last one, so Back still works."""
+    queue = list_label_queue(project).order_by("-pk")
+    return (queue.filter(pk__lt=before.pk) if before else queue).first()
+
+
+SAMPLE_FILTERS = {"all": {}, "labelled": {"label__isnull": False}, "skipped": {"label__isnull": True, "skipped": True},
+                  "open": {"label__isnull": True, "skipped": False}}
+
+
+def list_samples_for_review(project, show: str):
+    """The labelling queue with who answered what, newest answers first; `show` one of SAMPLE_FILTERS."""
+    return (list_label_queue(project).filter(**SAMPLE_FILTERS[show]).select_related("labelled_by")
+            .order_by("-labelled_at", "-pk"))
 
 
 def get_queue_progress(project) -> dict:

@@ -6,7 +6,7 @@ from django.utils import timezone
 from aigva.errors import UserFacingError
 from labelling.models import LabelEdit, LabelSet, TrainingSample
 from labelling.runs import SYSTEM_AUTHOR, LabelRuns, floats_to_bytes, lowest_per_bin
-from labelling.selectors import HEAVY_FIELDS
+from labelling.selectors import HEAVY_FIELDS, list_label_queue
 from projects.jobs import create_job
 from projects.models import Job, LabelClass, Project
 
@@ -202,6 +202,12 @@ def label_sample(*, sample: TrainingSample, label_class: LabelClass | None, user
     sample.labelled_by, sample.labelled_at = user, timezone.now()
     sample.save(update_fields=["label", "skipped", "labelled_by", "labelled_at"])
     return sample
+
+
+def reopen_skipped_samples(*, project: Project) -> int:
+    """Put every skipped sample back in the labelling queue; returns how many."""
+    return list_label_queue(project).filter(label__isnull=True, skipped=True).update(
+        skipped=False, labelled_by=None, labelled_at=None)
 
 
 @transaction.atomic

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
@@ -70,7 +71,8 @@ def sample_label(request: HttpRequest, sample_id: int) -> HttpResponse:
         label_class = sample.project.classes.filter(pk=class_id).first() if class_id is not None else None
         if class_id is not None and label_class is None:
             raise UserFacingError("That class is not one of this project's.")
-        services.label_sample(sample=sample, label_class=label_class, user=request.user)
+        if label_class is not None or sample.label_id is None:  # skipping an answered sample leaves its answer
+            services.label_sample(sample=sample, label_class=label_class, user=request.user)
         shown = selectors.get_next_sample(sample.project, after=sample)
     except UserFacingError as exc:
         error, shown = str(exc), sample
@@ -87,11 +89,33 @@ def sample_card(request: HttpRequest, sample_id: int) -> HttpResponse:
 def _render_sample(request, project, sample, *, page: bool = False, error: str = "") -> HttpResponse:
     context = {
         "project": project, "sample": sample, "error": error, "progress": selectors.get_queue_progress(project),
-        "previous": sample and selectors.get_previous_sample(project, sample), "classes": project.classes.all(),
+        "previous": selectors.get_previous_sample(project, sample), "classes": project.classes.all(),
         "can_label": get_role(request.user, project) != Role.VIEWER,
     }
     template = "labelling/sample_label.html" if page and not request.htmx else "labelling/sample_label.html#sample-card"
     return render(request, template, context)
+
+
+@require_GET
+def sample_review(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Every answered and skipped sample with its thumbnail, answer and who gave it; any can be reopened."""
+    project = get_member_project(request.user, project_id)
+    show = request.GET.get("show", "all")
+    show = show if show in selectors.SAMPLE_FILTERS else "all"
+    page = Paginator(selectors.list_samples_for_review(project, show), 48).get_page(request.GET.get("page"))
+    return render(request, "labelling/sample_review.html", {
+        "project": project, "page": page, "show": show, "filters": list(selectors.SAMPLE_FILTERS),
+        "progress": selectors.get_queue_progress(project), "can_label": get_role(request.user, project) != Role.VIEWER,
+    })
+
+
+@require_POST
+def reopen_skipped(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Offer the skipped samples again: they go back to the labelling queue."""
+    project = get_member_project(request.user, project_id, Role.LABELLER)
+    count = services.reopen_skipped_samples(project=project)
+    messages.success(request, f"{count} skipped sample{pluralize(count)} back in the queue.")
+    return redirect("labelling:sample-label-page", project.pk)
 
 
 @require_GET

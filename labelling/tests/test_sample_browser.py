@@ -71,3 +71,49 @@ def test_samples_made_from_the_page_can_be_labelled_without_reloading(page: Page
     with worker_process(media_root):
         page.get_by_role("button", name="Sample", exact=True).click()
         expect(page.get_by_test_id("start-labelling")).to_contain_text("0 of 3 done", timeout=60_000)
+
+
+def test_the_done_page_goes_back_lists_every_answer_and_offers_skipped_samples_again(page: Page, live_server,
+                                                                                   video_files, tmp_path):
+    project = make_project(classes=["road", "junction", "parking"])
+    road, junction, parking = project.classes.all()
+    video = ingest(project, video_files["cfr.mp4"])
+    actors.sample_frames(services.start_sampling(project=project, videos=[video], per_video=4, method="uniform",
+                                                 started_by=None, enqueue=False).pk)
+    user = add_member(project, Role.LABELLER)
+    log_in(page, live_server, user)
+    page.goto(f"{live_server.url}/projects/{project.pk}/samples/label/")
+    expect(page.locator("body")).to_have_attribute("data-shortcuts", "ready")
+    for key, next_frame in (("1", 16), ("ArrowRight", 31), ("2", 47), ("3", None)):
+        answer(page, key, next_frame)
+    answer(page, "Backspace", 47)  # the last answer can be fixed from the done page
+    expect(page.get_by_test_id("sample-current-label")).to_have_text("parking")
+    answer(page, "1", None)
+    page.set_viewport_size({"width": 1008, "height": 700})
+    page.screenshot(path=tmp_path / "samples-done.png")
+    samples = TrainingSample.objects.filter(video=video).order_by("frame")
+    assert [(s.frame, s.label_id, s.skipped) for s in samples] == [
+        (0, road.pk, False), (16, None, True), (31, junction.pk, False), (47, road.pk, False)]
+
+    page.get_by_test_id("review-samples").click()
+    tiles = page.get_by_test_id("sample-tile")
+    expect(tiles).to_have_count(4)
+    expect(page.get_by_test_id("sample-who").first).to_contain_text(f"by {user.username}")
+    page.screenshot(path=tmp_path / "sample-review.png", full_page=True)
+    page.get_by_test_id("show-skipped").click()
+    expect(tiles).to_have_count(1)
+    expect(page.get_by_test_id("sample-answer")).to_have_text("skipped")
+
+    page.get_by_test_id("reopen-skipped").click()  # skipped samples are offered again
+    expect(page.get_by_test_id("sample-frame")).to_have_text("16")
+    expect(page.get_by_test_id("sample-progress")).to_have_text("3 / 4")
+    expect(page.locator("body")).to_have_attribute("data-shortcuts", "ready")
+    answer(page, "3", None)
+
+    page.goto(f"{live_server.url}/projects/{project.pk}/samples/answers/?show=labelled")
+    page.locator("[data-testid=sample-tile][data-frame='0'] a").click()  # any answer can be reopened
+    expect(page.get_by_test_id("sample-current-label")).to_have_text("road")
+    expect(page.locator("body")).to_have_attribute("data-shortcuts", "ready")
+    answer(page, "ArrowRight", None)  # moving on leaves an answer as it was
+    assert [(s.frame, s.label_id) for s in TrainingSample.objects.filter(video=video).order_by("frame")] == [
+        (0, road.pk), (16, parking.pk), (31, junction.pk), (47, road.pk)]

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 def sampled(video_files):
     project = make_project(classes=["road", "junction"])
     video = ingest(project, video_files["cfr.mp4"])
-    job = services.start_sampling(project=project, videos=[video], per_video=3, started_by=None, enqueue=False)
+    job = services.start_sampling(project=project, videos=[video], per_video=3, method="uniform", started_by=None,
+                                  enqueue=False)
     actors.sample_frames(job.pk)
     return project, list(video.samples.order_by("frame"))
 
@@ -55,13 +56,29 @@ def test_samples_are_guarded_by_project_and_role(client, sampled, role):
     label = client.post(reverse("labelling:sample-label", args=[samples[0].pk]), {"class_id": ""})
     image = client.get(reverse("labelling:sample-image", args=[samples[0].pk]))
     start = client.post(reverse("labelling:sample-start", args=[project.pk]), {"per_video": 3})
+    answers = client.get(reverse("labelling:sample-review", args=[project.pk]))
+    reopen = client.post(reverse("labelling:reopen-skipped", args=[project.pk]))
+    codes = (label.status_code, image.status_code, start.status_code, answers.status_code, reopen.status_code)
     if role is None:
-        assert (label.status_code, image.status_code, start.status_code) == (404, 404, 404)
+        assert codes == (404, 404, 404, 404, 404)
     else:
-        assert (label.status_code, image.status_code, start.status_code) == (403, 200, 403)
-        assert image["Content-Type"] == "image/jpeg"
+        assert codes == (403, 200, 403, 200, 403)
+        assert image["Content-Type"] == "image/jpeg" and b"reopen-skipped" not in answers.content
     samples[0].refresh_from_db()
     assert not samples[0].skipped
+
+
+@pytest.mark.parametrize("query", ["?show=skipped", "?show=%3Cscript%3E", "?page=%C2%B2", "?page=-1&show=all",
+                                   "?page=99999"])
+def test_the_answers_page_takes_any_filter_and_page_without_error(client, sampled, query):
+    project, samples = sampled
+    user = add_member(project, Role.LABELLER)
+    services.label_sample(sample=samples[0], label_class=None, user=user)
+    client.force_login(user)
+    page = client.get(reverse("labelling:sample-review", args=[project.pk]) + query)
+    assert page.status_code == 200
+    tiles = page.content.decode().count('data-testid="sample-tile"')
+    assert tiles == (1 if query == "?show=skipped" else 3)
 
 
 def test_another_projects_sample_id_in_the_page_url_is_ignored(client, sampled):
