@@ -12,6 +12,7 @@ class LabelRangeForm(forms.Form):
 
 class ReviewForm(forms.Form):
     reviewed = forms.BooleanField(required=False)
+    confirmed = forms.BooleanField(required=False)  # yes, frames nobody labelled become a person's labels
 
 
 class SampleForm(forms.Form):

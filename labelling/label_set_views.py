@@ -11,7 +11,7 @@ from aigva.params import parse_int
 from labelling import services
 from labelling.access import LabelSetAccess, edits_labels
 from labelling.forms import LabelRangeForm, ReviewForm
-from labelling.selectors import get_frame_history, get_timeline
+from labelling.selectors import default_frames, get_frame_history, get_timeline
 
 
 def _refused(message: str) -> JsonResponse:
@@ -82,16 +82,33 @@ def undo(request: HttpRequest, access: LabelSetAccess) -> JsonResponse:
 @require_POST
 @edits_labels
 def review(request: HttpRequest, access: LabelSetAccess) -> JsonResponse:
-    """Mark reviewed or not (L-5)."""
+    """Mark reviewed or not (L-5). Frames nobody labelled or predicted would become a person's labels: asked
+    first, with how many."""
     form = ReviewForm(request.POST)
     form.is_valid()
-    label_set = services.set_reviewed(label_set=access.label_set, reviewed=form.cleaned_data["reviewed"],
-                                     user=access.user)
+    wanted = form.cleaned_data["reviewed"]
+    if wanted and not access.label_set.reviewed and not form.cleaned_data["confirmed"]:
+        question = _untouched_frames_question(access.label_set)
+        if question:
+            return JsonResponse({"reviewed": False, "confirm": question})
+    label_set = services.set_reviewed(label_set=access.label_set, reviewed=wanted, user=access.user)
     return JsonResponse({
         "reviewed": label_set.reviewed,
         "reviewed_by": label_set.reviewed_by.username if label_set.reviewed_by else None,
         "reviewed_at": label_set.reviewed_at.isoformat() if label_set.reviewed_at else None,
     })
+
+
+def _untouched_frames_question(label_set) -> str:
+    count, class_ids = default_frames(label_set)
+    if not count:
+        return ""
+    names = " / ".join(f"“{name}”" for name in label_set.video.project.classes.filter(pk__in=class_ids)
+                       .values_list("name", flat=True))
+    frames = f"{count:,} of {label_set.frame_count:,} frames" if count < label_set.frame_count else "Every frame"
+    return (f"{frames} still {'has' if frames.startswith('Every') else 'have'} the default class {names}: nobody "
+            f"labelled or predicted them. Reviewed, they count as a person's {names} labels in training, and "
+            "predictions leave this video alone. Mark it reviewed anyway?")
 
 
 @require_GET

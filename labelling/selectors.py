@@ -78,6 +78,13 @@ def get_timeline(label_set: LabelSet) -> dict:
     }
 
 
+def default_frames(label_set: LabelSet) -> tuple[int, list[int]]:
+    """How many frames nobody labelled or predicted (they keep the default class), and their class ids."""
+    runs = label_set.label_runs
+    untouched = runs.authors == 0
+    return int((runs.ends - runs.starts + 1)[untouched].sum()), sorted(set(runs.class_ids[untouched].tolist()))
+
+
 def get_frame_history(label_set: LabelSet, frame: int) -> list[dict]:
     """Who or what set this frame's label, and when: newest first, ending with the set's origin."""
     edits = label_set.edits.filter(start__lte=frame, end__gte=frame).select_related("author", "label_class")

@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import Http404
 
+from labelling.models import LabelSet
 from prediction.models import Model
 from projects.models import Role
 from projects.selectors import require_role
@@ -15,3 +16,28 @@ def get_member_model(user: AbstractBaseUser, model_id: int, min_role: Role = Rol
         raise Http404("No such model.")
     require_role(user, model.project, min_role)
     return model
+
+
+REVIEWED = "reviewed: a person checked every frame (“Overwrite people's labels” predicts it anyway)"
+
+
+def reasons_not_to_predict(videos: list, *, overwrite_people: bool = False) -> dict[int, str]:
+    """Video id -> why a prediction leaves it out: not ready yet, or reviewed (unless people may be overwritten)."""
+    reasons = {video.pk: f"not ready ({video.get_status_display().lower()})" for video in videos
+               if video.status != "ready"}
+    if not overwrite_people:
+        reviewed = LabelSet.objects.filter(video__in=[video for video in videos if video.pk not in reasons],
+                                           is_current=True, reviewed=True).values_list("video_id", flat=True)
+        reasons |= dict.fromkeys(reviewed, REVIEWED)
+    return reasons
+
+
+def list_reviewed_video_names(project_id: int) -> list[str]:
+    """The project's reviewed videos, which updating predictions leaves alone."""
+    return list(LabelSet.objects.filter(video__project_id=project_id, is_current=True, reviewed=True)
+                .order_by("video__name").values_list("video__name", flat=True))
+
+
+def describe_left_out(videos: list, reasons: dict[int, str]) -> str:
+    """"a.mp4 (reviewed: …); b.mp4 (not ready (probing))" for the videos that have a reason."""
+    return "; ".join(f"{video.name} ({reasons[video.pk]})" for video in videos if video.pk in reasons)

@@ -8,13 +8,14 @@ from django.db import transaction
 from django.db.models import Count
 
 from aigva.errors import UserFacingError
-from labelling.models import LabelSet, TrainingSample
+from labelling.models import TrainingSample
 from prediction import registry
 from prediction.backbone_choices import check_backbone
 from prediction.models import Model
+from prediction.selectors import REVIEWED, reasons_not_to_predict
 from projects.jobs import active_duplicate, create_job
 from projects.models import Job, Project
-from videos.models import Video, VideoStatus
+from videos.models import Video
 
 
 def rename_model(*, model: Model, name: str) -> Model:
@@ -84,14 +85,11 @@ def start_predictions(
         raise UserFacingError("Frame skip and smoothing are whole numbers of at least 1.")
     if any(video.project_id != model.project_id for video in videos):
         raise UserFacingError("The model and the videos belong to different projects.")
-    ready = [video for video in videos if video.status == VideoStatus.READY]
-    if not overwrite_people:
-        reviewed = set(LabelSet.objects.filter(video__in=ready, is_current=True, reviewed=True)
-                       .values_list("video_id", flat=True))
-        if ready and len(reviewed) == len(ready):
-            raise UserFacingError("These videos are all reviewed, so a person has checked every frame; "
-                                  "choose “overwrite people's labels” to predict them anyway.")
-        ready = [video for video in ready if video.pk not in reviewed]
+    left_out = reasons_not_to_predict(videos, overwrite_people=overwrite_people)
+    ready = [video for video in videos if video.pk not in left_out]
+    if not ready and REVIEWED in left_out.values():
+        raise UserFacingError("These videos are all reviewed, so a person has checked every frame; "
+                              "choose “overwrite people's labels” to predict them anyway.")
     if not ready:
         raise UserFacingError("None of these videos is ready to predict.")
     options = {"frame_skip": frame_skip, "smooth": smooth, "shots": shots, "overwrite_people": overwrite_people,

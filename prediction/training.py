@@ -75,9 +75,11 @@ def run_training(job: Job, reporter: JobReporter) -> dict:
     stored = _store_model(job, model.cpu(), metrics, len(data.labels))
     if options.get("predict"):
         from prediction.predicting import torch_classifier, update_predictions
+        from prediction.selectors import list_reviewed_video_names
 
         metrics["updated_videos"] = update_predictions(stored, reporter, created_by=job.created_by, start=0.9,
                                                        classifier=torch_classifier(model, stored.backbone_digest))
+        metrics["reviewed_left_alone"] = list_reviewed_video_names(job.project_id)
     return {**metrics, "model": stored.pk}
 
 

@@ -60,7 +60,12 @@ def test_label_undo_and_paint_with_the_keyboard(page: Page, live_server, video_f
     assert [(h["class"], h["undone"]) for h in get_frame_history(label_set, 8)][0] == ("junction", True)
     page.get_by_role("button", name="Who labelled this frame?").click()
     expect(page.get_by_test_id("frame-history")).to_contain_text(f"parking by {user.username} (frames 20–24)")
-    page.get_by_label("Reviewed").check()
+    page.get_by_label("Reviewed").check()  # 43 frames nobody labelled would become the user's: asked first
+    expect(page.get_by_test_id("review-confirm")).to_contain_text("43 of 48 frames still have the default class")
+    expect(page.get_by_label("Reviewed")).not_to_be_checked()
+    page.get_by_role("button", name="Mark reviewed anyway").click()
+    expect(page.get_by_label("Reviewed")).to_be_checked()
+    expect(page.get_by_test_id("review-confirm")).to_be_hidden()
     expect(page.locator("[data-reviewed-by]")).to_contain_text(f"Reviewed by {user.username}")
     edits = page.get_by_test_id("edit-log").locator("li")
     expect(edits.first).to_contain_text("frames 20–24 → parking")

@@ -65,9 +65,26 @@ def test_other_projects_label_sets_are_404(client, setup):
         assert client.post(url(name, other)).status_code == 404
 
 
+def test_review_asks_first_where_frames_nobody_labelled_would_become_a_persons(client, setup):
+    label_set, junction, user = setup
+    client.post(url("label-range", label_set), {"start": 0, "end": 99, "class_id": junction.pk})
+    asked = client.post(url("review", label_set), {"reviewed": "on"}).json()
+    assert asked == {"reviewed": False, "confirm": "200 of 300 frames still have the default class “road”: nobody "
+                     "labelled or predicted them. Reviewed, they count as a person's “road” labels in training, "
+                     "and predictions leave this video alone. Mark it reviewed anyway?"}
+    label_set.refresh_from_db()
+    assert not label_set.reviewed
+    done = client.post(url("review", label_set), {"reviewed": "on", "confirmed": "on"}).json()
+    assert done["reviewed"] and done["reviewed_by"] == user.username
+    assert client.post(url("review", label_set), {}).json()["reviewed"] is False  # un-reviewing never asks
+    client.post(url("label-range", label_set), {"start": 100, "end": 299, "class_id": junction.pk})
+    assert client.post(url("review", label_set), {"reviewed": "on"}).json()["reviewed"] is True  # all labelled
+
+
 def test_review_and_history(client, setup):
     label_set, junction, user = setup
-    assert client.post(url("review", label_set), {"reviewed": "on"}).json()["reviewed_by"] == user.username
+    assert client.post(url("review", label_set), {"reviewed": "on", "confirmed": "on"}).json()["reviewed_by"] \
+        == user.username
     client.post(url("label-range", label_set), {"start": 0, "end": 5, "class_id": junction.pk})
     history = client.get(url("history", label_set), {"frame": 3}).json()["history"]
     assert history[0]["author"] == user.username and history[0]["class"] == junction.name

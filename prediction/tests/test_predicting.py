@@ -67,6 +67,25 @@ def test_reviewed_videos_are_left_alone(corrected):
     assert job.options["overwrite_people"] is True
 
 
+def test_the_models_page_and_the_command_name_the_reviewed_videos_they_leave_out(corrected, client, capsys,
+                                                                                  video_files):
+    from projects.models import Role
+    from projects.tests.factories import add_member
+
+    video, model, person, _ = corrected
+    other = ingest(video.project, video_files["vfr.mkv"])
+    labelling_services.set_reviewed(label_set=get_current_label_set(video), reviewed=True, user=person)
+    client.force_login(add_member(video.project, Role.LABELLER))
+    page = client.post(f"/projects/{video.project_id}/models/predict/", {"model": model.pk, "frame_skip": 1, "smooth": 1},
+                       follow=True).content.decode()
+    assert "Predicting 1 video with" in page
+    assert "Left out: cfr.mp4 (reviewed: a person checked every frame (“Overwrite people&#x27;s labels” predicts it " \
+           "anyway))." in page
+    call_command("predict", str(video.project_id), "--model", str(model.pk), "--videos", "cfr.mp4", other.name,
+                 "--enqueue")
+    assert "Left out: cfr.mp4 (reviewed: a person checked every frame" in capsys.readouterr().err
+
+
 def test_decoded_shots_go_through_people_frames_and_frame_by_frame_does_not(corrected):
     video, model, person, bright = corrected
     dark = video.project.classes.get(name="dark")

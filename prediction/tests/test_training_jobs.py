@@ -178,6 +178,11 @@ def test_every_human_label_teaches_and_retraining_updates_the_videos(capsys, sho
     classes, authors = get_current_label_set(video).label_runs.to_frames()
     assert (authors[25:40] == person.pk).all() and (classes[25:40] == b.pk).all()  # the person's range stays
     assert (authors[:25] < 0).any()  # the model labelled the rest
+    from labelling.services import set_reviewed
+
+    set_reviewed(label_set=get_current_label_set(video), reviewed=True, user=person)
+    call_command("train", "Shots", "--head-only", "--predict", "--epochs", "2")
+    assert f"Left alone, reviewed (a person checked every frame): {video.name}." in capsys.readouterr().out
     # The model saw the answers while predicting (short runs of a person's), so the next retrain finds their
     # features in the cache; a frame labelled later is computed by training once and then kept there too.
     from prediction import embeddings

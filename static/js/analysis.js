@@ -1,6 +1,7 @@
 // Entry point of the video analysis page: player, timeline, labelling keys and stats.
 import { FramePlayer } from "./frame-player.js";
 import { LabelTrack, postForm } from "./label-track.js";
+import { bindReviewToggle } from "./review-toggle.js";
 import { bindShortcuts } from "./shortcuts.js";
 import { Timeline } from "./timeline.js";
 import { bindTimeline } from "./timeline-input.js";
@@ -202,16 +203,7 @@ function wireControls(root, player, actions, signal) {
     actions.labelRange(Number(form.get("start")), Number(form.get("end")), Number(form.get("class_id")));
   });
   on("[data-speed]", "change", (event) => player.setRate(Number(event.currentTarget.value)));
-  on("[data-review]", "change", async (event) => {
-    const fields = event.currentTarget.checked ? { reviewed: "on" } : {};
-    try {
-      const body = await postForm(actions.urls.reviewUrl, fields, actions.token);
-      actions.say(body.reviewed ? `Marked reviewed by ${body.reviewed_by}.` : "Marked not reviewed.");
-      root.querySelector("[data-reviewed-by]").textContent = body.reviewed ? `Reviewed by ${body.reviewed_by}, just now.` : "";
-    } catch (error) {
-      actions.say(error.message, true);
-    }
-  });
+  bindReviewToggle(root, { url: actions.urls.reviewUrl, token: actions.token, say: actions.say }, signal);
   const slider = root.querySelector("[data-slider]");
   slider.max = String(Number(root.dataset.frameCount) - 1);
   on("[data-slider]", "input", () => player.seekToFrame(Number(slider.value)));

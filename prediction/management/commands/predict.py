@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from aigva.errors import UserFacingError
 from prediction import services
 from prediction.models import Model
+from prediction.selectors import describe_left_out, reasons_not_to_predict
 from projects.commands import json_line, resolve_project, resolve_videos, run_here
 from projects.models import Job
 
@@ -46,6 +47,10 @@ class Command(BaseCommand):
                                               enqueue=options["enqueue"])
         except UserFacingError as exc:
             raise CommandError(str(exc)) from exc
+        left_out = describe_left_out(videos, reasons_not_to_predict(videos,
+                                                                    overwrite_people=options["overwrite_people"]))
+        if left_out:
+            self.stderr.write(f"Left out: {left_out}.")
         if not options["enqueue"]:
             self._run_here(jobs)
         results = [self._result(Job.objects.select_related("video").get(pk=job.pk)) for job in jobs]

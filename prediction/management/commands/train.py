@@ -66,6 +66,9 @@ class Command(BaseCommand):
         lines += [f"Warning: {text}." for text in result["warnings"] + result["problems"]]
         if "updated_videos" in result:
             lines.append(f"Updated the predictions of {result['updated_videos']} videos.")
+        if result.get("reviewed_left_alone"):
+            names = ", ".join(result["reviewed_left_alone"])
+            lines.append(f"Left alone, reviewed (a person checked every frame): {names}.")
         self.stdout.write("\n".join(lines))
 
     def _collect(self, project, frame_skip: int) -> None:

@@ -1,0 +1,31 @@
+// The player's Reviewed box (L-5). Where frames still have the default class, nobody labelled or predicted
+// them, and reviewing would make them a person's labels: the server asks first, and so does this box.
+import { postForm } from "./label-track.js";
+
+export function bindReviewToggle(root, { url, token, say }, signal) {
+  const box = root.querySelector("[data-review]");
+  const question = root.querySelector("[data-review-confirm]");
+  if (!box || !question) return;
+  const send = async (fields) => {
+    question.hidden = true;
+    try {
+      const body = await postForm(url, fields, token);
+      box.checked = body.reviewed;
+      if (body.confirm) {
+        question.querySelector("[data-review-question]").textContent = body.confirm;
+        question.hidden = false;
+        return;
+      }
+      say(body.reviewed ? `Marked reviewed by ${body.reviewed_by}.` : "Marked not reviewed.");
+      root.querySelector("[data-reviewed-by]").textContent = body.reviewed ? `Reviewed by ${body.reviewed_by}, just now.` : "";
+    } catch (error) {
+      box.checked = !box.checked;
+      say(error.message, true);
+    }
+  };
+  box.addEventListener("change", () => send(box.checked ? { reviewed: "on" } : {}), { signal });
+  question.querySelector("[data-action=review-anyway]").addEventListener("click",
+    () => send({ reviewed: "on", confirmed: "on" }), { signal });
+  question.querySelector("[data-action=review-cancel]").addEventListener("click",
+    () => { question.hidden = true; }, { signal });
+}
