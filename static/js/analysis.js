@@ -78,15 +78,15 @@ async function start(root) {
       labelRange(marks.in, marks.out ?? player.target, labelClass.id);
       state.marks = {};
     } else {
-      state.paint = { classId: labelClass.id, min: player.target, max: player.target };
+      state.paint = { classId: labelClass.id, min: player.playhead, max: player.playhead };
     }
     redraw();
   };
 
-  const finishPaint = () => {
+  const finishPaint = () => { // to the frame on screen now, whether or not the frames before it were shown
     const paint = state.paint;
     state.paint = null;
-    if (paint) labelRange(paint.min, paint.max, paint.classId);
+    if (paint) labelRange(Math.min(paint.min, player.playhead), Math.max(paint.max, player.playhead), paint.classId);
   };
 
   const undo = async () => {

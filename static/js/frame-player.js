@@ -19,6 +19,13 @@ export class FramePlayer {
     return this.pending ?? this.frame;
   }
 
+  /** The frame at the playhead: where a seek is heading, else the video's current time. Playback moves it
+   * even where the browser presents no frame (a busy machine drops them), so a paint reaches every frame. */
+  get playhead() {
+    if (this.pending !== null || !this.times) return this.target;
+    return frameAt(this.times, this.video.currentTime - this.base);
+  }
+
   get frameCount() {
     return this.times.length;
   }
