@@ -111,3 +111,55 @@ def test_painting_while_playing_covers_every_frame_to_the_one_on_screen_when_the
     assert shown >= 96
     assert (classes[80 : shown + 1] == junction.pk).all() and (classes[:80] == road.pk).all()
     assert (classes[shown + 1 :] == road.pk).all()
+
+
+def test_the_go_to_field_never_traps_the_keyboard_nor_keeps_a_stale_number(page: Page, live_server, on_player):
+    field = page.get_by_test_id("goto")
+    page.keyboard.press("g")
+    page.keyboard.type("99999")
+    page.keyboard.press("Enter")
+    expect_on_screen(page, 47)  # the last frame, said, with no browser tooltip in the way
+    expect(page.locator("[data-status]")).to_have_text("The last frame is 47.")
+    page.keyboard.press("ArrowLeft")
+    expect_on_screen(page, 46)
+    page.keyboard.press("g")
+    page.keyboard.press("Delete")
+    page.keyboard.type("abc")  # a number field takes no letters: nothing to go to
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-status]")).to_have_text("Type a frame number from 0 to 47.")
+    expect(field).not_to_be_focused()
+    page.keyboard.press("ArrowLeft")
+    expect_on_screen(page, 45)
+    page.keyboard.press("g")
+    expect(field).to_have_value("45")
+    page.keyboard.press("Escape")
+    expect(field).not_to_be_focused()
+    page.keyboard.press("ArrowLeft")
+    expect_on_screen(page, 44)
+    page.get_by_role("link", name="Videos").first.click()
+    page.go_back()
+    expect(page.locator("[data-player]")).to_have_attribute("data-ready", "true")
+    expect(field).to_have_value("")
+
+
+def test_the_player_keeps_its_frame_in_the_address_and_who_labelled_follows_it(page: Page, live_server,
+                                                                              on_player):
+    import re
+
+    page.keyboard.press("g")
+    page.keyboard.type("20")
+    page.keyboard.press("Enter")
+    expect_on_screen(page, 20)
+    expect(page).to_have_url(re.compile(r"\?frame=20$"))
+    page.reload()
+    expect(page.locator("[data-player]")).to_have_attribute("data-ready", "true")
+    expect_on_screen(page, 20)
+    page.get_by_role("button", name="Who labelled this frame?").click()
+    expect(page.get_by_test_id("frame-history")).to_contain_text("Frame 20")
+    page.keyboard.press("ArrowRight")
+    expect_on_screen(page, 21)
+    expect(page.get_by_test_id("frame-history")).to_contain_text("Frame 21")
+    expect(page).to_have_url(re.compile(r"\?frame=21$"))
+    page.goto(f"{live_server.url}/videos/{on_player.pk}/?frame=%C2%B2")  # not a frame: the start
+    expect(page.locator("[data-player]")).to_have_attribute("data-ready", "true")
+    expect_on_screen(page, 0)

@@ -1,6 +1,7 @@
 // Entry point of the video analysis page: player, timeline, labelling keys and stats.
 import { FramePlayer } from "./frame-player.js";
 import { LabelTrack, postForm } from "./label-track.js";
+import { bindPlace, linkedFrame } from "./player-place.js";
 import { bindReviewToggle } from "./review-toggle.js";
 import { bindShortcuts } from "./shortcuts.js";
 import { Timeline } from "./timeline.js";
@@ -119,7 +120,7 @@ async function start(root) {
     i: () => { state.marks = { in: player.target, out: state.marks.out }; redraw(); },
     o: () => { state.marks = { in: state.marks.in ?? player.target, out: player.target }; redraw(); },
     Escape: () => { state.marks = {}; root.querySelector("[data-help]").hidden = true; redraw(); },
-    g: () => { const field = root.querySelector("[name=goto]"); field.focus(); field.select(); },
+    g: () => { const field = root.querySelector("[name=goto]"); field.value = player.target; field.focus(); field.select(); },
     "[": () => player.setRate(player.video.playbackRate / 2),
     "]": () => player.setRate(player.video.playbackRate * 2),
     "+": () => timeline.zoomAround(player.target + 0.5, 0.5),
@@ -174,8 +175,9 @@ async function start(root) {
     if (event.persisted) await applyTimeline(await fetchTimeline());
   }, { signal });
   await player.load();
-  const linked = Number(new URLSearchParams(window.location.search).get("frame")); // e.g. from a sample
-  if (linked > 0) player.seekToFrame(linked);
+  const linked = linkedFrame(player.frameCount); // a link (e.g. from a sample), Back or a reload
+  if (linked) player.seekToFrame(linked);
+  bindPlace(root, player, signal);
   root.dataset.ready = "true";
 }
 
@@ -192,10 +194,21 @@ function wireControls(root, player, actions, signal) {
   });
   on("[data-action=help]", "click", () => { root.querySelector("[data-help]").hidden = false; });
   on("[data-action=undo]", "click", actions.undo);
-  on("[data-goto]", "submit", (event) => {
+  on("[data-goto]", "submit", (event) => { // never the browser's tooltip: the keys must work again at once
     event.preventDefault();
-    player.seekToFrame(Number(new FormData(event.currentTarget).get("goto")));
-    event.currentTarget.querySelector("input").blur();
+    const field = event.currentTarget.querySelector("input");
+    const wanted = /^\d+$/.test(field.value.trim()) ? Number(field.value) : null;
+    field.value = "";
+    field.blur();
+    const last = player.frameCount - 1;
+    if (wanted === null) actions.say(`Type a frame number from 0 to ${last}.`, true);
+    else if (wanted > last) actions.say(`The last frame is ${last}.`);
+    if (wanted !== null) player.seekToFrame(Math.min(wanted, last));
+  });
+  on("[name=goto]", "keydown", (event) => {
+    if (event.key !== "Escape") return;
+    event.currentTarget.value = "";
+    event.currentTarget.blur();
   });
   on("[data-range-form]", "submit", (event) => {
     event.preventDefault();
