@@ -72,13 +72,18 @@ def test_every_post_needs_the_csrf_token(worlds):
     assert fingerprint() == before
 
 
-def test_no_get_changes_anything(client, worlds):
+def test_no_get_changes_anything_and_no_page_is_kept_by_the_browser(client, worlds):
     ours, _ = worlds
     client.force_login(ours["manager"])
     before = fingerprint()
+    pages = 0
     for url in urls_for(ours["ids"], ours["token"]):
-        assert client.get(url).status_code < 500, url
-    assert fingerprint() == before
+        response = client.get(url)
+        assert response.status_code < 500, url
+        if response.get("Content-Type", "").startswith("text/html"):  # Back shows the page as it is now
+            pages += 1
+            assert "no-store" in response["Cache-Control"], url
+    assert fingerprint() == before and pages > 20
 
 
 def test_checkpoints_are_only_loaded_with_weights_only():

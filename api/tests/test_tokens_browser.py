@@ -36,6 +36,19 @@ def test_a_token_is_shown_once_works_and_stops_when_revoked(page: Page, live_ser
                         headers={"Authorization": f"Bearer {text}"}).status_code == 401
 
 
+def test_back_after_making_a_token_shows_it_in_the_list(page: Page, live_server):
+    user = add_member(make_project(name="Dashcam"), Role.LABELLER)
+    log_in(page, live_server, user)
+    page.goto(f"{live_server.url}/settings/")
+    page.get_by_label("Name").fill("pipeline")
+    page.get_by_test_id("token-create").click()
+    expect(page.get_by_test_id("api-token")).to_be_visible()
+    page.get_by_role("link", name="Projects").first.click()
+    expect(page.get_by_role("heading", name="Projects")).to_be_visible()
+    page.go_back()
+    expect(page.get_by_role("row", name="pipeline")).to_be_visible()  # the page as it is now, not from a cache
+
+
 def test_the_api_docs_load_under_the_content_security_policy(page: Page, live_server):
     user = add_member(make_project(), Role.VIEWER)
     log_in(page, live_server, user)
