@@ -68,7 +68,8 @@ def run_training(job: Job, reporter: JobReporter) -> dict:
                "best_epoch": result.best_epoch, "temperature": round(result.temperature, 3), "history": history,
                "left_out": [c.name for c in left_out],
                "warnings": thin_class_warnings(job.project, options["kind"]),
-               "human_labelled": data.human_labelled, "propagated": data.propagated, "device": where,
+               "human_labelled": data.human_labelled, "training_images": len(data.labels),
+               "propagated": data.propagated, "device": where,
                "bf16": result.bf16}
     if result.bf16_check:
         metrics["bf16_check"] = [round(accuracy, 4) for accuracy in result.bf16_check]  # float32, bfloat16

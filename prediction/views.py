@@ -92,6 +92,7 @@ def train_page(request: HttpRequest, project_id: int) -> HttpResponse:
         "form": TrainForm(last_options=last.options if last else None), "cores": os.cpu_count(),
         "device": settings.AIGVA_DEVICE,
         "human_counts": [{"class": c, "count": counts.get(c.pk, 0)} for c in project.classes.all()],
+        "labelled_frames": sum(counts.values()),
         "jobs": jobs[:10], "job": shown, "collect_jobs": project.jobs.filter(kind=Job.Kind.COLLECT)[:1],
     })
 

@@ -41,3 +41,34 @@ def test_the_train_page_offers_what_can_train_here_and_keeps_the_choices(page: P
     expect(page.get_by_label("Propagate labels")).to_be_checked()
     expect(page.locator("input[name=epochs]")).to_have_value("7")
 
+
+
+def test_a_trained_model_shows_its_confusion_and_the_same_numbers_everywhere(page: Page, live_server, tmp_path,
+                                                                             shots_video):  # noqa: F811
+    from django.core.management import call_command
+
+    project, _ = labelled_project(shots_video)
+    log_in(page, live_server, add_member(project, Role.LABELLER))
+    page.goto(f"{live_server.url}/projects/{project.pk}/train/")
+    expect(page.get_by_test_id("no-training")).to_contain_text("people have labelled 10 frames, so train a model")
+    train_form = page.get_by_role("button", name="Train", exact=True).bounding_box()["y"]
+    assert train_form < page.get_by_role("heading", name="Blitz Label: collect frames of reviewed videos") \
+        .bounding_box()["y"]  # the main form first
+    call_command("train", "Shots", "--head-only", "--epochs", "2", "--val-split", "0.3")
+    page.reload()
+    confusion = page.get_by_test_id("confusion")
+    expect(confusion.locator("tbody tr")).to_have_count(2)  # a row per class learnt (c has no labels yet)
+    expect(confusion.locator("thead")).to_contain_text("true ↓ said →")
+    result = page.get_by_test_id("training-result")
+    expect(result).to_contain_text(" %")
+    expect(result).to_contain_text("distinct frames of 10 labelled")
+    accuracy = result.locator("strong").first.inner_text()
+    for width in (1280, 1008):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=tmp_path / f"train-{width}.png", full_page=True)
+    page.goto(f"{live_server.url}/projects/{project.pk}/models/")
+    row = page.get_by_role("row").nth(1)
+    expect(row).to_contain_text(accuracy)  # the same figure, written the same way
+    expect(row).to_contain_text("distinct frames of 10 labelled")
+    name = row.locator("input[name=name]")
+    assert name.evaluate("(input) => input.scrollWidth <= input.clientWidth")  # the whole name shows
