@@ -4,6 +4,7 @@ Imported only by actors and commands, so torch stays out of web processes.
 """
 
 import tempfile
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -33,6 +34,21 @@ PROPAGATION_STEPS = 4  # neighbours per second on each side, up to one second aw
 
 
 
+class EpochPace:
+    """Time left from the epochs measured so far, not from the job's start: reading frames (or a head's features)
+    before the first epoch takes no part, nor does early stopping's end, which comes sooner if at all."""
+
+    def __init__(self) -> None:
+        self.first: tuple[float, float] | None = None  # (time, share done) when the first epoch ended
+
+    def seconds_left(self, done: float, now: float) -> float | None:
+        if self.first is None:
+            self.first = (now, done)
+            return None
+        then, done_then = self.first
+        return (1 - done) * (now - then) / (done - done_then) if done > done_then else None
+
+
 def run_training(job: Job, reporter: JobReporter) -> dict:
     """Train on every frame people labelled (or the kind's samples) and store the result as a new Model;
     with the predict option, then update every unreviewed video's labels with it."""
@@ -46,6 +62,7 @@ def run_training(job: Job, reporter: JobReporter) -> dict:
     model = pretrained_model(config)
     data = _gather(job, model, classes, device)
     history: list[dict] = []
+    pace = EpochPace()
 
     def on_epoch(stats: EpochStats, done: float) -> None:
         if stats.fold == 0:  # the chart shows the first validation fold; the rest only report progress
@@ -56,7 +73,8 @@ def run_training(job: Job, reporter: JobReporter) -> dict:
                            CHECKING_BF16: "Checking bfloat16 on the first fold, epoch"}.get(
                               stats.fold, f"Cross-validation fold {stats.fold + 1}, epoch")
                           + f" {stats.epoch}: train loss {stats.train_loss:.3f}"
-                          + (f", validation loss {stats.val_loss:.3f}" if stats.val_loss is not None else ""))
+                          + (f", validation loss {stats.val_loss:.3f}" if stats.val_loss is not None else ""),
+                          pace.seconds_left(done, time.monotonic()))
 
     train_config = TrainConfig(epochs=options["epochs"], patience=options["patience"],
                                head_only=options["head_only"], seed=options.get("seed", 0),

@@ -56,14 +56,15 @@ class JobReporter:
         self._last_write = 0.0
         self._seen = deque([(time.monotonic(), 0.0)])  # (time, fraction) over the last ETA_WINDOW seconds
 
-    def progress(self, fraction: float, message: str = "") -> None:
-        """Record progress 0-1; raises JobCancelled when a cancel was requested."""
+    def progress(self, fraction: float, message: str = "", seconds_left: float | None = None) -> None:
+        """Record progress 0-1, and the time left where the work measured it (else the recent pace gives it);
+        raises JobCancelled when a cancel was requested."""
         now = time.monotonic()
         if now - self._last_write < 1.0:
             return
         self._last_write = now
         fraction = min(max(fraction, 0.0), 1.0)
-        eta = self._eta(now, fraction)
+        eta = seconds_left if seconds_left is not None else self._eta(now, fraction)
         jobs = Job.objects.filter(pk=self.job_id)
         jobs.update(progress=fraction, eta_seconds=eta, message=message[:200], heartbeat_at=timezone.now())
         if jobs.filter(cancel_requested=True).exists():

@@ -76,8 +76,8 @@ def test_the_models_page_and_the_command_name_the_reviewed_videos_they_leave_out
     other = ingest(video.project, video_files["vfr.mkv"])
     labelling_services.set_reviewed(label_set=get_current_label_set(video), reviewed=True, user=person)
     client.force_login(add_member(video.project, Role.LABELLER))
-    page = client.post(f"/projects/{video.project_id}/models/predict/", {"model": model.pk, "frame_skip": 1, "smooth": 1},
-                       follow=True).content.decode()
+    page = client.post(f"/projects/{video.project_id}/models/predict/",
+                       {"model": model.pk, "frame_skip": 1, "smooth": 1}, follow=True).content.decode()
     assert "Predicting 1 video with" in page
     assert "Left out: cfr.mp4 (reviewed: a person checked every frame (“Overwrite people&#x27;s labels” predicts it " \
            "anyway))." in page

@@ -203,3 +203,19 @@ def test_a_retrain_is_refused_while_one_runs(shots_video):
         services.start_training(**start)
     with pytest.raises(UserFacingError, match="head on frozen features"):
         services.start_training(project=project, predict=True, started_by=None, enqueue=False)
+
+
+def test_training_time_left_comes_from_the_epochs_measured_not_from_reading_frames(shots_video):
+    from prediction.training import EpochPace
+    from projects.jobs import JobReporter
+    from projects.models import Job
+
+    pace = EpochPace()
+    assert pace.seconds_left(0.1, now=100.0) is None  # the first epoch ends after 100 s of reading frames
+    assert pace.seconds_left(0.2, now=102.0) == pytest.approx(16.0)  # then 2 s a tenth, 8 tenths to go
+    assert pace.seconds_left(0.6, now=110.0) == pytest.approx(8.0)
+    project, _ = labelled_project(shots_video, label=False)
+    job = Job.objects.create(project=project, kind=Job.Kind.TRAIN)
+    JobReporter(job.pk).progress(0.6, "Epoch 6", seconds_left=8.0)
+    job.refresh_from_db()
+    assert job.eta_seconds == 8.0 and job.message == "Epoch 6"
