@@ -4,7 +4,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseGone
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from labelling.access import Handler, LabelSetAccess, needs_editing
 from labelling.selectors import follow_replacement
@@ -21,7 +21,7 @@ def for_share_links(handler: Handler):
     def view(request: HttpRequest, token: str) -> HttpResponse:
         link = get_share_link(token)
         if not link.is_usable:
-            return HttpResponseGone("This link has expired or was revoked.", content_type="text/plain")
+            return JsonResponse({"error": link.why_gone()}, status=410)  # the player says it
         user = get_guest(request.session, link)
         if needs_editing(handler) and (link.permission != ShareLink.Permission.REVIEW or user is None):
             raise PermissionDenied("This link does not allow labelling.")

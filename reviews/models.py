@@ -26,6 +26,13 @@ class ShareLink(models.Model):
     def __str__(self) -> str:
         return f"{self.get_permission_display()} link to {self.label_set.video}"
 
+    def why_gone(self) -> str:
+        """For whoever holds a link that no longer works: what happened, and whom to ask for a new one."""
+        what = (f"was revoked on {self.revoked_at:%Y-%m-%d}" if self.revoked_at
+                else f"expired on {self.expires_at:%Y-%m-%d}" if self.expires_at else "no longer works")
+        who = self.created_by.username if self.created_by else "the person who shared it"
+        return f"This link {what}. Ask {who} for a new one."
+
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())

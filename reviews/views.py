@@ -72,8 +72,8 @@ def share_revoke(request: HttpRequest, link_id: int) -> HttpResponse:
     return _render_links(request, label_set)
 
 
-def _gone(request: HttpRequest) -> HttpResponse:
-    return render(request, "reviews/share_gone.html", status=410)
+def _gone(request: HttpRequest, link: ShareLink) -> HttpResponse:
+    return render(request, "reviews/share_gone.html", {"why": link.why_gone()}, status=410)
 
 
 @login_not_required
@@ -82,7 +82,7 @@ def share_page(request: HttpRequest, token: str) -> HttpResponse:
     """Only this link's video in the player (S-2); a reviewer gives their name once."""
     link = get_share_link(token)
     if not link.is_usable:
-        return _gone(request)
+        return _gone(request, link)
     guest = get_guest(request.session, link)
     label_set, video = link.label_set, link.label_set.video
     if link.permission == ShareLink.Permission.REVIEW and guest is None:
@@ -102,7 +102,7 @@ def share_page(request: HttpRequest, token: str) -> HttpResponse:
 def share_name(request: HttpRequest, token: str) -> HttpResponse:
     link = get_share_link(token)
     if not link.is_usable:
-        return _gone(request)
+        return _gone(request, link)
     if get_guest(request.session, link) is not None:  # this browser has joined already (a double submit)
         return redirect("reviews:share-page", token)
     try:
@@ -118,11 +118,11 @@ def share_name(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def share_media(request: HttpRequest, token: str) -> HttpResponse:
     link = get_share_link(token)
-    return serve_media(request, link.label_set.video) if link.is_usable else _gone(request)
+    return serve_media(request, link.label_set.video) if link.is_usable else _gone(request, link)
 
 
 @login_not_required
 @require_GET
 def share_frame_times(request: HttpRequest, token: str) -> HttpResponse:
     link = get_share_link(token)
-    return serve_frame_times(link.label_set.video) if link.is_usable else _gone(request)
+    return serve_frame_times(link.label_set.video) if link.is_usable else _gone(request, link)

@@ -46,5 +46,18 @@ def test_share_a_video_and_review_it_through_the_link(page: Page, live_server, v
     expect(reviewer.get_by_test_id("current-label")).to_have_text("<b>junction</b>")
     reviewer.get_by_role("button", name="Who labelled this frame?").click()
     expect(reviewer.locator("#frame-history")).to_contain_text("Ada (link")
+
+    from reviews import services
+
+    services.revoke_share_link(link=ShareLink.objects.get())  # while the reviewer still has the player open
+    seek(reviewer, 5)
+    reviewer.keyboard.press("3")
+    status = reviewer.locator("[data-status]")
+    expect(status).to_contain_text("This link was revoked on")
+    expect(status).to_contain_text(f"Ask {manager.username} for a new one.")
+    assert stored_classes(label_set)[5] == road
+    reviewer.reload()
+    expect(reviewer.get_by_test_id("share-gone")).to_contain_text("was revoked on")
+    expect(reviewer.get_by_test_id("share-gone")).to_contain_text(f"Ask {manager.username} for a new one.")
     reviewer.goto(f"{live_server.url}/videos/{video.pk}/")
     expect(reviewer).to_have_url(f"{live_server.url}/accounts/login/?next=/videos/{video.pk}/")

@@ -50,7 +50,7 @@ def test_a_reviewer_gives_a_name_once_and_labels_as_it(shared):
     timeline = response.json()
     assert timeline["author_names"][str(timeline["authors"][1])] == f"Dr Ada (link {ShareLink.objects.get().pk})"
     assert (frames_of(label_set)[5:10] == junction.pk).all()
-    assert guest.post(f"/s/{token}/review/", {"reviewed": "on"}).json()["reviewed"] is True
+    assert guest.post(f"/s/{token}/review/", {"reviewed": "on", "confirmed": "on"}).json()["reviewed"] is True
     assert guest.get(f"/s/{token}/media/").status_code == 200
     assert guest.get(f"/s/{token}/frame-times/").status_code == 200
 

@@ -72,6 +72,7 @@ export async function postForm(url, fields, token) {
   const fallback = {
     403: "Your role in this project does not allow changing labels.",
     404: "This video or its labels no longer exist; nothing was changed.",
+    410: "This link has expired or was revoked; nothing was changed. Ask the person who shared it for a new one.",
   }[response.status] ?? `The server answered ${response.status}.`;
   const body = await response.json().catch(() => ({ error: fallback }));
   if (!response.ok) throw new Error(body.error || `The server answered ${response.status}.`);
