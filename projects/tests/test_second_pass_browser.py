@@ -1,0 +1,80 @@
+"""The researcher's first hour, second pass (issue 29): what a new user still tripped on at 1280 and 1008
+pixels, each driven in Debian Chromium."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from labelling.services import set_reviewed
+from projects.models import Job, JobStatus, Role
+from projects.tests.factories import add_member, make_project
+from videos.tests.browser import log_in
+from videos.tests.test_views import ingest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Every word in the element's text whose letters the layout put on more than one line.
+BROKEN_WORDS = """(element) => {
+  const broken = [];
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const match of node.textContent.matchAll(/\\S+/g)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      if (new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1) broken.push(match[0]);
+    }
+  }
+  return broken;
+}"""
+
+
+@pytest.fixture
+def project_with_work(video_files):
+    project = make_project(name="Dashcam", classes=["road", "junction"])
+    first = ingest(project, video_files["cfr.mp4"])
+    ingest(project, video_files["vfr.mkv"])
+    manager = add_member(project, Role.MANAGER)
+    set_reviewed(label_set=first.label_sets.get(is_current=True), reviewed=True, user=manager)
+    Job.objects.create(project=project, kind=Job.Kind.EXPORT, status=JobStatus.SUCCEEDED,
+                       options={"frame_skip": 1, "quality": 90})
+    return project, manager
+
+
+@pytest.mark.parametrize("width", [1280, 1008])
+def test_tables_never_break_a_word_and_share_opens_over_the_table(page: Page, live_server, project_with_work,
+                                                                  width, tmp_path):
+    project, manager = project_with_work
+    page.set_viewport_size({"width": width, "height": 800})
+    log_in(page, live_server, manager)
+    for path in ("reviews", "videos", "export", "models"):
+        page.goto(f"{live_server.url}/projects/{project.pk}/{path}/")
+        for table in page.locator("main table").all():
+            assert table.evaluate(BROKEN_WORDS) == [], path
+    page.goto(f"{live_server.url}/projects/{project.pk}/reviews/")
+    table = page.locator("main table").first
+    headers = table.locator("thead th")
+    before = [box["width"] for box in (th.bounding_box() for th in headers.all())]
+    assert len(before) == 8
+    page.get_by_text("Share", exact=True).first.click()
+    expect(page.get_by_test_id("share-create")).to_be_visible()
+    page.screenshot(path=tmp_path / f"review-share-{width}.png")
+    assert [box["width"] for box in (th.bounding_box() for th in headers.all())] == before  # nothing squeezed
+    assert table.evaluate(BROKEN_WORDS) == []
+    assert page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth") == 0
+
+
+def test_the_folded_sidebar_names_every_entry_and_no_two_share_an_icon(page: Page, live_server,
+                                                                        project_with_work):
+    project, manager = project_with_work
+    page.set_viewport_size({"width": 1008, "height": 800})
+    log_in(page, live_server, manager)
+    page.goto(f"{live_server.url}/projects/{project.pk}/videos/")
+    expect(page.locator("#layout")).to_have_class("layout collapsed")
+    sidebar = page.get_by_role("navigation", name="Main")
+    for name in ("Projects", "Videos", "Cold Label", "Train", "Models", "Review", "Export", "Project settings",
+                 "Settings"):
+        entry = sidebar.get_by_role("link", name=name, exact=True)
+        expect(entry).to_be_visible()
+        expect(entry).to_have_attribute("title", name)  # the tooltip where only the icon shows
+    icons = sidebar.locator(".icon, .brand-mark").all_inner_texts()
+    assert len(icons) == len(set(icons)), icons
