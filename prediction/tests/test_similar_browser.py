@@ -27,6 +27,10 @@ def test_similar_frames_start_unticked_and_applying_them_redraws_the_player(page
     expect(results.locator("input[name=frames]:checked")).to_have_count(0)
     expect(results.get_by_label("Class")).to_have_value("")
     expect(results).to_be_in_viewport()
+    timeline = page.get_by_test_id("timeline").bounding_box()
+    assert results.bounding_box()["y"] < timeline["y"] + timeline["height"] + 120  # right under the timeline
+    thumbnail = results.locator("img").first.bounding_box()
+    assert thumbnail["height"] < thumbnail["width"]  # a frame's box, whatever the picture's shape
 
     mine = results.locator(f"input[name=frames][value^='{first.pk}:']")  # frames of the video on screen
     frames = [int(value.split(":")[1]) for value in (box.get_attribute("value") for box in mine.all())]

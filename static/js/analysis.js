@@ -167,8 +167,8 @@ async function start(root) {
     await applyTimeline(await fetchTimeline());
     say(event.detail?.message ?? "Predictions updated.");
   }, { signal });
-  document.body.addEventListener("htmx:afterSwap", (event) => { // similar frames open below the player
-    if (event.detail.target.id === "similar-frames") event.detail.target.scrollIntoView({ block: "start" });
+  document.body.addEventListener("htmx:afterSwap", (event) => { // similar frames open under the timeline
+    if (event.detail.target.id === "similar-frames") event.detail.target.scrollIntoView({ block: "nearest" });
   }, { signal });
   // Back or Forward restores this page from memory as it was: labels may have changed since.
   window.addEventListener("pageshow", async (event) => {
