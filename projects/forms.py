@@ -47,6 +47,14 @@ class ClassForm(forms.Form):
     colour = forms.CharField(max_length=7, widget=forms.TextInput(attrs={"type": "color"}), required=False)
     shortcut = forms.CharField(max_length=1, required=False)
 
+    def __init__(self, *args, form_id: str | None = None, **kwargs):
+        """form_id: the <form> the inputs belong to, so each can sit in its own table column."""
+        super().__init__(*args, **({"auto_id": f"{form_id}-%s"} if form_id else {}) | kwargs)
+        if form_id:
+            name = self.initial.get("name", "")
+            for field, what in (("name", "Name"), ("colour", "Colour"), ("shortcut", "Key")):
+                self.fields[field].widget.attrs |= {"form": form_id, "aria-label": f"{what} of {name}"}
+
 
 class ClassDeleteForm(forms.Form):
     map_to = IdField(queryset=LabelClass.objects.none(), required=False, label="Relabel its frames as")

@@ -63,8 +63,8 @@ def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
 def _edit_context(project, **extra) -> dict:
     return {
         "project": project,
-        "classes": [(c, ClassForm(initial={"name": c.name, "colour": c.colour, "shortcut": c.shortcut}))
-                    for c in project.classes.all()],
+        "classes": [(c, ClassForm(initial={"name": c.name, "colour": c.colour, "shortcut": c.shortcut},
+                                  form_id=f"class-{c.pk}")) for c in project.classes.all()],
         "memberships": project.memberships.select_related("user").order_by("user__username"),
         "form": ProjectEditForm(instance=project),
         "class_form": ClassForm(initial={"colour": services.suggest_class_style(project)[0]}),

@@ -78,3 +78,21 @@ def test_the_folded_sidebar_names_every_entry_and_no_two_share_an_icon(page: Pag
         expect(entry).to_have_attribute("title", name)  # the tooltip where only the icon shows
     icons = sidebar.locator(".icon, .brand-mark").all_inner_texts()
     assert len(icons) == len(set(icons)), icons
+
+
+def test_the_class_table_lines_up_its_headers_with_the_inputs_and_saves_a_row(page: Page, live_server,
+                                                                              project_with_work):
+    project, manager = project_with_work
+    log_in(page, live_server, manager)
+    page.goto(f"{live_server.url}/projects/{project.pk}/edit/")
+    table = page.locator("table.classes")
+    for column, label in enumerate(("Colour", "Name", "Key")):
+        header = table.locator("thead th").nth(column).bounding_box()
+        field = page.get_by_label(f"{label} of junction").bounding_box()
+        assert header["x"] <= field["x"] < header["x"] + header["width"], label
+    page.get_by_label("Key of junction").fill("x")
+    row = table.get_by_role("row").filter(has=page.get_by_label("Name of junction"))
+    page.get_by_label("Name of junction").fill("crossing")
+    row.get_by_role("button", name="Save").click()
+    expect(page.get_by_label("Name of crossing")).to_have_value("crossing")
+    assert project.classes.get(name="crossing").shortcut == "x"
