@@ -96,3 +96,33 @@ def test_the_class_table_lines_up_its_headers_with_the_inputs_and_saves_a_row(pa
     row.get_by_role("button", name="Save").click()
     expect(page.get_by_label("Name of crossing")).to_have_value("crossing")
     assert project.classes.get(name="crossing").shortcut == "x"
+
+
+def test_the_words_on_screen_say_each_thing_once_and_plainly(page: Page, live_server, project_with_work):
+    project, manager = project_with_work
+    video = project.videos.get(name="vfr.mkv")
+    log_in(page, live_server, manager)
+    page.goto(f"{live_server.url}/videos/{video.pk}/")
+    expect(page.locator("[data-player]")).to_have_attribute("data-ready", "true", timeout=20_000)
+    log = page.get_by_test_id("edit-log")
+    expect(log).to_have_text("No edits yet.")  # not a numbered list of one
+    with page.expect_response(lambda r: r.url.endswith("/range/") and r.ok):
+        page.keyboard.press("2")
+    expect(page.locator("[data-status]")).to_have_text("Frame 0 is now “junction”.")
+    expect(log.locator("li").first).to_contain_text("frame 0 → junction")
+    page.get_by_label("Reviewed").check()
+    page.get_by_role("button", name="Mark reviewed anyway").click()
+    expect(page.locator("[data-reviewed-by]")).to_have_text(f"Reviewed by {manager.username}, just now.")
+    expect(page.locator("[data-status]")).to_have_text("")  # said once, not twice
+    steps = page.evaluate("""async () => {
+      const { rulerStep } = await import("/static/js/timeline.js");
+      return [rulerStep(40, 36), rulerStep(40, 44), rulerStep(10, 36), rulerStep(0.01, 36)];
+    }""")
+    assert steps == [1, 2, 10, 10000]  # zoomed in furthest, every frame is numbered where its number fits
+
+    page.goto(f"{live_server.url}/projects/{project.pk}/videos/")
+    expect(page.get_by_test_id("upload-drop")).to_contain_text("Drop videos here or choose files")
+    assert page.get_by_test_id("upload-input").bounding_box()["width"] <= 1  # no second, native button
+    page.goto(f"{live_server.url}/videos/999999999/")
+    expect(page.get_by_role("heading", name="Not found")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Main")).to_be_visible()  # the app around it, styled

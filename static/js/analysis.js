@@ -67,7 +67,7 @@ async function start(root) {
     const [start, end] = [Math.min(first, last), Math.max(first, last)];
     try {
       await applyTimeline(await postForm(urls.rangeUrl, { start, end, class_id: classId }, token));
-      say(`Frames ${start}–${end} are now “${byId[classId].name}”.`);
+      say(start === end ? `Frame ${start} is now “${byId[classId].name}”.` : `Frames ${start}–${end} are now “${byId[classId].name}”.`);
     } catch (error) {
       say(error.message, true);
     }
@@ -84,10 +84,12 @@ async function start(root) {
     redraw();
   };
 
-  const finishPaint = () => { // to the frame on screen now, whether or not the frames before it were shown
+  const finishPaint = async () => { // to the frame on screen now, whether or not the frames before it were shown
     const paint = state.paint;
     state.paint = null;
-    if (paint) labelRange(Math.min(paint.min, player.playhead), Math.max(paint.max, player.playhead), paint.classId);
+    if (!paint) return;
+    const shown = await player.shownFrame();
+    labelRange(Math.min(paint.min, shown), Math.max(paint.max, shown), paint.classId);
   };
 
   const undo = async () => {

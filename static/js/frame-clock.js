@@ -1,15 +1,22 @@
 // Pure frame <-> time math over a video's presentation times (seconds after its first frame).
 
-/** Index of the frame whose presentation time is nearest to `offset` seconds. */
+/** Index of the frame whose presentation time is nearest to `offset` seconds (a presented frame's time). */
 export function frameAt(times, offset) {
+  const low = frameShownAt(times, offset);
+  const next = Math.min(low + 1, times.length - 1);
+  return offset - times[low] <= times[next] - offset ? low : next;
+}
+
+/** Index of the frame on screen at `offset` seconds, any time within its display interval: the last one
+ * presented at or before it (a microsecond of slack for the float times). */
+export function frameShownAt(times, offset) {
   let low = 0;
   let high = times.length - 1;
   while (low < high) {
     const mid = (low + high + 1) >> 1;
-    if (times[mid] <= offset) low = mid; else high = mid - 1;
+    if (times[mid] <= offset + 1e-6) low = mid; else high = mid - 1;
   }
-  const next = Math.min(low + 1, times.length - 1);
-  return offset - times[low] <= times[next] - offset ? low : next;
+  return low;
 }
 
 /** The middle of frame `index`'s display interval, so a seek lands inside it. */

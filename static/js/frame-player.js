@@ -1,5 +1,5 @@
 // Wraps a <video>: knows which frame is on screen (requestVideoFrameCallback) and seeks to frames.
-import { frameAt, seekOffsetOf } from "./frame-clock.js";
+import { frameAt, frameShownAt, seekOffsetOf } from "./frame-clock.js";
 
 export class FramePlayer {
   constructor(root) {
@@ -23,7 +23,15 @@ export class FramePlayer {
    * even where the browser presents no frame (a busy machine drops them), so a paint reaches every frame. */
   get playhead() {
     if (this.pending !== null || !this.times) return this.target;
-    return frameAt(this.times, this.video.currentTime - this.base);
+    return frameShownAt(this.times, this.video.currentTime - this.base);
+  }
+
+  /** The frame on screen now. Just after a pause a busy browser may still present the last frame it
+   * played: wait briefly for it, else take the frame at the paused time. */
+  async shownFrame() {
+    if (!this.video.paused || this.pending !== null) return this.playhead;
+    const presented = await Promise.race([this.nextPresented(), new Promise((resolve) => setTimeout(resolve, 150))]);
+    return presented ? frameAt(this.times, presented.mediaTime - this.base) : this.playhead;
   }
 
   get frameCount() {

@@ -16,8 +16,8 @@ export function bindReviewToggle(root, { url, token, say }, signal) {
         question.hidden = false;
         return;
       }
-      say(body.reviewed ? `Marked reviewed by ${body.reviewed_by}.` : "Marked not reviewed.");
-      root.querySelector("[data-reviewed-by]").textContent = body.reviewed ? `Reviewed by ${body.reviewed_by}, just now.` : "";
+      say(""); // the line below says it, once
+      root.querySelector("[data-reviewed-by]").textContent = body.reviewed ? `Reviewed by ${body.reviewed_by}, just now.` : "Not reviewed.";
     } catch (error) {
       box.checked = !box.checked;
       say(error.message, true);

@@ -159,13 +159,12 @@ export class Timeline {
 
   drawRuler(context) {
     const frameWidth = this.cssWidth / this.span;
-    let step = 1; // numbered every 1, 2, 5, 10, 20, 50, ... frames
-    while (step * frameWidth < TICK_GAP) step *= String(step)[0] === "2" ? 2.5 : 2;
-    const minor = frameWidth >= 4 ? 1 : step / 5 >= 1 ? step / 5 : step;
     context.fillStyle = context.strokeStyle = this.style("--ruler", "#555");
     context.font = "9px system-ui, sans-serif";
     context.textBaseline = "top";
     const last = Math.min(this.frameCount - 1, Math.ceil(this.start + this.span));
+    const step = rulerStep(frameWidth, context.measureText(String(last)).width + 4);
+    const minor = frameWidth >= 4 ? 1 : step / 5 >= 1 ? step / 5 : step;
     for (let f = Math.floor(this.start / minor) * minor; f <= last; f += minor) {
       const x = Math.round(this.xOf(f + 0.5)) + 0.5;
       const major = f % step === 0;
@@ -275,4 +274,13 @@ export class Timeline {
     context.fillStyle = this.style("--playhead", "#111");
     context.fillRect(Math.round((((this.state.frame ?? 0) + 0.5) / this.frameCount) * width), 0, 1, height);
   }
+}
+
+/** Frames between numbered ticks: every frame where its number fits in its width (zoomed in furthest),
+ * else every 2, 5, 10, 20, 50, ... frames, at least TICK_GAP pixels apart. */
+export function rulerStep(frameWidth, labelWidth) {
+  if (frameWidth >= labelWidth) return 1;
+  let step = 2;
+  while (step * frameWidth < TICK_GAP) step *= String(step)[0] === "2" ? 2.5 : 2;
+  return step;
 }
