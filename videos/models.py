@@ -1,6 +1,7 @@
 import uuid
 import zlib
 from fractions import Fraction
+from functools import cached_property
 
 import numpy as np
 from django.conf import settings
@@ -52,6 +53,8 @@ class Video(models.Model):
     frame_pts = models.BinaryField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
+    content_hash = models.CharField(max_length=64, blank=True, db_index=True)  # sha256 of the file, from the probe
+    duplicate_kept = models.BooleanField(default=False)  # someone chose to keep it beside a video of the same bytes
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -67,6 +70,14 @@ class Video(models.Model):
     def fps_display(self) -> str:
         """Frames per second for people: 25, 29.97, 23.976 (the exact fraction is in its title)."""
         return f"{float(self.fps):.3f}".rstrip("0").rstrip(".") if self.fps else ""
+
+    @cached_property
+    def duplicate_of(self) -> "Video | None":
+        """The project's earlier video of the very same bytes, unless someone chose to keep this one too."""
+        if not self.content_hash or self.duplicate_kept:
+            return None
+        return (Video.objects.filter(project_id=self.project_id, content_hash=self.content_hash, pk__lt=self.pk)
+                .only("pk", "name").order_by("pk").first())
 
     @property
     def is_ready(self) -> bool:

@@ -1,3 +1,4 @@
+import hashlib
 import logging
 import os
 import re
@@ -143,6 +144,9 @@ def probe_video(job: Job, reporter: JobReporter) -> dict:
             damaged_audio = _store_rendition(video, path, probed, reporter) if not probed.browser_playable else 0
         except media.MediaError as exc:
             raise UserFacingError(str(exc)) from exc
+        with open(path, "rb") as handle:  # so an upload of bytes the project has already can say so
+            content_hash = hashlib.file_digest(handle, "sha256").hexdigest()
+    Video.objects.filter(pk=video.pk).update(content_hash=content_hash)
     _store_probe(video, probed, _audio_note(damaged_audio))
     if not video.label_sets.filter(is_current=True, frame_count=probed.frame_count).exists():
         create_initial_label_set(video=video)
@@ -187,6 +191,11 @@ def _store_probe(video: Video, probed: media.ProbeResult, note: str) -> None:
 
 
 @transaction.atomic
+def keep_duplicate(*, video: Video) -> None:
+    """Keep a video beside one of the same bytes (e.g. to label it twice); it stops saying so."""
+    Video.objects.filter(pk=video.pk).update(duplicate_kept=True)
+
+
 def delete_video(*, video: Video) -> None:
     """Delete the video, its labels and jobs, then its files once the rows are gone."""
     for job in video.jobs.all():

@@ -9,6 +9,7 @@ urlpatterns = [
     path("videos/<id:video_id>/", views.video_detail, name="video-detail"),
     path("videos/<id:video_id>/row/", views.video_row, name="video-row"),
     path("videos/<id:video_id>/retry/", views.video_retry, name="video-retry"),
+    path("videos/<id:video_id>/keep/", views.video_keep, name="video-keep"),
     path("videos/<id:video_id>/delete/", views.video_delete, name="video-delete"),
     path("videos/<id:video_id>/frame-times/", views.video_frame_times, name="video-frame-times"),
     path("videos/<id:video_id>/media/", views.video_media, name="video-media"),

@@ -65,6 +65,13 @@ def video_retry(request: HttpRequest, video_id: int) -> HttpResponse:
     return video_row(request, video_id)
 
 
+@require_POST
+def video_keep(request: HttpRequest, video_id: int) -> HttpResponse:
+    """Keep a video beside the one of the same bytes it was uploaded again as."""
+    services.keep_duplicate(video=get_member_video(request.user, video_id, Role.LABELLER))
+    return video_row(request, video_id)
+
+
 def video_detail(request: HttpRequest, video_id: int) -> HttpResponse:
     """The analysis page: frame-exact player, timeline and labelling (SPEC L-1..L-5)."""
     video = get_member_video(request.user, video_id)

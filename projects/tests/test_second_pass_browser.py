@@ -126,3 +126,26 @@ def test_the_words_on_screen_say_each_thing_once_and_plainly(page: Page, live_se
     page.goto(f"{live_server.url}/videos/999999999/")
     expect(page.get_by_role("heading", name="Not found")).to_be_visible()
     expect(page.get_by_role("navigation", name="Main")).to_be_visible()  # the app around it, styled
+
+
+def test_the_same_bytes_uploaded_again_say_which_video_they_copy(page: Page, live_server, video_files, tmp_path,
+                                                                  capsys):
+    import shutil
+
+    from django.core.management import call_command
+
+    project = make_project(name="Dashcam")
+    first = ingest(project, video_files["cfr.mp4"])
+    copy = tmp_path / "renamed.mp4"
+    shutil.copy(video_files["cfr.mp4"], copy)
+    call_command("import_videos", "Dashcam", str(copy), "--json")
+    row = capsys.readouterr().out.strip().splitlines()[-1]
+    assert f'"duplicate_of":{{"id":{first.pk},"name":"cfr.mp4"}}' in row
+    log_in(page, live_server, add_member(project, Role.LABELLER))
+    page.goto(f"{live_server.url}/projects/{project.pk}/videos/")
+    twin = page.get_by_test_id("duplicate")
+    expect(twin).to_have_count(1)
+    expect(twin).to_contain_text("The same bytes as cfr.mp4.")
+    twin.get_by_role("button", name="Keep both").click()
+    expect(page.get_by_test_id("duplicate")).to_have_count(0)
+    assert project.videos.get(name="renamed.mp4").duplicate_kept

@@ -34,7 +34,9 @@ class Command(BaseCommand):
         else:
             for result in results:
                 detail = result["error"] or f"{result['frame_count']} frames"
-                self.stdout.write(f"{result['name']}: {result['status']}, {detail}")
+                twin = result["duplicate_of"]
+                same = f" (the same bytes as {twin['name']}, video {twin['id']})" if twin else ""
+                self.stdout.write(f"{result['name']}: {result['status']}, {detail}{same}")
         if any(result["error"] for result in results):
             sys.exit(1)
 
@@ -48,7 +50,7 @@ class Command(BaseCommand):
         except (UserFacingError, OSError) as exc:
             message = str(exc) if isinstance(exc, UserFacingError) else f"Cannot read the file: {exc.strerror}."
             return {"id": None, "name": path.name, "frame_count": None, "fps": None, "status": "rejected",
-                    "error": message}
+                    "error": message, "duplicate_of": None}
         if not enqueue:
             # A failure is recorded on the job and the video (and logged); the next file is still tried.
             with contextlib.suppress(Exception):
@@ -58,4 +60,5 @@ class Command(BaseCommand):
             "id": video.pk, "name": video.name, "frame_count": video.frame_count,
             "fps": str(video.fps) if video.fps else None, "status": video.status,
             "error": video.error or None if video.status == VideoStatus.FAILED else None,
+            "duplicate_of": video.duplicate_of and {"id": video.duplicate_of.pk, "name": video.duplicate_of.name},
         }
