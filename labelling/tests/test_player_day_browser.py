@@ -142,7 +142,7 @@ def test_the_go_to_field_never_traps_the_keyboard_nor_keeps_a_stale_number(page:
 
 
 def test_the_player_keeps_its_frame_in_the_address_and_who_labelled_follows_it(page: Page, live_server,
-                                                                              on_player):
+                                                                              on_player, tmp_path):
     import re
 
     page.keyboard.press("g")
@@ -159,6 +159,7 @@ def test_the_player_keeps_its_frame_in_the_address_and_who_labelled_follows_it(p
     expect_on_screen(page, 21)
     expect(page.get_by_test_id("frame-history")).to_contain_text("Frame 21")
     expect(page).to_have_url(re.compile(r"\?frame=21$"))
+    page.screenshot(path=tmp_path / "player-frame.png")
     page.goto(f"{live_server.url}/videos/{on_player.pk}/?frame=%C2%B2")  # not a frame: the start
     expect(page.locator("[data-player]")).to_have_attribute("data-ready", "true")
     expect_on_screen(page, 0)
