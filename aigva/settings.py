@@ -21,8 +21,6 @@ DATA_DIR = env.path("AIGVA_DATA_DIR", default=BASE_DIR / "var").resolve()
 # random characters) wherever several machines serve one site.
 SECRET_KEY = env.str("SECRET_KEY", default=None,
                      validate=Length(min=50, error="SECRET_KEY must be at least 50 random characters."))
-if not SECRET_KEY:
-    SECRET_KEY = "dev-only-insecure-key-never-used-in-production" if DEBUG else data_dir_secret_key(DATA_DIR)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 DATABASES = {
@@ -69,6 +67,8 @@ AIGVA_PREDICT_BATCH = env.int("AIGVA_PREDICT_BATCH", default=None)  # None: pred
 AIGVA_CUSTOM_MODELS = env.json("AIGVA_CUSTOM_MODELS", default={})
 FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
 env.seal()
+if not SECRET_KEY:  # made only once every setting is known to be well-formed
+    SECRET_KEY = "dev-only-insecure-key-never-used-in-production" if DEBUG else data_dir_secret_key(DATA_DIR)
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATA_DIR.mkdir(parents=True, exist_ok=True)  # so manage.py works on a fresh checkout, not only `make run`

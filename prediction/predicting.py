@@ -102,8 +102,8 @@ class _Scaled:
     def __init__(self, reporter: JobReporter, start: float, share: float) -> None:
         self.reporter, self.start, self.share = reporter, start, share
 
-    def progress(self, fraction: float, message: str = "") -> None:
-        self.reporter.progress(self.start + self.share * fraction, message)
+    def progress(self, fraction: float, message: str = "", seconds_left: float | None = None) -> None:
+        self.reporter.progress(self.start + self.share * fraction, message)  # a part's time left is not the job's
 
 
 def predict_labels(video: Video, model: Model, classifier, options: dict, reporter, *, created_by) -> dict:

@@ -53,7 +53,7 @@ class BarReporter(JobReporter):
         super().__init__(reporter.job_id)
         self.bar = bar
 
-    def progress(self, fraction: float, message: str = "") -> None:
+    def progress(self, fraction: float, message: str = "", seconds_left: float | None = None) -> None:
         self.bar.n = round(fraction * self.bar.total)
         self.bar.refresh()
-        super().progress(fraction, message)
+        super().progress(fraction, message, seconds_left)

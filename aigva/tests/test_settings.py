@@ -1,6 +1,7 @@
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -10,7 +11,7 @@ PRODUCTION = {"DEBUG": "false", "SECRET_KEY": "x" * 30 + "-production-secret-of-
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     unset = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE")
-    base = {k: v for k, v in os.environ.items() if k not in unset}
+    base = {k: v for k, v in os.environ.items() if k not in unset} | {"AIGVA_DATA_DIR": tempfile.mkdtemp()}
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env},
                           capture_output=True, text=True, timeout=120)
 
@@ -21,11 +22,14 @@ def test_a_malformed_setting_stops_start_up_with_a_clear_message():
     assert "DEBUG" in result.stderr and "AIGVA_MAX_UPLOAD_BYTES" in result.stderr
 
 
-def test_production_needs_a_secret_key():
-    env = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
-    result = manage("check", **env)
-    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
-    assert manage("check", **{**PRODUCTION, "SECRET_KEY": "short"}).returncode != 0
+def test_production_without_a_secret_key_makes_one_in_the_data_dir_and_refuses_a_short_one(tmp_path):
+    env = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"} | {"AIGVA_DATA_DIR": str(tmp_path)}
+    shown = "from django.conf import settings; print(settings.SECRET_KEY)"
+    first, again = manage("shell", "-c", shown, **env), manage("shell", "-c", shown, **env)
+    key = (tmp_path / "secret_key").read_text().strip()
+    assert first.stdout.split()[-1] == again.stdout.split()[-1] == key and len(key) >= 50  # made once, kept
+    result = manage("check", **{**PRODUCTION, "SECRET_KEY": "short"})
+    assert result.returncode != 0 and "SECRET_KEY must be at least 50 random characters" in result.stderr
 
 
 def test_check_deploy_is_clean_in_production():
