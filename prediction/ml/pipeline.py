@@ -16,8 +16,8 @@ from prediction.ml.boundaries import Read, look_between
 from prediction.ml.frame_hash import hashes_of
 from prediction.ml.gating import Frames, GateConfig, fill_between, gated_predict, thumbnail
 from prediction.ml.model import FrameClassifier
+from prediction.ml.shown import AS_DECODED, Shown
 from prediction.ml.smoothing import decode_shots, fill_from_nearest, hold_previous, smooth_labels
-from videos.frames import AS_DECODED, Picture
 
 
 @dataclass(frozen=True)
@@ -76,14 +76,14 @@ def _decoded(path: str, threads: int) -> Iterator[tuple[int, av.VideoFrame] | _E
     yield _End(index + 1)
 
 
-def model_input(picture: Picture, size: int | None) -> Callable[[av.VideoFrame], np.ndarray]:
+def model_input(picture: Shown, size: int | None) -> Callable[[av.VideoFrame], np.ndarray]:
     """Decoded frame -> RGB uint8 (size, size, 3), resized by PyAV while converting, or whole (as shown) for
     size None; upright either way."""
     return lambda frame: picture.square(frame, size) if size else picture.upright(frame).to_ndarray(format="rgb24")
 
 
 def decode_batches(
-    path: str, size: int | None, frame_skip: int, batch_size: int, picture: Picture = AS_DECODED
+    path: str, size: int | None, frame_skip: int, batch_size: int, picture: Shown = AS_DECODED
 ) -> Iterator[tuple[np.ndarray, np.ndarray] | _End]:
     """Yield (frame indices (B,), RGB images (B, size, size, 3) uint8), then _End."""
     indices, images, convert = [], [], model_input(picture, size)
@@ -142,7 +142,7 @@ def _frame_bytes(frame: av.VideoFrame) -> int:
 
 
 def _produce(
-    path: str, model_size: int | None, picture: Picture, config: PipelineConfig, out: queue.Queue,
+    path: str, model_size: int | None, picture: Shown, config: PipelineConfig, out: queue.Queue,
     stop: threading.Event,
 ) -> None:
     # Decoding yields the CPU to the model's threads, so they are not held up waiting for one of
@@ -217,7 +217,7 @@ class TorchClassifier:
 
 def predict_video(
     path: str, classifier: BatchClassifier, config: PipelineConfig, on_batch: Callable[[int], None] | None = None,
-    fixed: np.ndarray | None = None, picture: Picture = AS_DECODED, previous: np.ndarray | None = None,
+    fixed: np.ndarray | None = None, picture: Shown = AS_DECODED, previous: np.ndarray | None = None,
 ) -> Prediction:
     """Label every frame of the video, as shown (`picture`): by classifying each (k-th) frame, or where
     config.gate says. on_batch(frames decoded so far) may raise to cancel. fixed: (N,) the class a person gave
