@@ -105,10 +105,10 @@ def _untouched_frames_question(label_set) -> str:
         return ""
     names = " / ".join(f"“{name}”" for name in label_set.video.project.classes.filter(pk__in=class_ids)
                        .values_list("name", flat=True))
-    frames = f"{count:,} of {label_set.frame_count:,} frames" if count < label_set.frame_count else "Every frame"
-    return (f"{frames} still {'has' if frames.startswith('Every') else 'have'} the default class {names}: nobody "
-            f"labelled or predicted them. Reviewed, they count as a person's {names} labels in training, and "
-            "predictions leave this video alone. Mark it reviewed anyway?")
+    which = f"{count:,} of {label_set.frame_count:,} frames still have" if count < label_set.frame_count \
+        else "Every frame still has"
+    return (f"{which} the default class {names}: nobody labelled or predicted them. Reviewed, they count as a "
+            f"person's {names} labels in training, and predictions leave this video alone. Mark it reviewed anyway?")
 
 
 @require_GET

@@ -145,7 +145,7 @@ def get_queue_progress(project) -> dict:
     queue = list_label_queue(project)
     total = queue.count()
     labelled = queue.filter(label__isnull=False).count()
-    skipped = queue.filter(label__isnull=True, skipped=True).count()
+    skipped = queue.filter(**SAMPLE_FILTERS["skipped"]).count()
     return {"total": total, "labelled": labelled, "skipped": skipped, "done": labelled + skipped,
             "percent": round(100 * (labelled + skipped) / total) if total else 0}
 

@@ -38,6 +38,7 @@ def list_reviewed_video_names(project_id: int) -> list[str]:
                 .order_by("video__name").values_list("video__name", flat=True))
 
 
-def describe_left_out(videos: list, reasons: dict[int, str]) -> str:
-    """"a.mp4 (reviewed: …); b.mp4 (not ready (probing))" for the videos that have a reason."""
+def describe_left_out(videos: list, *, overwrite_people: bool = False) -> str:
+    """"a.mp4 (reviewed: …); b.mp4 (not ready (probing))" for the videos a prediction leaves out."""
+    reasons = reasons_not_to_predict(videos, overwrite_people=overwrite_people)
     return "; ".join(f"{video.name} ({reasons[video.pk]})" for video in videos if video.pk in reasons)

@@ -12,7 +12,7 @@ from aigva.errors import UserFacingError
 from aigva.params import parse_int
 from prediction import registry, services
 from prediction.forms import CustomModelForm, PredictForm, TrainForm
-from prediction.selectors import describe_left_out, get_member_model, reasons_not_to_predict
+from prediction.selectors import describe_left_out, get_member_model
 from projects.models import Job, JobStatus, Role
 from projects.selectors import get_member_job, get_member_project, get_role
 
@@ -48,7 +48,7 @@ def predict(request: HttpRequest, project_id: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Predicting {len(jobs)} video{pluralize(len(jobs))} with {data['model'].name}.")
-        left_out = describe_left_out(videos, reasons_not_to_predict(videos, overwrite_people=data["overwrite_people"]))
+        left_out = describe_left_out(videos, overwrite_people=data["overwrite_people"])
         if left_out:
             messages.warning(request, f"Left out: {left_out}.")
     return redirect("prediction:model-list", project.pk)

@@ -1,7 +1,6 @@
 import subprocess
 import sys
 
-
 # Every prediction.ml module, imported in a fresh interpreter; then the Django and app modules that came along.
 LOADS = """
 import importlib, pkgutil, sys

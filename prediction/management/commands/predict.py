@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from aigva.errors import UserFacingError
 from prediction import services
 from prediction.models import Model
-from prediction.selectors import describe_left_out, reasons_not_to_predict
+from prediction.selectors import describe_left_out
 from projects.commands import json_line, resolve_project, resolve_videos, run_here
 from projects.models import Job
 
@@ -47,8 +47,7 @@ class Command(BaseCommand):
                                               enqueue=options["enqueue"])
         except UserFacingError as exc:
             raise CommandError(str(exc)) from exc
-        left_out = describe_left_out(videos, reasons_not_to_predict(videos,
-                                                                    overwrite_people=options["overwrite_people"]))
+        left_out = describe_left_out(videos, overwrite_people=options["overwrite_people"])
         if left_out:
             self.stderr.write(f"Left out: {left_out}.")
         if not options["enqueue"]:
