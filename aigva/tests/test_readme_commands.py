@@ -1,4 +1,4 @@
-"""The README's command lines run as written (issue 29): from a copy of the checkout with a fresh data dir
+"""The command line page's lines run as written (issue 29): from a copy of the checkout with a fresh data dir
 and no environment variable set but HOME and PATH, top to bottom, as a researcher pastes them."""
 
 import json
@@ -19,18 +19,20 @@ NOT_COPIED = shutil.ignore_patterns(".venv", "var", ".git", "__pycache__", ".pyt
                                     ".hypothesis", "test-results", "node_modules", "*.egg-info", "bench")
 
 
-def command_lines(readme: str) -> tuple[list[str], list[str]]:
-    """(the Command line section's shell lines, manage.py lines in shell blocks anywhere else)."""
-    blocks = re.findall(r"^## (.+?)$|^```sh\n(.*?)^```", readme, flags=re.M | re.S)
-    section, inside, elsewhere = "", [], []
-    for heading, block in blocks:
-        section = heading or section
-        lines = [line for line in block.splitlines() if line.strip() and not line.startswith("#")]
-        if section == "Command line":
-            inside += lines
-        else:
-            elsewhere += [line for line in lines if "manage.py" in line]
-    return inside, elsewhere
+COMMAND_LINE = ROOT / "docs" / "command-line.md"
+
+
+def shell_lines(markdown: str) -> list[str]:
+    blocks = re.findall(r"^```sh\n(.*?)^```", markdown, flags=re.M | re.S)
+    return [line for block in blocks for line in block.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def command_lines() -> tuple[list[str], list[str]]:
+    """(the command line page's shell lines, manage.py lines in shell blocks of any other page)."""
+    others = [ROOT / "README.md", ROOT / "bench" / "README.md", *(ROOT / "docs").glob("*.md")]
+    elsewhere = [line for page in others if page != COMMAND_LINE for line in shell_lines(page.read_text())
+                 if "manage.py" in line]
+    return shell_lines(COMMAND_LINE.read_text()), elsewhere
 
 
 def backgrounds(colour: tuple[int, int, int]):
@@ -57,9 +59,9 @@ def run(line: str, checkout: Path) -> str:
     return done.stdout
 
 
-def test_every_readme_command_line_runs_as_written_on_a_fresh_data_dir(checkout):
-    lines, elsewhere = command_lines((ROOT / "README.md").read_text())
-    assert elsewhere == [], "every manage.py line belongs in the Command line section, which this test runs"
+def test_every_documented_command_line_runs_as_written_on_a_fresh_data_dir(checkout):
+    lines, elsewhere = command_lines()
+    assert elsewhere == [], "every manage.py line belongs on docs/command-line.md, which this test runs"
     assert len([line for line in lines if "manage.py" in line]) >= 12
     results = {}
     for line in lines:
