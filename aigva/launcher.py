@@ -15,6 +15,9 @@ import sys
 import time
 from pathlib import Path
 
+import django
+from django.contrib.auth import get_user_model
+
 from aigva.processes import die_with_parent
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -107,11 +110,8 @@ def local_environment(env: dict, data_dir: Path) -> None:
 
 def ensure_admin(env: dict) -> None:
     """Create `admin` with a generated password on first run and print it once."""
-    import django
-
     os.environ.update(env)
     django.setup()
-    from django.contrib.auth import get_user_model
 
     users = get_user_model().objects
     if users.filter(is_superuser=True).exists():
@@ -126,10 +126,8 @@ def _stop(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
-def main() -> None:
-    # Ctrl-C and `kill` both stop everything, even when started from a script that ignores SIGINT.
-    signal.signal(signal.SIGINT, _stop)
-    signal.signal(signal.SIGTERM, _stop)
+def _environment() -> tuple[dict, Path, int]:
+    """The processes' environment, the data dir (made) and the free port; exits when the port is taken."""
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "aigva.settings")
     data_dir = Path(env.setdefault("AIGVA_DATA_DIR", str(BASE_DIR / "var"))).resolve()
@@ -140,15 +138,28 @@ def main() -> None:
         sys.exit(f"AIGVA: port {port} is already in use (another AIGVA?). Stop that, or choose another port: "
                  "PORT=9000 make run")
     local_environment(env, data_dir)
+    return env, data_dir, port
+
+
+def _prepare(env: dict) -> None:
+    """The database, static files, the admin account and jobs a lost queue forgot, before anything serves."""
+    subprocess.run(manage("migrate", "--no-input"), env=env, check=True)
+    subprocess.run(manage("collectstatic", "--no-input", "--verbosity", "0"), env=env, check=True)
+    ensure_admin(env)
+    subprocess.run(manage("requeue_jobs"), env=env, check=True)
+
+
+def main() -> None:
+    # Ctrl-C and `kill` both stop everything, even when started from a script that ignores SIGINT.
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    env, data_dir, port = _environment()
     children: list[Child] = []
     try:
         if not env.get("REDIS_URL"):
             redis, env["REDIS_URL"] = start_bundled_redis(data_dir, dict(env))
             children.append(redis)
-        subprocess.run(manage("migrate", "--no-input"), env=env, check=True)
-        subprocess.run(manage("collectstatic", "--no-input", "--verbosity", "0"), env=env, check=True)
-        ensure_admin(env)
-        subprocess.run(manage("requeue_jobs"), env=env, check=True)
+        _prepare(env)
         children += [
             Child("web server", [sys.executable, "-m", "gunicorn", "aigva.wsgi", "--bind", f"127.0.0.1:{port}",
                                  "--workers", "1", "--threads", "8", "--timeout", "300"], env),

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "projects",
     "videos",
     "labelling",
+    "learning",
     "prediction",
     "exports",
     "reviews",

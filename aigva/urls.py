@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("videos.urls")),
     path("", include("labelling.urls")),
+    path("", include("learning.urls")),
     path("", include("prediction.urls")),
     path("", include("exports.urls")),
     path("", include("reviews.urls")),

@@ -6,6 +6,8 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
+from projects.selectors import get_role
+
 MAX_ID = 2**31 - 1  # the database's integer keys
 MAX_FRAME = 2**31 - 1
 
@@ -53,8 +55,6 @@ class ProjectOut(Schema):
 
     @staticmethod
     def resolve_role(project, context) -> str:
-        from projects.selectors import get_role
-
         return get_role(context["request"].user, project).value
 
     @staticmethod

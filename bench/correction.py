@@ -32,7 +32,7 @@ def current_frames(video) -> tuple[np.ndarray, np.ndarray]:
 def retrain_and_update(loop) -> tuple[dict, float]:
     """What the button does, timed from the click to the timeline the player then fetches."""
     from labelling.selectors import get_timeline
-    from prediction import services, training
+    from learning import services, training
 
     started = time.perf_counter()
     job = services.start_training(project=loop.project, head_only=True, predict=True, epochs=30, patience=5,

@@ -159,8 +159,8 @@ class Loop:
 
     def reset(self) -> None:
         """No samples, no reviews and no labels of people: each scenario starts from scratch."""
-        from labelling.models import TrainingSample
         from labelling.services import create_initial_label_set
+        from learning.models import TrainingSample
 
         TrainingSample.objects.filter(project=self.project).delete()
         for video in self.videos:
@@ -175,7 +175,7 @@ class Loop:
         return job.metrics
 
     def sample(self, per_video: int, method: str) -> None:
-        from labelling import sampling, services
+        from learning import sampling, services
 
         self.run(services.start_sampling(project=self.project, videos=self.videos, per_video=per_video,
                                          method=method, started_by=None, enqueue=False), sampling.run_sampling)
@@ -183,8 +183,8 @@ class Loop:
 
     def answer(self) -> int:
         """The simulated labeller answers every pending sample with its true class, as the page does."""
-        from labelling.models import TrainingSample
-        from labelling.services import label_sample
+        from learning.models import TrainingSample
+        from learning.services import label_sample
 
         pending = list(TrainingSample.objects.filter(project=self.project, label__isnull=True, skipped=False))
         classes = {c.pk: c for c in self.project.classes.all()}
@@ -208,11 +208,13 @@ class Loop:
         return np.asarray([self.pk_of[name] for name in self.names])[truth]
 
     def train_and_predict(self, kind: str, propagate: bool = False) -> dict:
-        from prediction import predicting, services, training
+        from learning import services as learning
+        from learning import training
+        from prediction import predicting, services
         from prediction.models import Model
 
         # Reviewed sets count as people's labels: score on, and sample from, the others.
-        metrics = self.run(services.start_training(project=self.project, kind=kind, epochs=30, patience=5,
+        metrics = self.run(learning.start_training(project=self.project, kind=kind, epochs=30, patience=5,
                                                    val_split=0.2, head_only=True, propagate=propagate,
                                                    started_by=None, enqueue=False), training.run_training)
         model = Model.objects.get(pk=metrics["model"])
@@ -291,7 +293,7 @@ def run_scenarios(loop: Loop) -> dict:
         reviewed: list = []
 
         def prepare(share=share, reviewed=reviewed):
-            from labelling import sampling, services
+            from learning import sampling, services
 
             reviewed[:] = loop.review(share)
             loop.run(services.start_collecting(project=loop.project, frame_skip=5, started_by=None, enqueue=False),
@@ -307,7 +309,7 @@ def run_scenarios(loop: Loop) -> dict:
 
 def uncertainty_round(loop: Loop) -> dict:
     """Cold 5/video unique, then one round of the uncertain-frames queue (2 per video), retrained."""
-    from labelling import uncertain
+    from learning import uncertain
 
     before, _ = scenario(loop, "Cold 5/video unique (again)", lambda: loop.sample(5, "unique"))
     started = time.perf_counter()

@@ -151,6 +151,20 @@ def stable_boundaries(classes: np.ndarray) -> np.ndarray:
                        and len(set(classes[c - STABLE : c])) == 1 and len(set(classes[c : c + STABLE])) == 1])
 
 
+def compare_labels(gated: np.ndarray, every: np.ndarray) -> tuple[float, np.ndarray, int]:
+    """(share of labels differing, the stable boundaries of every-frame labels, how many of them moved)."""
+    stable = stable_boundaries(every)
+    moved = sum(1 for b in stable if not (gated[b - 1] == every[b - 1] and gated[b] == every[b]))
+    return float((gated != every).mean()), stable, moved
+
+
+def first_frames(path: Path, batch: int) -> np.ndarray:
+    """The clip's first frames as model inputs: bfloat16 is verified on them, the model's own rate timed."""
+    return np.concatenate([item[1] for item, _ in zip(decode_batches(str(path), 224, 1, batch),
+                                                       range(VERIFY_FRAMES // batch + 1), strict=False)
+                           if isinstance(item, tuple)])
+
+
 def bench_clip(name: str, path: Path, classes_of: Callable[[int], np.ndarray], args, device: torch.device) -> dict:
     torch.manual_seed(0)
     model = build_model(args.backbone).to(device, memory_format=torch.channels_last)
@@ -158,9 +172,7 @@ def bench_clip(name: str, path: Path, classes_of: Callable[[int], np.ndarray], a
     frame_count = len(frame_pts(path))
     train_head(model, path, classes_of(frame_count), device)
     verifier = TorchClassifier(model, device, precision=precision_for(device, args.bf16))
-    probe = np.concatenate([item[1] for item, _ in zip(decode_batches(str(path), 224, 1, batch),
-                                                        range(VERIFY_FRAMES // batch + 1), strict=False)
-                            if isinstance(item, tuple)])
+    probe = first_frames(path, batch)
     verifier(probe[:VERIFY_FRAMES])
     precision = "bf16" if verifier.bf16 else "fp32"
     classifier = TorchClassifier(model, device, precision=precision)
@@ -171,10 +183,7 @@ def bench_clip(name: str, path: Path, classes_of: Callable[[int], np.ndarray], a
     gate = GateConfig.for_frame_rate(frame_rate(path))
     gated_fps, model_only, gated = timed(path, classifier, PipelineConfig(batch_size=batch, gate=gate), rounds,
                                          model_rate)
-    differ = float((gated.classes != every.classes).mean())
-    stable = stable_boundaries(every.classes)
-    moved = sum(1 for b in stable if not (gated.classes[b - 1] == every.classes[b - 1]
-                                          and gated.classes[b] == every.classes[b]))
+    differ, stable, moved = compare_labels(gated.classes, every.classes)
     started = time.perf_counter()
     again = predict_from_features(gated.predicted_frames, gated.embeddings, gated.hashes, classifier,
                                   PipelineConfig(gate=gate), frame_count, read=reader(path))

@@ -19,10 +19,10 @@ from zipstream import ZipStream
 
 from aigva.errors import UserFacingError
 from exports.selectors import VideoPlan
-from labelling.imports import FORMULA_PREFIXES
 from labelling.selectors import author_names
+from learning.imports import FORMULA_PREFIXES
 from videos.frames import Picture
-from videos.services import local_copy
+from videos.storage import local_copy
 
 CSV_COLUMNS = ["path", "class", "video", "frame", "confidence", "author"]
 WORKERS = os.cpu_count() or 2

@@ -7,10 +7,11 @@ import numpy as np
 from django.http import Http404
 
 from aigva.errors import UserFacingError
+from exports.jobs import EXPORT
 from exports.models import Export
 from labelling.models import LabelSet
 from labelling.selectors import HEAVY_FIELDS
-from projects.models import Job, Project, Role
+from projects.models import Project, Role
 from projects.selectors import require_role
 from videos.models import VideoStatus
 
@@ -128,7 +129,7 @@ def get_member_export(user, export_id: int, min_role: Role = Role.LABELLER):
 
 def list_export_jobs(project: Project):
     """Recent dataset exports with their ZIPs (when done)."""
-    jobs = project.jobs.filter(kind=Job.Kind.EXPORT).select_related("created_by")[:20]
+    jobs = project.jobs.filter(kind=EXPORT).select_related("created_by")[:20]
     exports = {e.job_id: e for e in Export.objects.filter(job__in=[job.pk for job in jobs])}
     for job in jobs:
         job.dataset = exports.get(job.pk)

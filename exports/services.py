@@ -8,9 +8,10 @@ from django.db import transaction
 
 from aigva.errors import UserFacingError
 from exports import dataset
+from exports.jobs import EXPORT
 from exports.models import Export
 from exports.selectors import ExportOptions, class_folders, plan_dataset
-from projects.jobs import JobReporter, create_job
+from projects.jobs import JobReporter, create_job, enqueue_job
 from projects.models import Job, Project
 
 
@@ -22,12 +23,10 @@ def start_dataset_export(
     plans = plan_dataset(project, options)  # bad options and empty selections are refused now
     if not sum(len(plan.frames) for plan in plans):
         raise UserFacingError("No frames to export: no ready video matches (reviewed only?).")
-    job = create_job(project_id=project.pk, kind=Job.Kind.EXPORT, created_by=started_by,
+    job = create_job(project_id=project.pk, kind=EXPORT, created_by=started_by,
                      options=dataclasses.asdict(options))
     if enqueue:
-        from exports import actors
-
-        transaction.on_commit(lambda: actors.export_dataset.send(job.pk))
+        enqueue_job(job)
     return job
 
 

@@ -1,6 +1,5 @@
-from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -9,8 +8,10 @@ from django_htmx.http import HttpResponseClientRedirect
 from aigva.errors import UserFacingError
 from exports import services
 from exports.forms import ExportForm
+from exports.jobs import EXPORT
 from exports.labels_json import stream_labels_json
 from exports.models import Export
+from exports.responses import serve_export
 from exports.selectors import (
     OPTIONS_ERROR,
     get_member_export,
@@ -20,7 +21,7 @@ from exports.selectors import (
     preview_dataset,
     safe_name,
 )
-from projects.models import Job, Role
+from projects.models import Role
 from projects.selectors import get_member_job, get_member_project, get_role
 
 
@@ -86,14 +87,6 @@ def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
     return serve_export(get_member_export(request.user, export_id))
 
 
-def serve_export(export: Export) -> HttpResponse:
-    """The ZIP itself, or on S3 a redirect to it; the caller has checked the role."""
-    if settings.AWS_STORAGE_BUCKET_NAME:
-        return HttpResponseRedirect(export.file.url)  # a presigned URL, issued after the check above
-    name = f"{safe_name(export.job.project.name)}-dataset-{export.pk}.zip"
-    return FileResponse(export.file.open("rb"), as_attachment=True, filename=name, content_type="application/zip")
-
-
 @require_POST
 def export_delete(request: HttpRequest, export_id: int) -> HttpResponse:
     export = get_member_export(request.user, export_id)
@@ -107,7 +100,7 @@ def export_delete(request: HttpRequest, export_id: int) -> HttpResponse:
 def export_row(request: HttpRequest, job_id: int) -> HttpResponse:
     """One export's table row; polled while the job runs, then it shows the download."""
     job = get_member_job(request.user, job_id, Role.LABELLER)
-    if job.kind != Job.Kind.EXPORT:
+    if job.kind != EXPORT:
         raise Http404("Not an export job.")
     job.dataset = Export.objects.filter(job=job).first()
     return render(request, "exports/export_page.html#export-row", {"job": job, "project": job.project})

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils import timezone
 
-from labelling.models import LabelSet, TrainingSample
+from labelling.models import LabelSet
 
 
 @admin.register(LabelSet)
@@ -20,11 +20,3 @@ class LabelSetAdmin(admin.ModelAdmin):
     @admin.action(description="Mark unreviewed")
     def mark_unreviewed(self, request, queryset):
         queryset.update(reviewed=False, reviewed_by=None, reviewed_at=None)
-
-
-@admin.register(TrainingSample)
-class TrainingSampleAdmin(admin.ModelAdmin):
-    list_display = ["video", "frame", "source", "label", "skipped", "labelled_by", "labelled_at", "confidence"]
-    list_filter = ["source", "skipped", "project"]
-    search_fields = ["video__name", "project__name"]
-    readonly_fields = ["project", "video", "frame", "source", "image", "confidence"]

@@ -1,10 +1,10 @@
 import numpy as np
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count
 from django.http import Http404
+from django.urls import reverse
 
-from labelling.models import LabelSet, TrainingSample
+from labelling.models import LabelSet
 from labelling.runs import covered_bins
 from projects.models import Role
 from projects.selectors import require_role
@@ -41,11 +41,10 @@ def get_current_label_set(video) -> LabelSet | None:
 
 def author_names(codes) -> dict[int, str]:
     """Display names for author codes: users by name, 0 the default, negative codes models."""
-    from prediction.models import Model
-
     codes = {int(code) for code in codes}
     users = dict(get_user_model().objects.filter(pk__in=[c for c in codes if c > 0]).values_list("pk", "username"))
-    models = dict(Model.objects.filter(pk__in=[-c for c in codes if c < 0]).values_list("pk", "name"))
+    model_class = LabelSet._meta.get_field("source_model").related_model  # prediction's Model, not imported
+    models = dict(model_class.objects.filter(pk__in=[-c for c in codes if c < 0]).values_list("pk", "name"))
     names = {0: "default"} | users | {-pk: f"model {name}" for pk, name in models.items()}
     return {c: names.get(c, "deleted user" if c > 0 else f"model #{-c}") for c in codes}
 
@@ -101,75 +100,6 @@ def get_frame_history(label_set: LabelSet, frame: int) -> list[dict]:
     return history
 
 
-# The samples a person labels one by one (C-2); frames of reviewed videos are labelled already.
-QUEUE_SOURCES = (TrainingSample.Source.SAMPLED, TrainingSample.Source.UNCERTAIN)
-
-
-def get_member_sample(user: AbstractBaseUser, sample_id: int, min_role: Role = Role.VIEWER) -> TrainingSample:
-    """404 unless the user may see the sample's project; 403 when the role is too low."""
-    sample = TrainingSample.objects.filter(pk=sample_id).select_related("project", "video", "label").first()
-    if sample is None:
-        raise Http404("No such sample.")
-    require_role(user, sample.project, min_role)
-    return sample
-
-
-def list_label_queue(project):
-    return TrainingSample.objects.filter(project=project, source__in=QUEUE_SOURCES).select_related("video", "label")
-
-
-def get_next_sample(project, after: TrainingSample | None = None) -> TrainingSample | None:
-    """The next sample nobody has labelled or skipped: after `after` first, then from the start."""
-    pending = list_label_queue(project).filter(label__isnull=True, skipped=False)
-    later = pending.filter(pk__gt=after.pk).first() if after else None
-    return later or pending.first()
-
-
-def get_previous_sample(project, before: TrainingSample | None) -> TrainingSample | None:
-    """The sample before `before`; with None (every sample done), the last one, so Back still works."""
-    queue = list_label_queue(project).order_by("-pk")
-    return (queue.filter(pk__lt=before.pk) if before else queue).first()
-
-
-SAMPLE_FILTERS = {"all": {}, "labelled": {"label__isnull": False}, "skipped": {"label__isnull": True, "skipped": True},
-                  "open": {"label__isnull": True, "skipped": False}}
-
-
-def list_samples_for_review(project, show: str):
-    """The labelling queue with who answered what, newest answers first; `show` one of SAMPLE_FILTERS."""
-    return (list_label_queue(project).filter(**SAMPLE_FILTERS[show]).select_related("labelled_by")
-            .order_by("-labelled_at", "-pk"))
-
-
-def get_queue_progress(project) -> dict:
-    queue = list_label_queue(project)
-    total = queue.count()
-    labelled = queue.filter(label__isnull=False).count()
-    skipped = queue.filter(**SAMPLE_FILTERS["skipped"]).count()
-    return {"total": total, "labelled": labelled, "skipped": skipped, "done": labelled + skipped,
-            "percent": round(100 * (labelled + skipped) / total) if total else 0}
-
-
-def count_sample_labels(project) -> list[dict]:
-    """Labelled samples per class, in class order, for the Cold Label page."""
-    counts = dict(list_label_queue(project).filter(label__isnull=False).values_list("label").annotate(n=Count("pk")))
-    return [{"class": label_class, "count": counts.get(label_class.pk, 0)} for label_class in project.classes.all()]
-
-
-def preview_collection(project, frame_skip: int) -> dict:
-    """What collecting reviewed videos at this frame skip would give, per class, without decoding (B-1)."""
-    counts: dict[int, int] = {}
-    label_sets = LabelSet.objects.filter(video__project=project, is_current=True, reviewed=True).defer(*HEAVY_FIELDS)
-    videos = 0
-    for label_set in label_sets:
-        videos += 1
-        classes = label_set.label_runs.to_frames()[0][::frame_skip]
-        for class_id, count in zip(*np.unique(classes, return_counts=True), strict=True):
-            counts[int(class_id)] = counts.get(int(class_id), 0) + int(count)
-    rows = [{"class": c, "count": counts.get(c.pk, 0)} for c in project.classes.all()]
-    return {"videos": videos, "rows": rows, "total": sum(counts.values())}
-
-
 def summarize_project_labels(project) -> dict:
     """Frames, labelled frames (by a person or model), reviewed frames and frames per class, over current sets."""
     sets = LabelSet.objects.filter(video__project=project, is_current=True).only("runs", "reviewed")
@@ -187,3 +117,23 @@ def summarize_project_labels(project) -> dict:
     distribution = [{"name": c.name, "colour": c.colour, "frames": per_class.get(c.pk, 0)}
                     for c in project.classes.all()]
     return {"frames": frames, "labelled": labelled, "reviewed": reviewed, "classes": distribution}
+
+
+def member_player_urls(video, label_set) -> dict[str, str]:
+    """Where the analysis page's player fetches and sends things, for project members."""
+    if label_set is None:
+        return {}
+    return {
+        "media": reverse("videos:video-media", args=[video.pk]),
+        "frame_times": reverse("videos:video-frame-times", args=[video.pk]),
+        "similar": reverse("learning:similar-frames", args=[video.pk]),
+        "retrain": reverse("learning:retrain", args=[video.project_id]),
+        **{key: reverse(f"labelling:{name}", args=[label_set.pk]) for key, name in PLAYER_LABEL_ENDPOINTS.items()},
+    }
+
+
+# urls-dict key -> URL name of the label-set endpoint (the same names under labelling: and reviews:share-).
+PLAYER_LABEL_ENDPOINTS = {
+    "timeline": "timeline", "confidences": "confidences", "range": "label-range", "undo": "undo",
+    "review": "review", "history": "history", "edits": "edits",
+}

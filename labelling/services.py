@@ -4,11 +4,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from aigva.errors import UserFacingError
-from labelling.models import LabelEdit, LabelSet, TrainingSample
+from labelling.models import LabelEdit, LabelSet
 from labelling.runs import SYSTEM_AUTHOR, LabelRuns, floats_to_bytes, lowest_per_bin
-from labelling.selectors import HEAVY_FIELDS, SAMPLE_FILTERS, list_label_queue
-from projects.jobs import create_job
-from projects.models import Job, LabelClass, Project
+from labelling.selectors import HEAVY_FIELDS
+from projects.models import LabelClass, Project
 
 CONFIDENCE_BINS = 1000  # heat-map resolution; finer than any timeline is wide
 
@@ -144,102 +143,6 @@ def remap_class(*, project: Project, old: LabelClass, new: LabelClass) -> None:
         edit.previous = LabelRuns.from_bytes(bytes(edit.previous)).replace_class(old.pk, new.pk).to_bytes()
         edit.label_class_id = new.pk if edit.label_class_id == old.pk else edit.label_class_id
         edit.save(update_fields=["previous", "label_class"])
-    TrainingSample.objects.filter(project=project, label=old).update(label=new)
-
-
-SAMPLE_METHODS = ("uniform", "unique", "representative")
-
-
-def default_sample_method() -> str:
-    """Representative where a backbone can run here: it labels best (bench/loop.py, development set, first
-    training: 90.2 % of frames right from 5 answers a video, uniform 86.0 %, unique 79.7 %); else unique."""
-    from prediction.backbone_choices import default_backbone
-
-    return "representative" if default_backbone() else "unique"
-
-
-@transaction.atomic
-def start_sampling(
-    *, project: Project, videos: list, per_video: int, method: str | None = None, stride_seconds: float = 1.0,
-    threshold: int = 8, started_by: AbstractBaseUser | None, enqueue: bool = True,
-) -> Job:
-    """One job that samples frames to label from each ready video (C-1); by default_sample_method()."""
-    from videos.models import VideoStatus
-
-    method = method or default_sample_method()
-    if method not in SAMPLE_METHODS:
-        raise UserFacingError(f"Sampling method is one of {', '.join(SAMPLE_METHODS)}.")
-    if not 1 <= per_video <= 1000 or not 0 < stride_seconds <= 3600 or not 0 <= threshold <= 64:
-        raise UserFacingError("Sample 1-1000 frames per video, at a stride of up to an hour, threshold 0-64 bits.")
-    if any(video.project_id != project.pk for video in videos):
-        raise UserFacingError("Those videos belong to another project.")
-    ready = [video.pk for video in videos if video.status == VideoStatus.READY]
-    if not ready:
-        raise UserFacingError("None of these videos is ready to sample.")
-    job = create_job(project_id=project.pk, kind=Job.Kind.SAMPLE, created_by=started_by, options={
-        "videos": ready, "per_video": per_video, "method": method, "stride_seconds": stride_seconds,
-        "threshold": threshold,
-    })
-    if enqueue:
-        from labelling import actors
-
-        transaction.on_commit(lambda: actors.sample_frames.send(job.pk))
-    return job
-
-
-@transaction.atomic
-def label_sample(*, sample: TrainingSample, label_class: LabelClass | None, user: AbstractBaseUser) -> TrainingSample:
-    """Give a sample its class (C-2), which is also that person's label of the frame in the video's current
-    labels (L-6); None skips it for now."""
-    if label_class is not None and label_class.project_id != sample.project_id:
-        raise UserFacingError("That class belongs to another project.")
-    if label_class is not None:
-        label_set = LabelSet.objects.filter(video_id=sample.video_id, is_current=True).defer(*HEAVY_FIELDS).first()
-        if label_set is None:
-            raise UserFacingError("This video has no labels yet; it is still being prepared.")
-        label_range(label_set=label_set, start=sample.frame, end=sample.frame, label_class=label_class, user=user)
-    sample.label, sample.skipped = label_class, label_class is None
-    sample.labelled_by, sample.labelled_at = user, timezone.now()
-    sample.save(update_fields=["label", "skipped", "labelled_by", "labelled_at"])
-    return sample
-
-
-def reopen_skipped_samples(*, project: Project) -> int:
-    """Put every skipped sample back in the labelling queue; returns how many."""
-    return list_label_queue(project).filter(**SAMPLE_FILTERS["skipped"]).update(
-        skipped=False, labelled_by=None, labelled_at=None)
-
-
-@transaction.atomic
-def start_collecting(*, project: Project, frame_skip: int, started_by: AbstractBaseUser | None,
-                     enqueue: bool = True) -> Job:
-    """One job that turns every k-th frame of each reviewed video into a training sample (B-1)."""
-    if not 1 <= frame_skip <= 10_000:
-        raise UserFacingError("The frame skip is a whole number from 1 to 10000.")
-    if not LabelSet.objects.filter(video__project=project, is_current=True, reviewed=True).exists():
-        raise UserFacingError("No video of this project is reviewed yet; review some in the player first.")
-    job = create_job(project_id=project.pk, kind=Job.Kind.COLLECT, created_by=started_by,
-                     options={"frame_skip": frame_skip})
-    if enqueue:
-        from labelling import actors
-
-        transaction.on_commit(lambda: actors.collect_reviewed_frames.send(job.pk))
-    return job
-
-
-@transaction.atomic
-def label_frames(*, project: Project, frames: list[tuple[int, int]], label_class: LabelClass,
-                 user: AbstractBaseUser) -> int:
-    """Label single frames given as (video id, frame) across the project, e.g. chosen similar frames (Y-2)."""
-    if label_class.project_id != project.pk:
-        raise UserFacingError("That class belongs to another project.")
-    label_sets = {s.video_id: s for s in LabelSet.objects.filter(
-        video__project=project, video_id__in={video for video, _ in frames}, is_current=True).defer(*HEAVY_FIELDS)}
-    for video_id, frame in frames:
-        if video_id not in label_sets:
-            raise UserFacingError("Those frames are not all from videos of this project; nothing was labelled.")
-        label_range(label_set=label_sets[video_id], start=frame, end=frame, label_class=label_class, user=user)
-    return len(frames)
 
 
 def fork_label_set(*, label_set: LabelSet, created_by: AbstractBaseUser | None) -> LabelSet:

@@ -11,11 +11,3 @@ def predict_video(job_id: int) -> None:
     from prediction import predicting  # torch stays out of web processes
 
     run_job(job_id, predicting.run_prediction)
-
-
-@dramatiq.actor(queue_name="gpu", max_retries=0, time_limit=24 * HOUR_MS)
-def train_model(job_id: int) -> None:
-    """Claim a training job and train a model on the project's labelled frames."""
-    from prediction import training  # torch stays out of web processes
-
-    run_job(job_id, training.run_training)

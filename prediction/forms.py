@@ -1,7 +1,6 @@
 from django import forms
 
 from aigva.params import IdField, IdsField
-from prediction.backbone_choices import available_backbones, default_backbone
 from prediction.models import Model
 from videos.models import VideoStatus
 
@@ -46,28 +45,3 @@ class CustomModelForm(forms.Form):
     def __init__(self, *args, names: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["custom_name"].choices = [(name, name) for name in names]
-
-
-class TrainForm(forms.Form):
-    kind = forms.ChoiceField(label="Learn from", initial="human", choices=[
-        ("human", "Every frame a person labelled: answers, corrections, imports, reviewed videos"),
-        ("cold", "Only the answered Cold Label and uncertain samples"),
-        ("blitz", "Only the answered samples and the collected frames of reviewed videos")])
-    epochs = forms.IntegerField(min_value=1, max_value=500, initial=10)
-    val_split = forms.FloatField(min_value=0, max_value=0.5, initial=0.2, label="Validation split",
-                                 help_text="Share of frames held out, whole videos where there are several.")
-    patience = forms.IntegerField(min_value=1, max_value=100, initial=3,
-                                  help_text="Stop after this many epochs without a better validation loss.")
-    head_only = forms.BooleanField(required=False, label="Head only (seconds, backbone frozen)")
-    propagate = forms.BooleanField(required=False, label="Propagate labels to neighbouring frames of the same shot")
-    backbone = forms.ChoiceField(choices=[], help_text="The network that turns frames into features.")
-
-    def __init__(self, *args, last_options: dict | None = None, **kwargs):
-        """The choices of the last training are kept (what a person set once, they mean again)."""
-        super().__init__(*args, **kwargs)
-        available = available_backbones()
-        self.fields["backbone"].choices = list(available.items())
-        self.fields["backbone"].initial = default_backbone()
-        for name, value in (last_options or {}).items():
-            if name in self.fields and (name != "backbone" or value in available):
-                self.initial.setdefault(name, value)

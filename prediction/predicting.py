@@ -29,7 +29,7 @@ from projects.jobs import JobReporter
 from projects.models import Job
 from videos.frames import read_frames
 from videos.models import Video, VideoStatus
-from videos.services import local_copy
+from videos.storage import local_copy
 
 SHOT_SECONDS = 10  # before any video is reviewed: labels change about this often
 # The share of a frame's probability that its current model label keeps when a model labels it again: a retrain

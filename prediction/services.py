@@ -5,15 +5,13 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Count
 
 from aigva.errors import UserFacingError
-from labelling.models import TrainingSample
 from prediction import registry
-from prediction.backbone_choices import check_backbone
+from prediction.jobs import PREDICT
 from prediction.models import Model
 from prediction.selectors import REVIEWED, reasons_not_to_predict
-from projects.jobs import active_duplicate, create_job
+from projects.jobs import active_duplicate, create_job, enqueue_job
 from projects.models import Job, Project
 from videos.models import Video
 
@@ -42,10 +40,9 @@ def _check_classes(project: Project, names: list[str]) -> None:
 
 def register_checkpoint(*, project: Project, path: Path, name: str = "", created_by: AbstractBaseUser | None) -> Model:
     """Store a checkpoint file as a model of the project after checking it loads and fits the classes."""
-    # torch stays out of web processes
-    from prediction.ml.backbones import WeightsUnavailable
-    from prediction.ml.checkpoint import CheckpointError, load_checkpoint
-    from prediction.ml.model import backbone_digest
+    from prediction.ml.backbones import WeightsUnavailable  # torch loads only when a checkpoint is registered
+    from prediction.ml.checkpoint import CheckpointError, load_checkpoint  # torch
+    from prediction.ml.model import backbone_digest  # torch
 
     try:
         classifier = load_checkpoint(path, allow_random=settings.AIGVA_ALLOW_RANDOM_INIT)
@@ -96,73 +93,10 @@ def start_predictions(
                "every_frame": every_frame}
     # Videos this model is predicting this way already are left to that job; all of them: refused.
     fresh = [video for video in ready if active_duplicate(
-        project_id=model.project_id, kind=Job.Kind.PREDICT, options=options, video=video, model=model) is None]
-    jobs = [create_job(project_id=model.project_id, video=video, model=model, kind=Job.Kind.PREDICT,
+        project_id=model.project_id, kind=PREDICT, options=options, video=video, model=model) is None]
+    jobs = [create_job(project_id=model.project_id, video=video, model=model, kind=PREDICT,
                        created_by=started_by, options=options) for video in fresh or ready[:1]]
     if enqueue:
-        from prediction import actors
-
-        transaction.on_commit(lambda: [actors.predict_video.send(job.pk) for job in jobs])
+        for job in jobs:
+            enqueue_job(job)
     return jobs
-
-
-TRAIN_KINDS = (Model.Kind.HUMAN, Model.Kind.COLD, Model.Kind.BLITZ)
-
-
-def sources_for(kind: str) -> list[str]:
-    """Cold Label learns from sampled and uncertain frames; Blitz also from reviewed videos."""
-    sources = [TrainingSample.Source.SAMPLED, TrainingSample.Source.UNCERTAIN]
-    return sources + [TrainingSample.Source.REVIEWED] if kind == Model.Kind.BLITZ else sources
-
-
-def human_frame_counts(project: Project, kind: str = Model.Kind.HUMAN) -> dict[int, int]:
-    """Labelled frames per class id that training of this kind learns from: every frame people labelled
-    anywhere in the project, or (cold, blitz) the answered samples of those sources."""
-    if kind == Model.Kind.HUMAN:
-        from prediction.training_data import count_human_frames
-
-        return count_human_frames(project)
-    return dict(TrainingSample.objects.filter(project=project, source__in=sources_for(kind), label__isnull=False)
-                .values_list("label").annotate(n=Count("pk")))
-
-
-def training_classes(project: Project, kind: str) -> tuple[list, list]:
-    """(classes the model learns, classes left out for want of labelled frames: fewer than 2, so one stray
-    label does not stop the loop); refuses too little data."""
-    counts = human_frame_counts(project, kind)
-    classes = list(project.classes.all())
-    learnt = [c for c in classes if counts.get(c.pk, 0) >= 2]
-    if len(learnt) < 2:
-        have = f"only “{learnt[0].name}” has" if learnt else "none has"
-        raise UserFacingError(f"Training needs at least two classes with 2 or more labelled frames each; {have}. "
-                              "Label more frames.")
-    return learnt, [c for c in classes if counts.get(c.pk, 0) < 2]
-
-
-@transaction.atomic
-def start_training(
-    *, project: Project, kind: str = Model.Kind.HUMAN, epochs: int = 10, val_split: float = 0.2, patience: int = 3,
-    head_only: bool = False, propagate: bool = False, predict: bool = False, backbone: str | None = None,
-    started_by: AbstractBaseUser | None, enqueue: bool = True,
-) -> Job:
-    """A job that trains a model on every frame people labelled, or on the Cold or Blitz samples (C-3, B-2);
-    with predict (a head only), it then updates every unreviewed video's labels from the cache."""
-    if kind not in TRAIN_KINDS:
-        raise UserFacingError("Train on every human label (human), or the Cold (cold) or Blitz (blitz) samples.")
-    if predict and not head_only:
-        raise UserFacingError("Updating predictions right after training is for a head on frozen features.")
-    if not 1 <= epochs <= 500 or not 0 <= val_split <= 0.5 or not 1 <= patience <= 100:
-        raise UserFacingError("Epochs are 1-500, the validation split 0-0.5 and the patience 1-100 epochs.")
-    training_classes(project, kind)  # too little data is refused now, not minutes later
-    active = project.jobs.filter(kind=Job.Kind.TRAIN, options__predict=True, status__in=["queued", "running"])
-    if predict and active.exists():
-        raise UserFacingError("A retrain of this project is already under way; its updates arrive in a moment.")
-    job = create_job(project_id=project.pk, kind=Job.Kind.TRAIN, created_by=started_by, options={
-        "kind": kind, "epochs": epochs, "val_split": val_split, "patience": patience, "head_only": head_only,
-        "propagate": propagate, "predict": predict, "backbone": check_backbone(backbone),
-    })
-    if enqueue:
-        from prediction import actors
-
-        transaction.on_commit(lambda: actors.train_model.send(job.pk))
-    return job

@@ -9,17 +9,21 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, Q
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from aigva.errors import UserFacingError
+from projects import job_kinds
 from projects.models import ACTIVE_JOB_STATUSES, Job, JobStatus, Project
 
 log = logging.getLogger(__name__)
 CANCELLED_ERROR = "Cancelled before it finished."
 ETA_WINDOW = 20.0  # seconds of progress the time left is estimated from
+# Sent with job_ids and error when jobs fail, are cancelled or go stale.
+job_ended_badly = Signal()
 STALE_ERROR = "The worker running this job stopped responding (killed or crashed). Start it again."
 
 
@@ -162,12 +166,8 @@ def _end_badly(job_id: int, status: JobStatus, error: str) -> None:
 
 
 def _release_videos(job_ids: list[int], error: str) -> None:
-    """A video still being prepared by a job that ended badly is marked failed, never left processing."""
-    from videos.models import Video, VideoStatus
-
-    Video.objects.filter(jobs__pk__in=job_ids).exclude(status=VideoStatus.READY).update(
-        status=VideoStatus.FAILED, error=error
-    )
+    """Tell the apps (videos marks a video still being prepared as failed, never left processing)."""
+    job_ended_badly.send(sender=Job, job_ids=job_ids, error=error)
 
 
 def request_cancel(job: Job) -> None:
@@ -179,13 +179,13 @@ def request_cancel(job: Job) -> None:
     Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(cancel_requested=True, message="Cancelling…")
 
 
-# The actor that runs each kind of job (a sample job finding uncertain frames has its own).
-ACTORS = {
-    Job.Kind.PROBE: "videos.actors.probe_video", Job.Kind.PREDICT: "prediction.actors.predict_video",
-    Job.Kind.TRAIN: "prediction.actors.train_model", Job.Kind.SAMPLE: "labelling.actors.sample_frames",
-    Job.Kind.COLLECT: "labelling.actors.collect_reviewed_frames", Job.Kind.EXPORT: "exports.actors.export_dataset",
-}
-UNCERTAIN_ACTOR = "labelling.actors.find_uncertain_frames"
+def enqueue_job(job: Job) -> None:
+    """Send the job to the actor its app registered for its kind, once the transaction commits."""
+    transaction.on_commit(lambda: _send(job))
+
+
+def _send(job: Job) -> None:
+    import_string(job_kinds.actor_path(job)).send(job.pk)
 
 
 def requeue_queued_jobs() -> int:
@@ -193,8 +193,7 @@ def requeue_queued_jobs() -> int:
     A job whose message did survive runs once all the same: only one claim of it can succeed."""
     queued = list(Job.objects.filter(status=JobStatus.QUEUED).order_by("created_at", "pk"))
     for job in queued:
-        uncertain = job.kind == Job.Kind.SAMPLE and job.options.get("method") == "uncertain"
-        import_string(UNCERTAIN_ACTOR if uncertain else ACTORS[job.kind]).send(job.pk)
+        _send(job)
     return len(queued)
 
 

@@ -2,7 +2,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
-from django.template.defaultfilters import pluralize
+
+from projects import job_kinds
 
 
 class Role(models.TextChoices):
@@ -92,20 +93,12 @@ ACTIVE_JOB_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
 class Job(models.Model):
     """Any background work (J-1): one row, updated by the actor that runs it."""
 
-    class Kind(models.TextChoices):
-        PROBE = "probe", "Probe video"
-        PREDICT = "predict", "Predict labels"
-        SAMPLE = "sample", "Sample frames"
-        TRAIN = "train", "Train model"
-        COLLECT = "collect", "Collect reviewed frames"
-        EXPORT = "export", "Export dataset"
-
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="jobs")
     video = models.ForeignKey("videos.Video", null=True, blank=True, on_delete=models.CASCADE, related_name="jobs")
     model = models.ForeignKey("prediction.Model", null=True, blank=True, on_delete=models.CASCADE, related_name="jobs")
     # What the job was asked to do (e.g. frame skip and smoothing of a prediction).
     options = models.JSONField(default=dict, blank=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=20)  # registered by the app that runs it (projects.job_kinds)
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
     progress = models.FloatField(default=0.0)
     eta_seconds = models.FloatField(null=True, blank=True)
@@ -125,7 +118,11 @@ class Job(models.Model):
         indexes = [models.Index(fields=["status", "heartbeat_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} #{self.pk} ({self.status})"
+        return f"{self.kind_label} #{self.pk} ({self.status})"
+
+    @property
+    def kind_label(self) -> str:
+        return job_kinds.label_of(self.kind)
 
     @property
     def is_active(self) -> bool:
@@ -133,34 +130,14 @@ class Job(models.Model):
 
     @property
     def summary(self) -> str:
-        """What a finished job made, in a few words for its row."""
-        metrics = self.metrics if isinstance(self.metrics, dict) else {}
-        if self.status == JobStatus.SUCCEEDED and self.kind == Job.Kind.PREDICT:
-            return _prediction_summary(metrics)
-        if self.status != JobStatus.SUCCEEDED or "samples" not in metrics:
+        """What a finished job made, in a few words for its row (its app says how)."""
+        if self.status != JobStatus.SUCCEEDED or not isinstance(self.metrics, dict):
             return ""
-        samples, videos = metrics["samples"], metrics.get("videos", 0)
-        if self.kind == Job.Kind.COLLECT:
-            return f"{samples} image{pluralize(samples)} from {videos} video{pluralize(videos)}"
-        if self.kind != Job.Kind.SAMPLE:
-            return ""
-        asked, notes = metrics.get("asked"), metrics.get("notes") or []
-        short = f" of {asked} asked: {'; '.join(notes)}" if asked and samples < asked and notes else ""
-        return f"{samples} new sample{pluralize(samples)}{short}"
+        return job_kinds.summarize(self.kind, self.metrics)
 
     @property
     def percent(self) -> int:
         return round(self.progress * 100)
-
-
-def _prediction_summary(metrics: dict) -> str:
-    """How much of the video the model looked at (change gating), and how."""
-    frames, seen = metrics.get("frames"), metrics.get("model_frames")
-    if not frames or seen is None:
-        return ""
-    source = "from the cache; " if metrics.get("from_cache") else ""
-    precision = ", in bfloat16" if metrics.get("bf16") else ""
-    return f"{source}the model saw {seen:,} of {frames:,} frames ({seen / frames:.0%}){precision}"
 
 
 class Preference(models.Model):

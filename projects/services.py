@@ -5,8 +5,8 @@ from django.db import transaction
 from django.db.models.functions import Lower
 
 from aigva.errors import UserFacingError
-from labelling import services as labelling_services
 from projects.models import LabelClass, Membership, Preference, Project, Role
+from projects.signals import class_frames_counted, class_replaced
 
 PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f"]
 # Digits first, then letters the player leaves free.
@@ -158,14 +158,15 @@ def delete_class(*, label_class: LabelClass, map_to: LabelClass | None) -> None:
         raise UserFacingError("A project needs at least one class.")
     if map_to is not None and (map_to.project_id != project.pk or map_to.pk == label_class.pk):
         raise UserFacingError("Map the labels to another class of this project.")
-    in_use = labelling_services.count_class_frames(project=project, label_class=label_class)
+    in_use = sum(count for _, count in class_frames_counted.send(sender=LabelClass, project=project,
+                                                                   label_class=label_class))
     if in_use and map_to is None:
         raise UserFacingError(f"{in_use} frames are labelled “{label_class.name}”: choose a class for them.")
     if project.default_class_id == label_class.pk:
         project.default_class = map_to or remaining.first()
         project.save(update_fields=["default_class"])
     # Even an unused class may sit in undo history: point that at the successor too.
-    labelling_services.remap_class(project=project, old=label_class, new=map_to or project.default_class)
+    class_replaced.send(sender=LabelClass, project=project, old=label_class, new=map_to or project.default_class)
     label_class.delete()
 
 

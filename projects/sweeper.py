@@ -26,7 +26,7 @@ class StaleJobSweeper(dramatiq.Middleware):
 
 
 def _sweep_until(stopped: threading.Event) -> None:
-    from projects.jobs import fail_stale_jobs
+    from projects.jobs import fail_stale_jobs  # app registry: Dramatiq loads this middleware before models
 
     interval = max(1.0, settings.AIGVA_JOB_STALE_SECONDS / 4)
     while not stopped.wait(interval):

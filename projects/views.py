@@ -6,7 +6,6 @@ from django_htmx.http import trigger_client_event
 
 from aigva.errors import UserFacingError
 from aigva.params import parse_int
-from labelling.selectors import summarize_project_labels
 from projects import services
 from projects.forms import ClassDeleteForm, ClassForm, MemberForm, PreferenceForm, ProjectCreateForm, ProjectEditForm
 from projects.jobs import request_cancel
@@ -23,7 +22,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     current = projects.filter(pk=request.session.get("current_project")).first() or projects.first()
     context = {"projects": projects, "project": current}
     if current:
-        context |= {"summary": summarize_project_labels(current), "models": current.models.count(),
+        context |= {"models": current.models.count(),
                     "jobs": current.jobs.select_related("video")[:8]}
     return render(request, "projects/project_list.html", context)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from labelling.label_set_views import HANDLERS
+from labelling.handlers import HANDLERS
 from reviews import views
 from reviews.access import for_share_links
 

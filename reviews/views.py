@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from aigva.errors import UserFacingError
-from labelling.selectors import get_member_label_set
+from labelling.selectors import PLAYER_LABEL_ENDPOINTS, get_member_label_set
 from projects.models import Role
 from projects.selectors import get_member_project, get_role
 from reviews import services
@@ -18,8 +18,7 @@ from reviews.selectors import (
     list_review_label_sets,
     list_share_links,
 )
-from videos.selectors import PLAYER_LABEL_ENDPOINTS
-from videos.views import serve_frame_times, serve_media
+from videos.responses import serve_frame_times, serve_media
 
 
 @require_GET

@@ -210,16 +210,10 @@ def make_rendition(path: str, out_path: str, probed: ProbeResult, on_progress: P
     both the encoder and the stream, so nothing is dropped, duplicated or rounded onto a neighbour
     and variable frame rates (with B-frames) survive.
     """
-    picture = probed.picture
     with _open(path) as source, av.open(out_path, "w", format="mp4", options={"movflags": "+faststart"}) as out:
         video_in = source.streams.video[0]
         video_in.thread_type = "AUTO"
-        video_out = out.add_stream("libx264", rate=probed.fps)
-        video_out.width, video_out.height = picture.width // 2 * 2, picture.height // 2 * 2
-        video_out.pix_fmt = "yuv420p"
-        video_out.time_base = video_out.codec_context.time_base = probed.time_base
-        video_out.codec_context.gop_size = max(1, math.ceil(probed.fps))
-        video_out.codec_context.options = RENDITION_X264_OPTIONS
+        video_out = _rendition_stream(out, probed)
         audio_in = next((s for s in source.streams.audio if s.codec_context is not None), None)
         audio_out = out.add_stream("aac", rate=audio_in.rate) if audio_in else None
         index, damaged_audio = 0, 0
@@ -228,13 +222,7 @@ def make_rendition(path: str, out_path: str, probed: ProbeResult, on_progress: P
                 damaged_audio += _copy_audio(packet, audio_out, out)
                 continue
             for frame in packet.decode():
-                if index >= probed.frame_count:
-                    raise MediaError("The video decodes differently on a second pass; it cannot be converted.")
-                image = picture.upright(frame).reformat(width=video_out.width, height=video_out.height,
-                                                         format="yuv420p")
-                # Timestamps relative to the first frame: the rendition's timeline starts at 0.
-                image.pts, image.time_base = int(probed.pts[index] - probed.pts[0]), probed.time_base
-                out.mux(video_out.encode(image))
+                _encode_frame(frame, index, probed, video_out, out)
                 index += 1
                 if on_progress and index % 100 == 0:
                     on_progress(index / probed.frame_count)
@@ -243,6 +231,26 @@ def make_rendition(path: str, out_path: str, probed: ProbeResult, on_progress: P
             out.mux(audio_out.encode(None))
     verify_rendition(out_path, probed)
     return damaged_audio
+
+
+def _rendition_stream(out: av.container.OutputContainer, probed: ProbeResult):
+    """The H.264 stream, in the source's own time base, a keyframe every second."""
+    video_out = out.add_stream("libx264", rate=probed.fps)
+    video_out.width, video_out.height = probed.picture.width // 2 * 2, probed.picture.height // 2 * 2
+    video_out.pix_fmt = "yuv420p"
+    video_out.time_base = video_out.codec_context.time_base = probed.time_base
+    video_out.codec_context.gop_size = max(1, math.ceil(probed.fps))
+    video_out.codec_context.options = RENDITION_X264_OPTIONS
+    return video_out
+
+
+def _encode_frame(frame: av.VideoFrame, index: int, probed: ProbeResult, video_out, out) -> None:
+    """Frame `index`, upright, at its probed time relative to the first frame (the rendition starts at 0)."""
+    if index >= probed.frame_count:
+        raise MediaError("The video decodes differently on a second pass; it cannot be converted.")
+    image = probed.picture.upright(frame).reformat(width=video_out.width, height=video_out.height, format="yuv420p")
+    image.pts, image.time_base = int(probed.pts[index] - probed.pts[0]), probed.time_base
+    out.mux(video_out.encode(image))
 
 
 def _copy_audio(packet: av.Packet, audio_out, out: av.container.OutputContainer) -> int:

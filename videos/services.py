@@ -5,8 +5,6 @@ import re
 import shutil
 import tempfile
 import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -15,11 +13,13 @@ from django.core.files import File
 from django.db import transaction
 
 from aigva.errors import UserFacingError
-from labelling.services import create_initial_label_set
-from projects.jobs import JobReporter, create_job, request_cancel
+from projects.jobs import JobReporter, create_job, enqueue_job, request_cancel
 from projects.models import Job, Project
 from videos import media
+from videos.jobs import PROBE
 from videos.models import Video, VideoStatus
+from videos.signals import video_probed
+from videos.storage import local_copy
 
 log = logging.getLogger(__name__)
 MAX_NAME = 120
@@ -89,12 +89,10 @@ def _check_free_space(size: int, display_name: str) -> None:
 
 
 def _schedule_probe(video: Video, requested_by: AbstractBaseUser | None, enqueue: bool) -> Job:
-    job = create_job(project_id=video.project_id, video=video, kind=Job.Kind.PROBE, options={},
+    job = create_job(project_id=video.project_id, video=video, kind=PROBE, options={},
                      created_by=requested_by)
     if enqueue:
-        from videos import actors
-
-        transaction.on_commit(lambda: actors.probe_video.send(job.pk))
+        enqueue_job(job)
     return job
 
 
@@ -119,20 +117,6 @@ def _gib(size: int) -> str:
     return f"{size / 1024**3:.3g} GiB" if size >= 1024**3 else f"{size / 1024**2:.3g} MiB"
 
 
-@contextmanager
-def local_copy(field) -> Iterator[str]:
-    """A local path for a stored file: the file itself on disk storage, else a temporary copy."""
-    try:
-        yield field.path
-        return
-    except NotImplementedError:
-        pass
-    with tempfile.NamedTemporaryFile(suffix=".video") as tmp, field.open("rb") as source:
-        shutil.copyfileobj(source, tmp, length=8 * 1024**2)
-        tmp.flush()
-        yield tmp.name
-
-
 def probe_video(job: Job, reporter: JobReporter) -> dict:
     """Probe frame-exactly, make a rendition when browsers cannot play the file, create the labels."""
     video = Video.objects.select_related("project").get(pk=job.video_id)
@@ -148,8 +132,7 @@ def probe_video(job: Job, reporter: JobReporter) -> dict:
             content_hash = hashlib.file_digest(handle, "sha256").hexdigest()
     Video.objects.filter(pk=video.pk).update(content_hash=content_hash)
     _store_probe(video, probed, _audio_note(damaged_audio))
-    if not video.label_sets.filter(is_current=True, frame_count=probed.frame_count).exists():
-        create_initial_label_set(video=video)
+    video_probed.send(sender=Video, video=video, frame_count=probed.frame_count)
     Video.objects.filter(pk=video.pk).update(status=VideoStatus.READY)
     return {"frame_count": probed.frame_count, "fps": str(probed.fps), "rendition": bool(video.playback)}
 

@@ -6,7 +6,6 @@ app_name = "videos"
 urlpatterns = [
     path("projects/<id:project_id>/videos/", views.video_list, name="video-list"),
     path("projects/<id:project_id>/videos/upload/", views.video_upload, name="video-upload"),
-    path("videos/<id:video_id>/", views.video_detail, name="video-detail"),
     path("videos/<id:video_id>/row/", views.video_row, name="video-row"),
     path("videos/<id:video_id>/retry/", views.video_retry, name="video-retry"),
     path("videos/<id:video_id>/keep/", views.video_keep, name="video-keep"),

@@ -1,26 +1,20 @@
-import gzip
 
-import numpy as np
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from aigva.errors import UserFacingError
-from labelling.selectors import get_current_label_set
 from projects.models import Role
 from projects.selectors import get_member_project, get_role
-from reviews.selectors import get_video_agreement
 from videos import services
 from videos.forms import VideoUploadForm
 from videos.frames import THUMBNAIL_WIDTH, read_frames
-from videos.ranges import RangeNotSatisfiable, parse_range
-from videos.selectors import attach_latest_jobs, get_member_video, list_project_videos, member_player_urls
-from videos.services import local_copy
-
-CHUNK = 256 * 1024
+from videos.responses import serve_frame_times, serve_media
+from videos.selectors import attach_latest_jobs, get_member_video, list_project_videos
+from videos.storage import local_copy
 
 
 def video_list(request: HttpRequest, project_id: int) -> HttpResponse:
@@ -72,19 +66,6 @@ def video_keep(request: HttpRequest, video_id: int) -> HttpResponse:
     return video_row(request, video_id)
 
 
-def video_detail(request: HttpRequest, video_id: int) -> HttpResponse:
-    """The analysis page: frame-exact player, timeline and labelling (SPEC L-1..L-5)."""
-    video = get_member_video(request.user, video_id)
-    role = get_role(request.user, video.project)
-    label_set = get_current_label_set(video)
-    return render(request, "videos/video_detail.html", {
-        "video": video, "project": video.project, "label_set": label_set,
-        "urls": member_player_urls(video, label_set), "agreement": get_video_agreement(video),
-        "classes": list(video.project.classes.values("id", "name", "colour", "shortcut")),
-        "can_edit": role != Role.VIEWER,
-    })
-
-
 def video_frame_times(request: HttpRequest, video_id: int) -> HttpResponse:
     """Each frame's duration to the next, in time-base units (X-Time-Base); the player sums them.
 
@@ -92,18 +73,6 @@ def video_frame_times(request: HttpRequest, video_id: int) -> HttpResponse:
     value, so a 10-hour video costs kilobytes, not megabytes.
     """
     return serve_frame_times(get_member_video(request.user, video_id))
-
-
-def serve_frame_times(video) -> HttpResponse:
-    if not video.is_ready:
-        return HttpResponse("This video is not ready yet.", status=409, content_type="text/plain")
-    pts = video.frame_pts_array()
-    body = gzip.compress(np.diff(pts, prepend=pts[0]).astype("<i8").tobytes(), compresslevel=1)
-    response = HttpResponse(body, content_type="application/octet-stream")
-    response["Content-Encoding"] = "gzip"
-    response["X-Time-Base"] = f"{video.time_base_num}/{video.time_base_den}"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
 
 
 def video_delete(request: HttpRequest, video_id: int) -> HttpResponse:
@@ -119,52 +88,6 @@ def video_delete(request: HttpRequest, video_id: int) -> HttpResponse:
 def video_media(request: HttpRequest, video_id: int) -> HttpResponse:
     """The playable file, to members only, with single-range support so the player can seek."""
     return serve_media(request, get_member_video(request.user, video_id))
-
-
-def serve_media(request: HttpRequest, video) -> HttpResponse:
-    """The playable file of a video the caller has been checked for."""
-    if not video.is_ready:
-        return HttpResponse("This video is not ready yet.", status=409, content_type="text/plain")
-    field = video.playback_file
-    if settings.AWS_STORAGE_BUCKET_NAME:
-        return HttpResponseRedirect(field.url)  # a presigned URL, issued after the check above
-    size = field.size
-    try:
-        byte_range = parse_range(request.headers.get("Range"), size)
-    except RangeNotSatisfiable:
-        response = HttpResponse(status=416)
-        response["Content-Range"] = f"bytes */{size}"
-        return _media_headers(response, video)
-    first, last = byte_range or (0, size - 1)
-    if settings.AIGVA_MEDIA_ACCEL_PREFIX:
-        response = HttpResponse()
-        response["X-Accel-Redirect"] = settings.AIGVA_MEDIA_ACCEL_PREFIX + field.name
-        return _media_headers(response, video)
-    response = StreamingHttpResponse(_read(field, first, last), status=206 if byte_range else 200)
-    response["Content-Length"] = str(last - first + 1)
-    if byte_range:
-        response["Content-Range"] = f"bytes {first}-{last}/{size}"
-    return _media_headers(response, video)
-
-
-def _media_headers(response: HttpResponse, video) -> HttpResponse:
-    response["Content-Type"] = video.playback_mime
-    response["Accept-Ranges"] = "bytes"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
-
-
-def _read(field, first: int, last: int):
-    with field.storage.open(field.name, "rb") as handle:
-        handle.seek(first)
-        remaining = last - first + 1
-        while remaining > 0:
-            chunk = handle.read(min(CHUNK, remaining))
-            if not chunk:
-                break
-            remaining -= len(chunk)
-            yield chunk
 
 
 @require_GET

@@ -11,7 +11,7 @@ import urllib.request
 from pathlib import Path
 
 from aigva.launcher import free_port
-from aigva.tests.test_settings import PRODUCTION
+from aigva.tests.factories import PRODUCTION
 
 ROOT = Path(__file__).resolve().parents[2]
 

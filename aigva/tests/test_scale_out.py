@@ -18,7 +18,9 @@ import requests
 from moto.server import ThreadedMotoServer
 
 from aigva.launcher import free_port
+from exports.jobs import EXPORT
 from labelling.models import LabelSet
+from prediction.jobs import PREDICT
 from projects.models import Job, JobStatus, Role
 from projects.tests.factories import PASSWORD, add_member, make_project
 from projects.tests.workers import wait_for, worker_process
@@ -100,13 +102,13 @@ def test_web_and_two_workers_on_postgres_redis_and_s3(tmp_path, s3, broker, vide
         model = project.models.get()
         assert session.post(f"{base}/projects/{project.pk}/models/predict/",
                             data={"model": model.pk, "frame_skip": 1, "smooth": 1, "shots": "on"}).status_code < 400
-        wait_for(finished(Job.Kind.PREDICT), 120)
+        wait_for(finished(PREDICT), 120)
         assert LabelSet.objects.get(video=video, is_current=True).source_model_id == model.pk
 
         assert session.post(f"{base}/projects/{project.pk}/export/dataset/",
                             data={"frame_skip": 12, "quality": 80}).status_code < 400
-        wait_for(finished(Job.Kind.EXPORT), 120)
-        export = Job.objects.get(kind=Job.Kind.EXPORT).export
+        wait_for(finished(EXPORT), 120)
+        export = Job.objects.get(kind=EXPORT).export
         download = session.get(f"{base}/exports/{export.pk}/download/", allow_redirects=False)
         assert download.status_code == 302 and download.headers["Location"].startswith(s3)
         archive = zipfile.ZipFile(BytesIO(requests.get(download.headers["Location"], timeout=30).content))

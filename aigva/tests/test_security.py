@@ -6,35 +6,21 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from aigva.tests.factories import url_patterns, urls_for
 from aigva.tests.world import build_world
 from exports.models import Export
-from labelling.models import LabelEdit, LabelSet, TrainingSample
+from labelling.models import LabelEdit, LabelSet
+from learning.models import TrainingSample
 from prediction.models import Model
 from projects.models import Job, LabelClass, Membership, Project
 from reviews.models import ShareLink
 from videos.models import Video
 
 pytestmark = pytest.mark.django_db
-
-
-def url_patterns(patterns=None, namespace=""):
-    """(namespaced name, keyword names) of every URL of ours: the pages'. The HTTP API answers JSON, checks
-    its input before its ids, and is swept from its own schema (api/tests/test_schema.py)."""
-    for entry in patterns if patterns is not None else get_resolver().url_patterns:
-        if isinstance(entry, URLResolver):
-            if entry.namespace not in ("admin", "api"):
-                yield from url_patterns(entry.url_patterns, f"{entry.namespace}:" if entry.namespace else namespace)
-        elif isinstance(entry, URLPattern) and entry.name:
-            yield f"{namespace}{entry.name}", set(entry.pattern.converters)
-
-
-def urls_for(ids: dict, token: str) -> list[str]:
-    values = ids | {"token": token}
-    return [reverse(name, kwargs={k: values[k] for k in keys}) for name, keys in url_patterns()]
 
 
 @pytest.fixture

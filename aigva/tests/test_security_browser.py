@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from playwright.sync_api import Page
 
-from aigva.tests.test_security import urls_for
+from aigva.tests.factories import urls_for
 from aigva.tests.world import build_world
 from videos.tests.browser import log_in
 

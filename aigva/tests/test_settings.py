@@ -4,9 +4,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from aigva.tests.factories import PRODUCTION
+
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCTION = {"DEBUG": "false", "SECRET_KEY": "x" * 30 + "-production-secret-of-enough-length-1234567890",
-              "ALLOWED_HOSTS": "aigva.example.org", "DATABASE_URL": "sqlite:////tmp/aigva-deploy-check.sqlite3"}
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:

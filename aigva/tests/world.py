@@ -6,13 +6,14 @@ from django.core.files.base import ContentFile
 from PIL import Image
 
 from api.services import create_token
+from exports.jobs import EXPORT
 from exports.models import Export
-from labelling.models import TrainingSample
+from learning.models import TrainingSample
 from prediction.models import Model
 from projects.models import Job, Role
 from projects.tests.factories import add_member, make_project
 from reviews.services import create_share_link
-from videos.tests.test_views import ingest
+from videos.tests.factories import ingest
 
 HOSTILE = "<img src=x onerror=alert(document.domain)>"
 
@@ -31,7 +32,7 @@ def build_world(video_path, name: str) -> dict:
     label_set = video.label_sets.get(is_current=True)
     sample = TrainingSample(project=project, video=video, frame=0)
     sample.image.save("s.jpg", ContentFile(jpeg()), save=True)
-    export_job = Job.objects.create(project=project, kind=Job.Kind.EXPORT, status="succeeded")
+    export_job = Job.objects.create(project=project, kind=EXPORT, status="succeeded")
     export = Export(job=export_job, size=3)
     export.file.save("d.zip", ContentFile(b"zip"), save=True)
     model = Model.objects.create(project=project, name=HOSTILE, kind=Model.Kind.CUSTOM, classes=[])

@@ -5,9 +5,10 @@ from ninja import Router, Status
 from api.endpoints import ERRORS
 from api.schemas import ExportIn, ExportOut, Id
 from exports import services
+from exports.jobs import EXPORT
 from exports.models import Export
+from exports.responses import serve_export
 from exports.selectors import ExportOptions
-from exports.views import serve_export
 from projects.models import Job, Role
 from projects.selectors import get_member_job, get_member_project
 
@@ -45,7 +46,7 @@ def download_export(request: HttpRequest, job_id: Id):
 
 def _export_job(request: HttpRequest, job_id: int) -> Job:
     job = get_member_job(request.user, job_id, Role.LABELLER)
-    if job.kind != Job.Kind.EXPORT:
+    if job.kind != EXPORT:
         raise Http404("No such export.")
     return job
 

@@ -1,3 +1,5 @@
+from enum import StrEnum
+
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
@@ -5,15 +7,20 @@ from ninja.pagination import paginate
 from api.endpoints import ERRORS
 from api.pagination import Page
 from api.schemas import Id, JobOut
+from projects import job_kinds
 from projects.jobs import request_cancel
-from projects.models import Job, JobStatus, Role
+from projects.models import JobStatus, Role
 from projects.selectors import get_member_job, get_member_project
 
 router = Router(tags=["jobs"])
 
 
+# The kinds the apps registered (projects.job_kinds), so the schema lists them and refuses others.
+JobKind = StrEnum("JobKind", {kind.upper(): kind for kind in job_kinds.kinds()})
+
+
 class JobFilter(Schema):
-    kind: Job.Kind | None = None
+    kind: JobKind | None = None
     status: JobStatus | None = None
 
 

@@ -8,8 +8,8 @@ from api.schemas import MAX_ID, Id, ImportIn, ImportOut, LabelEditsOut, LabelsOu
 from exports.labels_json import stream_labels_json
 from exports.selectors import list_export_label_sets
 from labelling import services
-from labelling.imports import check_rows, import_labels
 from labelling.selectors import get_current_label_set
+from learning.imports import check_rows, import_labels
 from projects.models import Role
 from projects.selectors import get_member_project
 from videos.selectors import get_member_video

@@ -8,6 +8,7 @@ from aigva.errors import UserFacingError
 from api.endpoints import ERRORS
 from api.pagination import Page
 from api.schemas import CheckpointIn, Id, JobOut, ModelOut, PredictIn, TrainIn
+from learning import services as learning
 from prediction import services
 from prediction.selectors import get_member_model
 from projects.models import Role
@@ -45,7 +46,7 @@ def start_training(request: HttpRequest, project_id: Id, body: TrainIn):
     """Train a model on every frame people labelled (or the Cold / Blitz samples): poll the job; its metrics
     name the model it made. `head_only` with `predict` is the Train page's "Retrain and update" (labellers)."""
     project = get_member_project(request.user, project_id, Role.LABELLER)
-    return Status(202, services.start_training(project=project, started_by=request.user, **body.model_dump()))
+    return Status(202, learning.start_training(project=project, started_by=request.user, **body.model_dump()))
 
 
 @router.post("/projects/{project_id}/predictions", response={202: list[JobOut], **ERRORS})

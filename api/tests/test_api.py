@@ -10,8 +10,10 @@ from django.utils import timezone
 from api.models import ApiToken
 from api.services import create_token, revoke_token
 from api.tests.helpers import TokenClient
+from exports.jobs import EXPORT
 from labelling.models import LabelEdit
-from labelling.tests.test_services import make_labelled_video
+from labelling.tests.factories import make_labelled_video
+from learning.jobs import TRAIN
 from prediction.models import Model
 from projects.models import Job, Role
 from projects.tests.factories import PASSWORD, UserFactory, add_member, make_project
@@ -100,7 +102,7 @@ def test_pages_of_a_long_list_are_bounded(manager, api):
 def test_a_non_member_gets_404_for_every_id_and_a_viewer_cannot_write(project):
     video, label_set = make_labelled_video(frames=30, project=project)
     model = Model.objects.create(project=project, name="m", kind=Model.Kind.COLD, classes=["road", "junction"])
-    job = Job.objects.create(project=project, kind=Job.Kind.EXPORT)
+    job = Job.objects.create(project=project, kind=EXPORT)
     stranger = TokenClient(UserFactory())
     for path in (f"/projects/{project.pk}", f"/projects/{project.pk}/videos", f"/videos/{video.pk}",
                  f"/videos/{video.pk}/labels", f"/jobs/{job.pk}", f"/models/{model.pk}", f"/exports/{job.pk}",
@@ -157,8 +159,8 @@ def test_imported_rows_are_checked_whole_and_labelled_as_the_person(manager, pro
 
 
 def test_jobs_are_listed_filtered_read_and_cancelled(manager, project, api):
-    export = Job.objects.create(project=project, kind=Job.Kind.EXPORT, created_by=manager)
-    Job.objects.create(project=project, kind=Job.Kind.TRAIN, created_by=manager)
+    export = Job.objects.create(project=project, kind=EXPORT, created_by=manager)
+    Job.objects.create(project=project, kind=TRAIN, created_by=manager)
     assert api.get(f"/projects/{project.pk}/jobs").json()["count"] == 2
     assert [j["id"] for j in api.get(f"/projects/{project.pk}/jobs", kind="export").json()["items"]] == [export.pk]
     assert api.get(f"/projects/{project.pk}/jobs", kind="nonsense").status_code == 422
@@ -206,7 +208,7 @@ def test_uploads_are_checked_as_on_the_page(manager, project, api, broker, video
 
 
 def test_a_checkpoint_is_registered_by_managers_and_a_foreign_one_refused(manager, project, api, tmp_path):
-    from prediction.tests.test_services import checkpoint
+    from prediction.tests.factories import checkpoint
 
     with checkpoint(tmp_path, classes=("road", "junction")).open("rb") as handle:
         registered = api.upload(f"/projects/{project.pk}/models", file=handle, name="rig model")

@@ -11,7 +11,8 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 
 from aigva.wsgi import application
 from api.services import create_token
-from labelling.tests.test_services import make_labelled_video
+from exports.jobs import EXPORT
+from labelling.tests.factories import make_labelled_video
 from prediction.models import Model
 from projects.models import Job
 from projects.tests.factories import UserFactory, make_project
@@ -40,7 +41,7 @@ def objects(db, in_process):
     video, _ = make_labelled_video(frames=60, project=project)
     model = Model.objects.create(project=project, name="m", kind=Model.Kind.CUSTOM, custom_name="x",
                                  classes=["road", "junction"])
-    export = Job.objects.create(project=project, kind=Job.Kind.EXPORT)
+    export = Job.objects.create(project=project, kind=EXPORT)
     ids = {"project_id": project.pk, "video_id": video.pk, "model_id": model.pk, "job_id": export.pk}
     return ids, {"Authorization": f"Bearer {create_token(user=manager, name='schemathesis')[1]}"}
 

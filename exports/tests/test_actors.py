@@ -5,7 +5,7 @@ from exports.models import Export
 from exports.selectors import ExportOptions
 from projects.models import JobStatus
 from projects.tests.factories import make_project
-from videos.tests.test_views import ingest
+from videos.tests.factories import ingest
 
 
 @pytest.mark.django_db(transaction=True)

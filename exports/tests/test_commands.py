@@ -5,9 +5,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from projects.tests.factories import make_project
-from videos.tests.test_commands import last_json_line
-from videos.tests.test_views import ingest
+from projects.tests.factories import last_json_line, make_project
+from videos.tests.factories import ingest
 
 pytestmark = pytest.mark.django_db
 

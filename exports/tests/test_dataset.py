@@ -15,8 +15,8 @@ from projects.jobs import run_job
 from projects.models import JobStatus
 from projects.services import add_class
 from projects.tests.factories import UserFactory, make_project
+from videos.tests.factories import ingest
 from videos.tests.numbered_video import read_frame_number
-from videos.tests.test_views import ingest
 
 pytestmark = pytest.mark.django_db
 

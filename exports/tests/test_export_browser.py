@@ -4,11 +4,12 @@ reaches its download link without a reload."""
 import pytest
 from playwright.sync_api import Page, expect
 
+from exports.jobs import EXPORT
 from projects.models import Job, Role
 from projects.tests.factories import add_member, make_project
 from projects.tests.workers import worker_process
 from videos.tests.browser import log_in
-from videos.tests.test_views import ingest
+from videos.tests.factories import ingest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,7 +24,7 @@ def test_a_double_click_exports_once_and_the_row_ends_with_its_download(page: Pa
     expect(page.get_by_test_id("export-preview")).to_be_visible()
     page.get_by_test_id("export-zip").dblclick()
     expect(page.locator("tr[id^=export-]")).to_have_count(1)
-    assert Job.objects.filter(project=project, kind=Job.Kind.EXPORT).count() == 1
+    assert Job.objects.filter(project=project, kind=EXPORT).count() == 1
     with worker_process(media_root):
         expect(page.get_by_test_id("export-download")).to_be_visible(timeout=60_000)  # no reload
     expect(page.locator("tr[id^=export-]")).to_contain_text("Succeeded")

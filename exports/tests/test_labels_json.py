@@ -6,7 +6,7 @@ import pytest
 from exports.labels_json import CHUNK_FRAMES, stream_labels_json
 from exports.selectors import list_export_label_sets
 from labelling import services
-from labelling.tests.test_services import make_labelled_video
+from labelling.tests.factories import make_labelled_video
 from prediction.models import Model
 from projects.tests.factories import UserFactory, make_project
 

@@ -4,11 +4,12 @@ import zipfile
 import pytest
 from django.urls import reverse
 
+from exports.jobs import EXPORT
 from exports.models import Export
-from labelling.tests.test_services import make_labelled_video
+from labelling.tests.factories import make_labelled_video
 from projects.models import Job, Role
 from projects.tests.factories import add_member, make_project
-from videos.tests.test_views import ingest
+from videos.tests.factories import ingest
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,7 @@ def test_a_zip_export_runs_as_a_job_and_downloads(client, labeller, video_files,
     response = client.post(reverse("exports:export-start", args=[project.pk]),
                            {"frame_skip": 10, "quality": 80, "split": 0}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and response["HX-Redirect"].endswith(f"/projects/{project.pk}/export/")
-    job = Job.objects.get(project=project, kind=Job.Kind.EXPORT)
+    job = Job.objects.get(project=project, kind=EXPORT)
     row = client.get(reverse("exports:export-row", args=[job.pk]))
     assert b"hx-get" in row.content and b"export-download" not in row.content  # polls until done
     run_job(job.pk, services.run_dataset_export)

@@ -4,22 +4,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from labelling.selectors import get_frame_history
+from labelling.tests.factories import seek, stored_classes
 from projects.models import Role
 from projects.tests.factories import add_member, make_project
-from videos.tests.browser import expect_on_screen, log_in, open_player
-from videos.tests.test_views import ingest
+from videos.tests.browser import expect_on_screen, log_in, open_player, settled_state
+from videos.tests.factories import ingest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def seek(page: Page, frame: int) -> None:
-    page.evaluate("(frame) => window.aigvaPlayer.seekToFrame(frame)", frame)
-    expect_on_screen(page, frame)
-
-
-def stored_classes(label_set) -> list[int]:
-    label_set.refresh_from_db()
-    return label_set.label_runs.to_frames()[0].tolist()
 
 
 def test_label_undo_and_paint_with_the_keyboard(page: Page, live_server, video_files):
@@ -93,3 +84,24 @@ def test_viewers_see_labels_but_no_editing_controls(page: Page, live_server, vid
     open_player(page, live_server, video)
     expect(page.get_by_test_id("current-label")).to_have_text("road")
     expect(page.get_by_role("button", name="Label range")).to_have_count(0)
+
+
+def test_the_player_page_removes_every_listener_it_added_when_destroyed(page: Page, live_server, video_files):
+    project = make_project(classes=["road", "junction"])
+    road = project.classes.get(name="road").pk
+    video = ingest(project, video_files["cfr.mp4"])
+    label_set = video.label_sets.get(is_current=True)
+    log_in(page, live_server, add_member(project, Role.LABELLER))
+    open_player(page, live_server, video)
+    page.keyboard.press("ArrowRight")
+    expect_on_screen(page, 1)
+    page.evaluate("window.aigvaPage.destroy()")
+    for key in ["ArrowRight", "End", "i", "2", "?"]:
+        page.keyboard.press(key)
+    page.get_by_role("button", name="1 ›").click()
+    page.locator("[data-timeline]").click(position={"x": 300, "y": 20})
+    page.get_by_role("button", name="junction").click()
+    page.wait_for_timeout(500)  # whatever a listener left behind would have done by now
+    assert settled_state(page) == (1, 1, 1)
+    expect(page.locator("[data-help]")).to_be_hidden()
+    assert stored_classes(label_set) == [road] * 48

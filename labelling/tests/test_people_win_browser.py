@@ -4,14 +4,14 @@ made on a page opened before a prediction finished lands in the current labels, 
 import pytest
 from playwright.sync_api import Page, expect
 
-from labelling import actors, services
 from labelling.selectors import get_current_label_set
+from learning import actors, services
 from prediction import services as prediction_services
-from prediction.tests.test_services import BRIGHTNESS, predict_here
+from prediction.tests.factories import BRIGHTNESS, predict_here
 from projects.models import Role
 from projects.tests.factories import add_member, make_project
 from videos.tests.browser import expect_on_screen, log_in, open_player
-from videos.tests.test_views import ingest
+from videos.tests.factories import ingest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 from projects.models import Role
 from projects.tests.factories import add_member, make_project
 from videos.tests.browser import expect_on_screen, log_in, open_player, settled_state
-from videos.tests.test_views import ingest
+from videos.tests.factories import ingest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

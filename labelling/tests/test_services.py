@@ -9,19 +9,9 @@ from hypothesis import strategies as st
 from aigva.errors import UserFacingError
 from labelling import services
 from labelling.selectors import confidence_bins, get_current_label_set, get_frame_history, get_timeline
+from labelling.tests.factories import frames_of, make_labelled_video
+from learning import services as learning_services
 from projects.tests.factories import UserFactory, make_project
-from videos.models import Video, VideoStatus
-
-
-def make_labelled_video(frames: int = 100, project=None):
-    project = project or make_project()
-    video = Video.objects.create(project=project, name="clip.mp4", frame_count=frames, status=VideoStatus.READY)
-    return video, services.create_initial_label_set(video=video)
-
-
-def frames_of(label_set) -> np.ndarray:
-    label_set.refresh_from_db()
-    return label_set.label_runs.to_frames()[0]
 
 
 @pytest.fixture
@@ -158,14 +148,14 @@ def test_concurrent_edits_of_different_ranges_both_survive():
 
 
 def test_a_sample_answer_is_the_persons_label_of_that_frame_and_can_be_undone(labelled):
-    from labelling.models import TrainingSample
+    from learning.models import TrainingSample
 
     label_set, road, junction, _ = labelled
     user = UserFactory()
     sample = TrainingSample.objects.create(project=label_set.video.project, video=label_set.video, frame=42)
-    services.label_sample(sample=sample, label_class=junction, user=user)
+    learning_services.label_sample(sample=sample, label_class=junction, user=user)
     assert frames_of(label_set)[41] == road.pk and label_set.label_runs.at(42) == (junction.pk, user.pk)
-    services.label_sample(sample=sample, label_class=None, user=user)  # skipping later keeps the answer given
+    learning_services.label_sample(sample=sample, label_class=None, user=user)  # skipping later keeps the answer given
     assert frames_of(label_set)[42] == junction.pk
     services.undo_last_edit(label_set=label_set, user=user)
     assert frames_of(label_set)[42] == road.pk and label_set.label_runs.at(42) == (road.pk, 0)

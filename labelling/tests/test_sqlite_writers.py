@@ -20,7 +20,7 @@ from pathlib import Path
 from labelling.models import LabelEdit
 from labelling.services import label_range
 from projects.tests.factories import UserFactory, make_project
-from videos.tests.test_views import ingest
+from videos.tests.factories import ingest
 
 project = make_project()
 video = ingest(project, Path(sys.argv[1]))

@@ -8,8 +8,8 @@ from labelling.services import label_range
 from projects.models import Role
 from projects.tests.factories import add_member, make_project
 from videos.tests.browser import expect_on_screen, log_in, open_player
+from videos.tests.factories import ingest
 from videos.tests.numbered_video import write_numbered_video
-from videos.tests.test_views import ingest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

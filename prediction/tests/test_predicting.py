@@ -12,10 +12,10 @@ from prediction.ml.device import cpu_supports_bf16
 from prediction.ml.model import FrameClassifier, ModelConfig
 from prediction.ml.pipeline import VERIFY_FRAMES
 from prediction.predicting import _remember_precision, torch_classifier
-from prediction.tests.test_services import BRIGHTNESS, predict_here
+from prediction.tests.factories import BRIGHTNESS, predict_here
 from projects.models import JobStatus
 from projects.tests.factories import UserFactory, make_project
-from videos.tests.test_views import ingest
+from videos.tests.factories import ingest
 
 pytestmark = pytest.mark.django_db
 

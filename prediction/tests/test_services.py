@@ -2,22 +2,17 @@ import json
 
 import numpy as np
 import pytest
-import torch
 from django.core.management import call_command
 
 from aigva.errors import UserFacingError
 from prediction import services
-from prediction.ml.checkpoint import save_checkpoint
-from prediction.ml.model import FrameClassifier, ModelConfig
 from prediction.models import Model
-from projects.jobs import run_job
+from prediction.tests.factories import BRIGHTNESS, checkpoint, head_checkpoint, predict_here
 from projects.models import JobStatus
 from projects.tests.factories import make_project
-from videos.tests.test_views import ingest
+from videos.tests.factories import ingest
 
 pytestmark = pytest.mark.django_db
-BRIGHTNESS = {"brightness": "prediction.examples.brightness:predict",
-              "thesis": "prediction.examples.brightness:custom_model_predict"}
 
 
 @pytest.fixture(autouse=True)
@@ -28,22 +23,6 @@ def custom_models(settings):
 @pytest.fixture
 def project():
     return make_project(classes=["dark", "bright"])
-
-
-def checkpoint(tmp_path, classes=("dark", "bright"), seed=0):
-    torch.manual_seed(seed)
-    path = tmp_path / "tiny.pt"
-    save_checkpoint(path, FrameClassifier(ModelConfig("resnet34", tuple(classes), image_size=32), pretrained=False))
-    return path
-
-
-def predict_here(model, video, **options):
-    from prediction import predicting
-
-    [job] = services.start_predictions(model=model, videos=[video], started_by=None, enqueue=False, **options)
-    run_job(job.pk, predicting.run_prediction)
-    job.refresh_from_db()
-    return job
 
 
 @pytest.mark.parametrize("custom_name", ["brightness", "thesis"])
@@ -90,14 +69,6 @@ def test_a_gated_prediction_caches_the_frames_it_classified_and_re_predicts_from
     again = predict_here(model, video)
     assert again.metrics["from_cache"] is True and again.metrics["model_frames"] < job.metrics["model_frames"]
     assert video.label_sets.get(is_current=True).label_runs.class_ids.tolist() == labels
-
-
-def head_checkpoint(tmp_path, name, seed):
-    torch.manual_seed(seed)
-    model = FrameClassifier(ModelConfig("resnet34", ("dark", "bright"), image_size=32), pretrained=True,
-                            allow_random=True)
-    save_checkpoint(tmp_path / name, model, head_only=True)
-    return tmp_path / name
 
 
 def test_a_new_head_re_predicts_from_the_cache_without_decoding(project, video_files, tmp_path, settings):

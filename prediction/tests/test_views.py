@@ -2,9 +2,10 @@ import pytest
 from django.urls import reverse
 
 from prediction import services
+from prediction.jobs import PREDICT
 from projects.models import Job, Role
 from projects.tests.factories import add_member, make_project
-from videos.tests.test_views import ingest
+from videos.tests.factories import ingest
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +24,8 @@ def test_the_models_page_starts_one_job_per_video(client, video_files, django_ca
     with django_capture_on_commit_callbacks() as callbacks:
         response = client.post(reverse("prediction:predict", args=[project.pk]),
                                {"model": model.pk, "frame_skip": 2, "smooth": 1, "shots": "on"})
-    assert response.status_code == 302 and len(callbacks) == 1
-    jobs = Job.objects.filter(kind=Job.Kind.PREDICT)
+    assert response.status_code == 302 and len(callbacks) == 2  # one message per job
+    jobs = Job.objects.filter(kind=PREDICT)
     assert {job.video_id for job in jobs} == {v.pk for v in videos} and jobs[0].options["frame_skip"] == 2
     assert jobs[0].options["shots"] is True
     page = client.get(reverse("prediction:model-list", args=[project.pk])).content.decode()

@@ -1,8 +1,11 @@
+import json
+
 import factory
 from django.contrib.auth import get_user_model
 
 from projects.models import Membership, Project, Role
 from projects.services import create_project
+from videos.models import Video, VideoStatus
 
 PASSWORD = "correct-horse-battery"
 
@@ -33,3 +36,16 @@ def add_member(project: Project, role: Role = Role.LABELLER, user=None):
     user = user or UserFactory()
     Membership.objects.update_or_create(project=project, user=user, defaults={"role": role})
     return user
+
+
+def last_json_line(capsys):
+    return json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+
+
+def labelled_video(project, class_ids):
+    """A ready video whose current labels are the given class per frame."""
+    from labelling.services import create_label_set
+
+    video = Video.objects.create(project=project, name="v.mp4", frame_count=len(class_ids), status=VideoStatus.READY)
+    create_label_set(video=video, class_ids=class_ids)
+    return video

@@ -8,7 +8,7 @@ from videos.models import Video, VideoStatus
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "model", ["projects_project", "projects_membership", "projects_job", "projects_preference", "videos_video",
-              "labelling_labelset", "labelling_trainingsample", "prediction_model", "exports_export",
+              "labelling_labelset", "learning_trainingsample", "prediction_model", "exports_export",
               "reviews_sharelink"]
 )
 def test_admin_lists_and_searches_every_model(client, model):

@@ -3,12 +3,14 @@
 import pytest
 from playwright.sync_api import Page, expect
 
+from exports.jobs import EXPORT
+from learning.jobs import SAMPLE, TRAIN
 from prediction.models import Model
 from projects.models import Job, JobStatus, Project, Role
 from projects.tests.factories import add_member, make_project
 from videos.models import VideoStatus
 from videos.tests.browser import log_in
-from videos.tests.test_views import ingest
+from videos.tests.factories import ingest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 LONG = ("A very long name somebody typed in full because they could " * 3)[:120]
@@ -35,7 +37,7 @@ def test_at_1008_pixels_the_sidebar_folds_and_long_names_never_push_pages_sidewa
     video.name = ("dashcam_" * 20)[:116] + ".mp4"
     video.save(update_fields=["name"])
     Model.objects.create(project=project, name=LONG, kind=Model.Kind.COLD, classes=["road"])
-    Job.objects.create(project=project, kind=Job.Kind.EXPORT, status=JobStatus.SUCCEEDED,
+    Job.objects.create(project=project, kind=EXPORT, status=JobStatus.SUCCEEDED,
                        options={"frame_skip": 1, "quality": 90})
     page.set_viewport_size({"width": 1008, "height": 800})
     log_in(page, live_server, add_member(project, Role.MANAGER))
@@ -77,7 +79,7 @@ def test_the_dashboard_says_how_many_videos_failed(page: Page, live_server, vide
 def test_sampling_keeps_its_choices_and_says_why_it_gave_fewer(page: Page, live_server, video_files):
     project = make_project()
     ingest(project, video_files["cfr.mp4"])
-    Job.objects.create(project=project, kind=Job.Kind.SAMPLE, status=JobStatus.SUCCEEDED, options={
+    Job.objects.create(project=project, kind=SAMPLE, status=JobStatus.SUCCEEDED, options={
         "videos": [], "per_video": 30, "method": "unique", "stride_seconds": 1.0, "threshold": 8},
         metrics={"videos": 1, "samples": 25, "asked": 30, "notes": ["cfr.mp4 has only 25 frames that differ"]})
     log_in(page, live_server, add_member(project, Role.LABELLER))
@@ -89,7 +91,7 @@ def test_sampling_keeps_its_choices_and_says_why_it_gave_fewer(page: Page, live_
 
 
 def test_the_loop_links_on_and_models_are_named_and_renamed(page: Page, live_server, video_files):
-    from labelling import actors, services
+    from learning import actors, services
 
     project = make_project()
     video = ingest(project, video_files["cfr.mp4"])
@@ -101,7 +103,7 @@ def test_the_loop_links_on_and_models_are_named_and_renamed(page: Page, live_ser
     older = Model.objects.create(project=project, name="Cold Label #1 · 80.0 %", kind=Model.Kind.COLD, classes=["road"])
     model = Model.objects.create(project=project, name="Cold Label #2 · 96.4 % · head", kind=Model.Kind.COLD,
                                  classes=["road"])
-    Job.objects.create(project=project, kind=Job.Kind.TRAIN, status=JobStatus.SUCCEEDED,
+    Job.objects.create(project=project, kind=TRAIN, status=JobStatus.SUCCEEDED,
                        options={"kind": "cold", "head_only": True},
                        metrics={"model": older.pk, "accuracy": 0.8, "evaluated_on": "validation"})
     log_in(page, live_server, user)

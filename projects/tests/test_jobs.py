@@ -4,15 +4,18 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from exports.jobs import EXPORT
+from learning.jobs import COLLECT, SAMPLE
 from projects import jobs
 from projects.models import Job, JobStatus
 from projects.tests.factories import make_project
 from projects.tests.workers import wait_for, worker_process
+from videos.jobs import PROBE
 
 
 @pytest.fixture
 def job(db):
-    return Job.objects.create(project=make_project(), kind=Job.Kind.PROBE)
+    return Job.objects.create(project=make_project(), kind=PROBE)
 
 
 def test_a_job_is_claimed_once(job):
@@ -147,7 +150,7 @@ def test_cancelling_a_probe_marks_its_video_failed_not_processing(db):
 
     project = make_project()
     video = Video.objects.create(project=project, name="v.mp4")
-    queued = Job.objects.create(project=project, video=video, kind=Job.Kind.PROBE)
+    queued = Job.objects.create(project=project, video=video, kind=PROBE)
     jobs.request_cancel(queued)
     video.refresh_from_db()
     assert video.status == VideoStatus.FAILED and "Cancelled" in video.error
@@ -156,7 +159,7 @@ def test_cancelling_a_probe_marks_its_video_failed_not_processing(db):
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_marks_jobs_whose_worker_died_as_failed_on_its_own_timer(broker, media_root):
     """No page view is needed: any live worker sweeps up the jobs of a dead one."""
-    job = Job.objects.create(project=make_project(), kind=Job.Kind.EXPORT, status=JobStatus.RUNNING,
+    job = Job.objects.create(project=make_project(), kind=EXPORT, status=JobStatus.RUNNING,
                              heartbeat_at=timezone.now() - timedelta(hours=1))
     with worker_process(media_root, AIGVA_JOB_STALE_SECONDS="4"):
         wait_for(lambda: Job.objects.filter(pk=job.pk, status=JobStatus.FAILED).exists(), 60)
@@ -171,7 +174,7 @@ def test_the_same_job_is_refused_while_one_is_queued_or_running_even_from_two_re
 
     from exports.selectors import ExportOptions
     from exports.services import start_dataset_export
-    from videos.tests.test_views import ingest
+    from videos.tests.factories import ingest
 
     project = make_project()
     ingest(project, video_files["cfr.mp4"])
@@ -197,8 +200,8 @@ def test_the_same_job_is_refused_while_one_is_queued_or_running_even_from_two_re
 
 def test_a_finished_job_row_says_what_it_made(db):
     project = make_project()
-    sample = Job(project=project, kind=Job.Kind.SAMPLE, status=JobStatus.SUCCEEDED, metrics={"samples": 1, "videos": 1})
-    collect = Job(project=project, kind=Job.Kind.COLLECT, status=JobStatus.SUCCEEDED,
+    sample = Job(project=project, kind=SAMPLE, status=JobStatus.SUCCEEDED, metrics={"samples": 1, "videos": 1})
+    collect = Job(project=project, kind=COLLECT, status=JobStatus.SUCCEEDED,
                   metrics={"samples": 12, "videos": 2})
     assert (sample.summary, collect.summary) == ("1 new sample", "12 images from 2 videos")
-    assert Job(project=project, kind=Job.Kind.SAMPLE, status=JobStatus.RUNNING, metrics={"samples": 3}).summary == ""
+    assert Job(project=project, kind=SAMPLE, status=JobStatus.RUNNING, metrics={"samples": 3}).summary == ""

@@ -4,11 +4,12 @@ pixels, each driven in Debian Chromium."""
 import pytest
 from playwright.sync_api import Page, expect
 
+from exports.jobs import EXPORT
 from labelling.services import set_reviewed
 from projects.models import Job, JobStatus, Role
 from projects.tests.factories import add_member, make_project
 from videos.tests.browser import log_in
-from videos.tests.test_views import ingest
+from videos.tests.factories import ingest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,7 +36,7 @@ def project_with_work(video_files):
     ingest(project, video_files["vfr.mkv"])
     manager = add_member(project, Role.MANAGER)
     set_reviewed(label_set=first.label_sets.get(is_current=True), reviewed=True, user=manager)
-    Job.objects.create(project=project, kind=Job.Kind.EXPORT, status=JobStatus.SUCCEEDED,
+    Job.objects.create(project=project, kind=EXPORT, status=JobStatus.SUCCEEDED,
                        options={"frame_skip": 1, "quality": 90})
     return project, manager
 

@@ -3,19 +3,13 @@ import pytest
 from aigva.errors import UserFacingError
 from projects import services
 from projects.models import Role
-from projects.tests.factories import UserFactory, make_project
-from videos.models import Video, VideoStatus
+from projects.tests.factories import (
+    UserFactory,
+    labelled_video,
+    make_project,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def labelled_video(project, class_ids):
-    """A ready video whose current labels are the given class per frame."""
-    from labelling.services import create_label_set
-
-    video = Video.objects.create(project=project, name="v.mp4", frame_count=len(class_ids), status=VideoStatus.READY)
-    create_label_set(video=video, class_ids=class_ids)
-    return video
 
 
 def frame_classes(video) -> list[int]:

@@ -101,7 +101,7 @@ def test_posts_without_a_csrf_token_are_refused():
 
 
 def test_deleting_a_class_in_use_asks_what_to_map_it_to(manager_client):
-    from projects.tests.test_services import labelled_video
+    from projects.tests.factories import labelled_video
 
     project = make_project(manager=manager_client.user)
     road, junction, _ = project.classes.all()

@@ -4,12 +4,12 @@ gives a name and labels with the keyboard; only that video is reachable (S-1, S-
 import pytest
 from playwright.sync_api import Page, expect
 
-from labelling.tests.test_browser import seek, stored_classes
+from labelling.tests.factories import seek, stored_classes
 from projects.models import Role
 from projects.tests.factories import add_member, make_project
 from reviews.models import ShareLink
 from videos.tests.browser import log_in
-from videos.tests.test_views import ingest
+from videos.tests.factories import ingest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

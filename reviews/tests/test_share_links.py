@@ -6,13 +6,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aigva.errors import UserFacingError
-from labelling.tests.test_services import frames_of
-from labelling.tests.test_views import url as member_url
+from labelling.tests.factories import frames_of
+from labelling.tests.factories import url as member_url
 from projects.models import Role
 from projects.tests.factories import add_member, make_project
 from reviews import services
 from reviews.models import ShareLink
-from videos.tests.test_views import ingest
+from videos.tests.factories import ingest
 
 pytestmark = pytest.mark.django_db
 

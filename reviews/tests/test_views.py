@@ -8,7 +8,7 @@ from projects.models import Role
 from projects.tests.factories import add_member, make_project
 from reviews import services
 from reviews.selectors import get_project_agreement, get_video_agreement
-from videos.tests.test_views import ingest
+from videos.tests.factories import ingest
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_agreement_between_a_member_and_an_independent_link_reviewer(client, two
     assert agreement["disagreeing"] == 10 and agreement["kind"] == "Cohen"
     assert agreement["kappa"] == pytest.approx(0.0)  # one rater used one class only: no better than chance
     client.force_login(manager)
-    page = client.get(reverse("videos:video-detail", args=[video.pk]))
+    page = client.get(reverse("labelling:video-detail", args=[video.pk]))
     assert b'data-testid="disagreement"' in page.content and b"disagree on 10 frames" in page.content
     assert get_project_agreement(project)["videos"] == 1
 

@@ -7,7 +7,7 @@ from projects.models import Role
 from projects.tests.factories import add_member, make_project
 from videos.models import Video
 from videos.tests.browser import expect_on_screen, log_in, open_player
-from videos.tests.test_views import ingest
+from videos.tests.factories import ingest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

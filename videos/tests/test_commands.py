@@ -1,14 +1,12 @@
-import json
 
 import pytest
 from django.core.management import call_command
 
-from projects.tests.factories import make_project
+from projects.tests.factories import (
+    last_json_line,
+    make_project,
+)
 from videos.models import Video
-
-
-def last_json_line(capsys):
-    return json.loads(capsys.readouterr().out.strip().splitlines()[-1])
 
 
 @pytest.mark.django_db

@@ -20,8 +20,8 @@ from projects.tests.factories import make_project
 from videos import media, services
 from videos.models import Video, VideoStatus
 from videos.tests.conftest import PORTRAIT
+from videos.tests.factories import ingest
 from videos.tests.numbered_video import read_frame_number, write_numbered_video
-from videos.tests.test_views import ingest
 
 
 def shown_by_ffmpeg(path: Path, picture) -> np.ndarray:

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from projects.models import Role
 from projects.tests.factories import add_member, make_project
 from videos.ranges import RangeNotSatisfiable, parse_range
-from videos.tests.test_views import ingest
+from videos.tests.factories import ingest
 
 
 @pytest.mark.parametrize(

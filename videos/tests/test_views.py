@@ -10,6 +10,7 @@ from projects.models import Job, Role
 from projects.tests.factories import UserFactory, add_member, make_project
 from videos import services
 from videos.models import Video, VideoStatus
+from videos.tests.factories import ingest
 
 pytestmark = pytest.mark.django_db
 
@@ -24,15 +25,6 @@ def labeller(client, project):
     user = add_member(project, Role.LABELLER)
     client.force_login(user)
     return user
-
-
-def ingest(project, path, name=None) -> Video:
-    """Store and probe a file in this process, as `import_videos` does."""
-    with open(path, "rb") as handle:
-        video = services.create_video(project=project, upload=File(handle, name=path.name),
-                                      name=name or path.name, created_by=None, enqueue=False)
-    run_job(video.probe_job.pk, services.probe_video)
-    return Video.objects.get(pk=video.pk)
 
 
 def upload(client, project, path, name=None):
@@ -123,8 +115,9 @@ def test_a_viewer_cannot_upload_or_delete(client, project, video_files):
 
 def test_another_projects_video_is_404_everywhere(client, labeller, video_files):
     video = ingest(make_project(), video_files["cfr.mp4"])
-    for name in ["video-detail", "video-row", "video-delete", "video-media", "video-frame-times"]:
-        assert client.get(reverse(f"videos:{name}", args=[video.pk])).status_code == 404, name
+    for name in ["labelling:video-detail", "videos:video-row", "videos:video-delete", "videos:video-media",
+                 "videos:video-frame-times"]:
+        assert client.get(reverse(name, args=[video.pk])).status_code == 404, name
     assert client.post(reverse("videos:video-delete", args=[video.pk])).status_code == 404
     assert Video.objects.filter(pk=video.pk).exists()
 
@@ -169,7 +162,7 @@ def test_login_page_is_public(client):
 def test_superuser_sees_everything(client, video_files):
     video = ingest(make_project(), video_files["cfr.mp4"])
     client.force_login(UserFactory(is_superuser=True))
-    assert client.get(reverse("videos:video-detail", args=[video.pk])).status_code == 200
+    assert client.get(reverse("labelling:video-detail", args=[video.pk])).status_code == 200
 
 
 def test_reprobe_keeps_the_labels_when_the_frames_match(project, video_files, django_capture_on_commit_callbacks):
@@ -186,7 +179,7 @@ def test_reprobe_keeps_the_labels_when_the_frames_match(project, video_files, dj
 
 def test_a_failed_video_is_not_offered_for_sampling_prediction_or_export(project, bad_files, video_files):
     from exports.forms import ExportForm
-    from labelling.forms import SampleForm
+    from learning.forms import SampleForm
     from prediction.forms import PredictForm
 
     ready, failed = ingest(project, video_files["cfr.mp4"]), ingest(project, bad_files["zeroed.mp4"])

@@ -59,7 +59,7 @@ class Command(BaseCommand):
             sys.exit(1)
 
     def _run_here(self, jobs) -> None:
-        from prediction import predicting
+        from prediction import predicting  # torch loads only when this process predicts
 
         for job in jobs:
             run_here(job, predicting.run_prediction, job.video.name, total=job.video.frame_count)

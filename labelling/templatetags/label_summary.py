@@ -1,0 +1,13 @@
+"""A project's labels in numbers, for pages other apps render (the dashboard)."""
+
+from django import template
+
+from labelling.selectors import summarize_project_labels
+
+register = template.Library()
+
+
+@register.simple_tag
+def project_label_summary(project) -> dict:
+    """Frames, labelled and reviewed frames, and frames per class over the project's current labels."""
+    return summarize_project_labels(project)

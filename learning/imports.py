@@ -1,0 +1,129 @@
+"""import_labels (X-2): labels from a CSV or JSON file, checked whole before anything is written."""
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from itertools import groupby
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from aigva.errors import UserFacingError
+from labelling.selectors import get_current_label_set
+from labelling.services import label_range, set_reviewed
+from learning.models import TrainingSample
+from learning.selectors import QUEUE_SOURCES
+from learning.services import label_sample
+from projects.models import Project
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+MAX_ERRORS_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class LabelRow:
+    line: int  # 1-based, for messages
+    video: object  # videos.models.Video
+    start: int
+    end: int  # inclusive; equal to start for a single frame
+    label_class: object  # projects.models.LabelClass
+    single: bool  # a `video,frame,class` row: labels a sample there, else that frame
+
+
+def read_rows(text: str, name: str) -> list[dict]:
+    """Rows of a JSON list of objects, or of a CSV with a header (video,frame,class or video,start,end,class)."""
+    if name.lower().endswith(".json") or text.lstrip().startswith("["):
+        try:
+            rows = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise UserFacingError(f"The JSON file cannot be read: {exc}.") from exc
+        if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+            raise UserFacingError("The JSON file must be a list of objects such as {\"video\", \"frame\", \"class\"}.")
+        return [{str(k): "" if v is None else str(v) for k, v in row.items()} for row in rows]
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def check_rows(project: Project, rows: list[dict]) -> list[LabelRow]:
+    """Every row resolved against the project, or one error naming each bad row (the first few)."""
+    videos = {video.name: video for video in project.videos.filter(status="ready")}
+    videos |= {str(video.pk): video for video in videos.values()}
+    classes = {label_class.name.lower(): label_class for label_class in project.classes.all()}
+    checked, errors = [], []
+    for line, row in enumerate(rows, start=2):
+        try:
+            checked.append(_check_row(line, row, videos, classes))
+        except UserFacingError as exc:
+            errors.append(f"row {line}: {exc}")
+    if not rows:
+        errors.append("the file has no rows")
+    if errors:
+        more = f" (and {len(errors) - MAX_ERRORS_SHOWN} more)" if len(errors) > MAX_ERRORS_SHOWN else ""
+        raise UserFacingError("Nothing was imported: " + "; ".join(errors[:MAX_ERRORS_SHOWN]) + more + ".")
+    return checked
+
+
+def _check_row(line: int, row: dict, videos: dict, classes: dict) -> LabelRow:
+    cells = {key.strip().lower(): (value or "") for key, value in row.items() if key}
+    for value in cells.values():
+        if value.startswith(FORMULA_PREFIXES) and not value.lstrip("-").isdigit():
+            raise UserFacingError(f"the cell “{value[:20]}” looks like a spreadsheet formula")
+    if set(cells) >= {"video", "frame", "class"}:
+        start = end = _frame(cells["frame"], "frame")
+    elif set(cells) >= {"video", "start", "end", "class"}:
+        start, end = _frame(cells["start"], "start"), _frame(cells["end"], "end")
+    else:
+        raise UserFacingError("columns must be video,frame,class or video,start,end,class")
+    video = videos.get(cells["video"].strip())
+    if video is None:
+        raise UserFacingError(f"no ready video “{cells['video'][:60]}” in this project")
+    label_class = classes.get(cells["class"].strip().lower())
+    if label_class is None:
+        raise UserFacingError(f"no class “{cells['class'][:60]}” in this project")
+    if not start <= end < video.frame_count:
+        raise UserFacingError(f"frames {start}-{end} are not within 0-{video.frame_count - 1} of {video.name}")
+    return LabelRow(line, video, start, end, label_class, "frame" in cells)
+
+
+def _frame(value: str, column: str) -> int:
+    if not value.strip().isdigit():
+        raise UserFacingError(f"{column} “{value[:20]}” is not a frame number")
+    return int(value)
+
+
+@transaction.atomic
+def import_labels(*, project: Project, rows: list[LabelRow], user: AbstractBaseUser, reviewed: bool = False) -> dict:
+    """Apply checked rows: a single frame labels the sample there, else that frame; ranges label frames."""
+    samples = {(s.video_id, s.frame): s for s in TrainingSample.objects.filter(
+        project=project, source__in=QUEUE_SOURCES, video__in={row.video.pk for row in rows if row.single})}
+    labelled_samples, frame_rows = 0, []
+    for row in rows:
+        sample = samples.get((row.video.pk, row.start)) if row.single else None
+        if sample is not None:
+            label_sample(sample=sample, label_class=row.label_class, user=user)
+            labelled_samples += 1
+        else:
+            frame_rows.append(row)
+    edits = 0
+    for video, video_rows in groupby(sorted(frame_rows, key=lambda r: (r.video.pk, r.start)), key=lambda r: r.video):
+        label_set = get_current_label_set(video)
+        for start, end, label_class in _merged(list(video_rows)):
+            label_range(label_set=label_set, start=start, end=end, label_class=label_class, user=user)
+            edits += 1
+    touched = {row.video.pk: row.video for row in rows}
+    if reviewed:
+        for video in touched.values():
+            set_reviewed(label_set=get_current_label_set(video), reviewed=True, user=user)
+    return {"rows": len(rows), "samples": labelled_samples, "edits": edits, "videos": len(touched),
+            "reviewed": len(touched) if reviewed else 0}
+
+
+def _merged(rows: list[LabelRow]):
+    """Adjacent rows of one class become one range, so a frame-per-row file makes few edits."""
+    merged: list[list] = []
+    for row in rows:
+        if merged and merged[-1][2] == row.label_class and row.start <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], row.end)
+        else:
+            merged.append([row.start, row.end, row.label_class])
+    return merged

@@ -1,0 +1,46 @@
+from django.conf import settings
+from django.db import models
+
+
+def sample_image_path(sample: "TrainingSample", filename: str) -> str:
+    return f"samples/{sample.project_id}/{sample.video_id}/{sample.frame}-{sample.source}.jpg"
+
+
+class TrainingSample(models.Model):
+    """A frame a person labels for training: sampled (C-1), proposed as uncertain (Y-2), or from a reviewed video."""
+
+    class Source(models.TextChoices):
+        SAMPLED = "sampled", "Sampled frame"
+        UNCERTAIN = "uncertain", "Uncertain frame"
+        REVIEWED = "reviewed", "Reviewed video"
+
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="samples")
+    video = models.ForeignKey("videos.Video", on_delete=models.CASCADE, related_name="samples")
+    frame = models.PositiveIntegerField()
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.SAMPLED)
+    image = models.FileField(upload_to=sample_image_path, max_length=200)  # JPEG, at most 640 px wide
+    label = models.ForeignKey(
+        "projects.LabelClass", null=True, blank=True, on_delete=models.SET_NULL, related_name="samples"
+    )
+    skipped = models.BooleanField(default=False)
+    labelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    labelled_at = models.DateTimeField(null=True, blank=True)
+    # The model's guess for an uncertain frame, and the confidence that put it in the queue.
+    guess = models.ForeignKey(
+        "projects.LabelClass", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confidence = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["video", "frame", "source"], name="one_sample_per_frame_and_source")
+        ]
+        indexes = [models.Index(fields=["project", "source", "label"], name="labelling_t_project_67a66c_idx")]
+        db_table = "labelling_trainingsample"  # made by labelling before learning owned it
+
+    def __str__(self) -> str:
+        return f"{self.video} frame {self.frame} ({self.get_source_display()})"

@@ -1,0 +1,130 @@
+"""The learning loop's reads: the answer queue, what collecting would give, what training learns from."""
+
+import numpy as np
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count
+from django.http import Http404
+
+from aigva.errors import UserFacingError
+from labelling.models import LabelSet
+from labelling.selectors import HEAVY_FIELDS
+from learning.models import TrainingSample
+from prediction.models import Model
+from projects.models import Project, Role
+from projects.selectors import require_role
+
+# The samples a person labels one by one (C-2); frames of reviewed videos are labelled already.
+QUEUE_SOURCES = (TrainingSample.Source.SAMPLED, TrainingSample.Source.UNCERTAIN)
+
+
+def get_member_sample(user: AbstractBaseUser, sample_id: int, min_role: Role = Role.VIEWER) -> TrainingSample:
+    """404 unless the user may see the sample's project; 403 when the role is too low."""
+    sample = TrainingSample.objects.filter(pk=sample_id).select_related("project", "video", "label").first()
+    if sample is None:
+        raise Http404("No such sample.")
+    require_role(user, sample.project, min_role)
+    return sample
+
+
+def list_label_queue(project):
+    return TrainingSample.objects.filter(project=project, source__in=QUEUE_SOURCES).select_related("video", "label")
+
+
+def get_next_sample(project, after: TrainingSample | None = None) -> TrainingSample | None:
+    """The next sample nobody has labelled or skipped: after `after` first, then from the start."""
+    pending = list_label_queue(project).filter(label__isnull=True, skipped=False)
+    later = pending.filter(pk__gt=after.pk).first() if after else None
+    return later or pending.first()
+
+
+def get_previous_sample(project, before: TrainingSample | None) -> TrainingSample | None:
+    """The sample before `before`; with None (every sample done), the last one, so Back still works."""
+    queue = list_label_queue(project).order_by("-pk")
+    return (queue.filter(pk__lt=before.pk) if before else queue).first()
+
+
+SAMPLE_FILTERS = {"all": {}, "labelled": {"label__isnull": False}, "skipped": {"label__isnull": True, "skipped": True},
+                  "open": {"label__isnull": True, "skipped": False}}
+
+
+def list_samples_for_review(project, show: str):
+    """The labelling queue with who answered what, newest answers first; `show` one of SAMPLE_FILTERS."""
+    return (list_label_queue(project).filter(**SAMPLE_FILTERS[show]).select_related("labelled_by")
+            .order_by("-labelled_at", "-pk"))
+
+
+def get_queue_progress(project) -> dict:
+    queue = list_label_queue(project)
+    total = queue.count()
+    labelled = queue.filter(label__isnull=False).count()
+    skipped = queue.filter(**SAMPLE_FILTERS["skipped"]).count()
+    return {"total": total, "labelled": labelled, "skipped": skipped, "done": labelled + skipped,
+            "percent": round(100 * (labelled + skipped) / total) if total else 0}
+
+
+def count_sample_labels(project) -> list[dict]:
+    """Labelled samples per class, in class order, for the Cold Label page."""
+    counts = dict(list_label_queue(project).filter(label__isnull=False).values_list("label").annotate(n=Count("pk")))
+    return [{"class": label_class, "count": counts.get(label_class.pk, 0)} for label_class in project.classes.all()]
+
+
+def preview_collection(project, frame_skip: int) -> dict:
+    """What collecting reviewed videos at this frame skip would give, per class, without decoding (B-1)."""
+    counts: dict[int, int] = {}
+    label_sets = LabelSet.objects.filter(video__project=project, is_current=True, reviewed=True).defer(*HEAVY_FIELDS)
+    videos = 0
+    for label_set in label_sets:
+        videos += 1
+        classes = label_set.label_runs.to_frames()[0][::frame_skip]
+        for class_id, count in zip(*np.unique(classes, return_counts=True), strict=True):
+            counts[int(class_id)] = counts.get(int(class_id), 0) + int(count)
+    rows = [{"class": c, "count": counts.get(c.pk, 0)} for c in project.classes.all()]
+    return {"videos": videos, "rows": rows, "total": sum(counts.values())}
+
+
+def person_runs(label_set: LabelSet) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(starts, ends, class ids) of the runs a person gave: their own, or every run of a reviewed set."""
+    runs = label_set.label_runs
+    people = np.ones(len(runs), dtype=bool) if label_set.reviewed else runs.authors > 0
+    return runs.starts[people], runs.ends[people], runs.class_ids[people]
+
+
+def count_human_frames(project) -> dict[int, int]:
+    """Frames people labelled, per class id, over the project's current labels."""
+    counts: dict[int, int] = {}
+    for label_set in LabelSet.objects.filter(video__project=project, is_current=True).only("runs", "reviewed"):
+        starts, ends, class_ids = person_runs(label_set)
+        for class_id, length in zip(class_ids.tolist(), (ends - starts + 1).tolist(), strict=True):
+            counts[class_id] = counts.get(class_id, 0) + length
+    return counts
+
+
+TRAIN_KINDS = (Model.Kind.HUMAN, Model.Kind.COLD, Model.Kind.BLITZ)
+
+
+def sources_for(kind: str) -> list[str]:
+    """Cold Label learns from sampled and uncertain frames; Blitz also from reviewed videos."""
+    sources = [TrainingSample.Source.SAMPLED, TrainingSample.Source.UNCERTAIN]
+    return sources + [TrainingSample.Source.REVIEWED] if kind == Model.Kind.BLITZ else sources
+
+
+def human_frame_counts(project: Project, kind: str = Model.Kind.HUMAN) -> dict[int, int]:
+    """Labelled frames per class id that training of this kind learns from: every frame people labelled
+    anywhere in the project, or (cold, blitz) the answered samples of those sources."""
+    if kind == Model.Kind.HUMAN:
+        return count_human_frames(project)
+    return dict(TrainingSample.objects.filter(project=project, source__in=sources_for(kind), label__isnull=False)
+                .values_list("label").annotate(n=Count("pk")))
+
+
+def training_classes(project: Project, kind: str) -> tuple[list, list]:
+    """(classes the model learns, classes left out for want of labelled frames: fewer than 2, so one stray
+    label does not stop the loop); refuses too little data."""
+    counts = human_frame_counts(project, kind)
+    classes = list(project.classes.all())
+    learnt = [c for c in classes if counts.get(c.pk, 0) >= 2]
+    if len(learnt) < 2:
+        have = f"only “{learnt[0].name}” has" if learnt else "none has"
+        raise UserFacingError(f"Training needs at least two classes with 2 or more labelled frames each; {have}. "
+                              "Label more frames.")
+    return learnt, [c for c in classes if counts.get(c.pk, 0) < 2]

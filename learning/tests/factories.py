@@ -1,0 +1,37 @@
+"""Test helpers of this app: makers of rows and files, and shared fixtures."""
+import io
+
+import numpy as np
+from PIL import Image
+
+from learning import actors, services
+from learning.models import TrainingSample
+from projects.tests.factories import UserFactory, make_project
+from videos.tests.factories import ingest
+from videos.tests.numbered_video import read_frame_number
+
+SHOTS = [25, 15, 30, 20]  # 10 frames/s; shots 0 and 2 are "a", shots 1 and 3 are "b"
+
+
+SHOT_OF = np.repeat(np.arange(4), SHOTS)
+
+
+def labelled_project(shots_video, per_video=10, label=True):
+    project = make_project(name="Shots", classes=["a", "b", "c"])
+    video = ingest(project, shots_video)
+    job = services.start_sampling(project=project, videos=[video], per_video=per_video, method="uniform",
+                                            started_by=None, enqueue=False)
+    actors.sample_frames(job.pk)
+    a, b, _ = project.classes.all()
+    if label:
+        user = UserFactory()
+        for sample in video.samples.all():
+            services.label_sample(sample=sample, label_class=(a, b)[SHOT_OF[sample.frame] % 2], user=user)
+    return project, video
+
+
+def shown_frame(sample_row: TrainingSample) -> int:
+    with sample_row.image.open("rb") as handle:
+        image = Image.open(io.BytesIO(handle.read())).convert("RGB")
+    full_size = (sample_row.video.width, sample_row.video.height)  # the bit strip is laid out at full size
+    return read_frame_number(np.asarray(image.resize(full_size, Image.NEAREST)))

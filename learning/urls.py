@@ -1,0 +1,25 @@
+from django.urls import path
+
+from learning import training_views, views
+
+app_name = "learning"
+urlpatterns = [
+    path("projects/<id:project_id>/samples/", views.sample_list, name="sample-list"),
+    path("projects/<id:project_id>/samples/start/", views.sample_start, name="sample-start"),
+    path("projects/<id:project_id>/samples/label/", views.sample_label_page, name="sample-label-page"),
+    path("projects/<id:project_id>/samples/answers/", views.sample_review, name="sample-review"),
+    path("projects/<id:project_id>/samples/reopen-skipped/", views.reopen_skipped, name="reopen-skipped"),
+    path("samples/<id:sample_id>/label/", views.sample_label, name="sample-label"),
+    path("samples/<id:sample_id>/card/", views.sample_card, name="sample-card"),
+    path("samples/<id:sample_id>/image/", views.sample_image, name="sample-image"),
+    path("projects/<id:project_id>/collect/preview/", views.collect_preview, name="collect-preview"),
+    path("projects/<id:project_id>/collect/", views.collect, name="collect"),
+    path("projects/<id:project_id>/uncertain/", views.uncertain_start, name="uncertain-start"),
+    path("projects/<id:project_id>/apply-label/", views.apply_label, name="apply-label"),
+    path("projects/<id:project_id>/train/", training_views.train_page, name="train-page"),
+    path("projects/<id:project_id>/train/start/", training_views.train, name="train"),
+    path("projects/<id:project_id>/train/retrain/", training_views.retrain, name="retrain"),
+    path("jobs/<id:job_id>/training/", training_views.train_progress, name="train-progress"),
+    path("jobs/<id:job_id>/retrain/", training_views.retrain_progress, name="retrain-progress"),
+    path("videos/<id:video_id>/similar/", training_views.similar_frames, name="similar-frames"),
+]
