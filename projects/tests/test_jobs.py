@@ -3,11 +3,12 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from exports.jobs import EXPORT
 from learning.jobs import COLLECT, SAMPLE
-from projects import jobs
-from projects.models import Job, JobStatus
+from projects import job_kinds, jobs
+from projects.models import Job, JobStatus, Project
 from projects.tests.factories import make_project
 from projects.tests.workers import wait_for, worker_process
 from videos.jobs import PROBE
@@ -205,3 +206,17 @@ def test_a_finished_job_row_says_what_it_made(db):
                   metrics={"samples": 12, "videos": 2})
     assert (sample.summary, collect.summary) == ("1 new sample", "12 images from 2 videos")
     assert Job(project=project, kind=SAMPLE, status=JobStatus.RUNNING, metrics={"samples": 3}).summary == ""
+
+
+def test_each_app_registers_its_job_kinds_and_the_actor_that_runs_them():
+    project = Project(name="Unsaved")
+    expected = {PROBE: "videos.actors.probe_video", "predict": "prediction.actors.predict_video",
+                SAMPLE: "learning.actors.sample_frames", COLLECT: "learning.actors.collect_reviewed_frames",
+                "train": "learning.actors.train_model", EXPORT: "exports.actors.export_dataset"}
+    assert set(job_kinds.kinds()) == set(expected)
+    for kind, actor in expected.items():
+        assert job_kinds.actor_path(Job(project=project, kind=kind, options={})) == actor
+        assert import_string(actor).actor_name == actor.rsplit(".", 1)[1]
+    uncertain = Job(project=project, kind=SAMPLE, options={"method": "uncertain"})
+    assert job_kinds.actor_path(uncertain) == "learning.actors.find_uncertain_frames"
+    assert Job(project=project, kind=PROBE).kind_label == "Probe video"
