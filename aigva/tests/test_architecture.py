@@ -3,6 +3,7 @@ no app reaches into another's views, and no function grows past 40 lines."""
 
 import ast
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,10 @@ def test_the_javascript_measure_sees_every_kind_of_function():
     """
     assert [(length, head.split("(")[0].strip()) for _, length, head in js_function_lengths(source)] == [
         (4, "function a"), (4, "=> {"), (5, "method")]
+
+
+def test_every_app_is_packaged_and_tested():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    packaged = config["tool"]["setuptools"]["packages"]["find"]["include"]
+    assert {f"{app}*" for app in [*APPS, SITE]} <= set(packaged)
+    assert {*APPS, SITE} <= set(config["tool"]["pytest"]["ini_options"]["testpaths"])
