@@ -63,6 +63,34 @@ def check_rows(project: Project, rows: list[dict]) -> list[LabelRow]:
     return checked
 
 
+def accepted_rows(project: Project, rows: list[dict]) -> list[dict]:
+    """Runs a person checked as right (video,start,end) as import rows labelling them with the class they
+    carry now, so they become that person's labels; one error naming each range that is not one class."""
+    videos = {video.name: video for video in project.videos.filter(status="ready")}
+    videos |= {str(video.pk): video for video in videos.values()}
+    names, accepted, errors = dict(project.classes.values_list("pk", "name")), [], []
+    for line, row in enumerate(rows, start=2):
+        cells = {key.strip().lower(): (value or "").strip() for key, value in row.items() if key}
+        try:
+            video = videos.get(cells.get("video", ""))
+            if video is None or not {"start", "end"} <= set(cells):
+                raise UserFacingError("columns are video,start,end, with a ready video of this project")
+            start, end = _frame(cells["start"], "start"), _frame(cells["end"], "end")
+            if not start <= end < video.frame_count:
+                raise UserFacingError(f"frames {start}-{end} are not within 0-{video.frame_count - 1} of {video.name}")
+            classes = set(get_current_label_set(video).label_runs.window(start, end).class_ids.tolist())
+            if len(classes) != 1:
+                raise UserFacingError(f"frames {start}-{end} of {video.name} carry {len(classes)} classes: relabel "
+                                      "them with import_labels instead")
+            accepted.append({"video": str(video.pk), "start": str(start), "end": str(end),
+                             "class": names[classes.pop()]})
+        except UserFacingError as exc:
+            errors.append(f"row {line}: {exc}")
+    if errors or not rows:
+        raise UserFacingError("Nothing was accepted: " + ("; ".join(errors[:MAX_ERRORS_SHOWN]) or "no rows") + ".")
+    return accepted
+
+
 def _check_row(line: int, row: dict, videos: dict, classes: dict) -> LabelRow:
     cells = {key.strip().lower(): (value or "") for key, value in row.items() if key}
     for value in cells.values():

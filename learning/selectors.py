@@ -8,6 +8,7 @@ from django.http import Http404
 from aigva.errors import UserFacingError
 from labelling.models import LabelSet
 from labelling.selectors import HEAVY_FIELDS
+from learning.doubt import doubtful_runs
 from learning.models import TrainingSample
 from prediction.models import Model
 from projects.models import Project, Role
@@ -128,3 +129,18 @@ def training_classes(project: Project, kind: str) -> tuple[list, list]:
         raise UserFacingError(f"Training needs at least two classes with 2 or more labelled frames each; {have}. "
                               "Label more frames.")
     return learnt, [c for c in classes if counts.get(c.pk, 0) < 2]
+
+
+def list_doubtful_runs(project: Project, *, limit: int, videos=None) -> list[dict]:
+    """The `limit` runs a model labelled that are most likely wrong, over the project's unreviewed current
+    labels (or those of `videos`), most doubtful first (issue 31)."""
+    label_sets = LabelSet.objects.filter(video__project=project, is_current=True, reviewed=False).select_related(
+        "video").defer("margins", "video__frame_pts")
+    if videos is not None:
+        label_sets = label_sets.filter(video__in=videos)
+    found = [(run, label_set.video) for label_set in label_sets
+             for run in doubtful_runs(label_set.label_runs, label_set.model_confidences())]
+    found.sort(key=lambda pair: (-pair[0].doubt, pair[1].pk, pair[0].start))
+    names = dict(project.classes.values_list("pk", "name"))
+    return [{"video": video.name, "video_id": video.pk, "start": run.start, "end": run.end,
+             "class": names.get(run.class_id), "doubt": run.doubt} for run, video in found[:limit]]

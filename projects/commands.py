@@ -7,13 +7,15 @@ from django.core.management.base import CommandError
 from django.db.models import Q
 from tqdm import tqdm
 
+from aigva.params import parse_int
 from projects.jobs import JobReporter, run_job
 from projects.models import Job, Project
 
 
 def resolve_project(reference: str) -> Project:
     """A project by id or by name (case-insensitive)."""
-    project = Project.objects.filter(pk=int(reference)).first() if reference.isdigit() else None
+    pk = parse_int(reference)
+    project = Project.objects.filter(pk=pk).first() if pk is not None else None
     project = project or Project.objects.filter(name__iexact=reference.strip()).first()
     if project is None:
         raise CommandError(f"No project with id or name “{reference}”.")
@@ -31,7 +33,8 @@ def resolve_videos(project: Project, references: list[str]) -> list:
         return list(project.videos.all())
     found = []
     for reference in references:
-        match = Q(name=reference) | (Q(pk=int(reference)) if reference.isdigit() else Q())
+        pk = parse_int(reference)  # "²" is a digit to str.isdigit, not an id
+        match = Q(name=reference) | (Q(pk=pk) if pk is not None else Q())
         video = project.videos.filter(match).first()
         if video is None:
             raise CommandError(f"Project “{project.name}” has no video “{reference}”.")

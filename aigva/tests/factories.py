@@ -1,4 +1,5 @@
 """Test helpers of this app: makers of rows and files, and shared fixtures."""
+
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 

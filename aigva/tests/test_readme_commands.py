@@ -77,6 +77,9 @@ def test_every_documented_command_line_runs_as_written_on_a_fresh_data_dir(check
     head, network = results["train"]
     assert (head["model"], head["updated_videos"], network["model"]) == (1, 2, 2)
     assert [job["status"] for job in results["predict"][0]] == ["succeeded", "succeeded"]
+    doubtful = results["review"][0]
+    assert 1 <= len(doubtful) <= 5 and all(0 <= run["doubt"] <= 1 for run in doubtful)
+    assert [run["doubt"] for run in doubtful] == sorted((run["doubt"] for run in doubtful), reverse=True)
     assert results["register_model"][0]["kind"] == "custom"
     assert results["export"][1]["images"] > 0 and (checkout / "dataset.zip").stat().st_size > 0
     assert json.loads((checkout / "segments.json").read_text())

@@ -1,4 +1,5 @@
 """Test helpers of this app: makers of rows and files, and shared fixtures."""
+
 import numpy as np
 from django.urls import reverse
 from playwright.sync_api import Page

@@ -1,4 +1,5 @@
 """Test helpers of this app: makers of rows and files, and shared fixtures."""
+
 import io
 
 import numpy as np

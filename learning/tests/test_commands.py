@@ -1,12 +1,16 @@
+import numpy as np
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from labelling.services import create_label_set
+from labelling.tests.factories import make_labelled_video
 from learning.forms import SampleForm
 from learning.sampling import uniform_frames
 from learning.services import default_sample_method
-from projects.models import Job
-from projects.tests.factories import last_json_line, make_project
+from prediction.models import Model
+from projects.models import Job, Role
+from projects.tests.factories import add_member, last_json_line, make_project
 from videos.tests.factories import ingest
 
 pytestmark = pytest.mark.django_db
@@ -45,3 +49,45 @@ def test_sample_frames_explains_bad_options(video_files):
         call_command("sample_frames", str(project.pk), "--per-video", "0")
     with pytest.raises(CommandError, match="no video"):
         call_command("sample_frames", str(project.pk), "--per-video", "3", "--videos", "missing.mp4")
+
+
+def predicted_video(project):
+    """A 100-frame video a model labelled road, junction, road; unsure of the junction."""
+    road, junction = project.classes.all()[:2]
+    video, _ = make_labelled_video(frames=100, project=project)
+    model = Model.objects.create(project=project, name="m", kind=Model.Kind.CUSTOM)
+    classes = np.repeat([road.pk, junction.pk, road.pk], [40, 20, 40])
+    confidences = np.where(classes == junction.pk, 0.6, 0.99)
+    create_label_set(video=video, class_ids=classes, confidences=confidences, author=-model.pk, source_model=model)
+    return video
+
+
+def test_review_lists_the_likeliest_wrong_runs_and_accepted_runs_become_a_persons(capsys, tmp_path):
+    project = make_project(name="Dashcam", classes=["road", "junction"])
+    manager = add_member(project, Role.MANAGER)
+    video = predicted_video(project)
+    call_command("review", "Dashcam", "--next", "2", "--json")
+    runs = last_json_line(capsys)
+    assert [(r["video_id"], r["start"], r["end"], r["class"]) for r in runs] == [
+        (video.pk, 40, 59, "junction"), (video.pk, 0, 39, "road")]
+    assert runs[0]["doubt"] > runs[1]["doubt"]
+    checked = tmp_path / "checked.csv"
+    checked.write_text("video,start,end\nclip.mp4,40,59\n")
+    call_command("review", "Dashcam", "--accept", str(checked), "--json")
+    assert last_json_line(capsys) == {"runs": 1, "videos": 1}
+    runs = video.label_sets.get(is_current=True).label_runs
+    assert runs.at(50) == (project.classes.get(name="junction").pk, manager.pk)
+    call_command("review", "Dashcam", "--next", "5", "--json")
+    assert [(r["start"], r["end"]) for r in last_json_line(capsys)] == [(0, 39), (60, 99)]
+
+
+def test_review_refuses_a_range_of_two_classes_and_accepts_nothing_then(tmp_path):
+    project = make_project(name="Dashcam", classes=["road", "junction"])
+    video = predicted_video(project)
+    checked = tmp_path / "checked.csv"
+    checked.write_text("video,start,end\nclip.mp4,0,39\nclip.mp4,30,50\n")
+    with pytest.raises(CommandError, match="row 3: frames 30-50 of clip.mp4 carry 2 classes"):
+        call_command("review", "Dashcam", "--accept", str(checked))
+    assert (video.label_sets.get(is_current=True).label_runs.authors < 0).all()
+    with pytest.raises(CommandError, match="no video “²”"):
+        call_command("review", "Dashcam", "--next", "3", "--videos", "²")

@@ -1,4 +1,5 @@
 """Test helpers of this app: makers of rows and files, and shared fixtures."""
+
 from django.core.files import File
 
 from projects.jobs import run_job

@@ -23,7 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         project = resolve_project(options["project"])
-        user = self._user(project, options["user"])
+        user = labeller(project, options["user"])
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"No file {path}.")
@@ -42,13 +42,15 @@ class Command(BaseCommand):
             f"Imported {result['rows']} rows: {result['samples']} samples and {result['edits']} frame ranges "
             f"labelled in {result['videos']} videos."))
 
-    def _user(self, project, username: str | None):
-        if username:
-            user = get_user_model().objects.filter(username=username).first()
-            if user is None:
-                raise CommandError(f"No user “{username}”.")
-            return user
-        managers = list(project.memberships.filter(role=Role.MANAGER).select_related("user"))
-        if len(managers) != 1:
-            raise CommandError("Say whose labels these are with --user USERNAME.")
-        return managers[0].user
+
+def labeller(project, username: str | None):
+    """The user named, or the project's only manager; whose labels a file's rows are."""
+    if username:
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"No user “{username}”.")
+        return user
+    managers = list(project.memberships.filter(role=Role.MANAGER).select_related("user"))
+    if len(managers) != 1:
+        raise CommandError("Say whose labels these are with --user USERNAME.")
+    return managers[0].user
