@@ -4,12 +4,13 @@ import json
 import sys
 
 from django.core.management.base import CommandError
-from django.db.models import Q
+from django.http import Http404
 from tqdm import tqdm
 
 from aigva.params import parse_int
 from projects.jobs import JobReporter, run_job
 from projects.models import Job, Project
+from projects.selectors import find_videos
 
 
 def resolve_project(reference: str) -> Project:
@@ -29,17 +30,10 @@ def json_line(document) -> str:
 
 def resolve_videos(project: Project, references: list[str]) -> list:
     """Videos of the project by id or file name; all of them when none are named."""
-    if not references:
-        return list(project.videos.all())
-    found = []
-    for reference in references:
-        pk = parse_int(reference)  # "²" is a digit to str.isdigit, not an id
-        match = Q(name=reference) | (Q(pk=pk) if pk is not None else Q())
-        video = project.videos.filter(match).first()
-        if video is None:
-            raise CommandError(f"Project “{project.name}” has no video “{reference}”.")
-        found.append(video)
-    return found
+    try:
+        return find_videos(project, references) if references else list(project.videos.all())
+    except Http404 as exc:
+        raise CommandError(str(exc)) from exc
 
 
 def run_here(job: Job, work, description: str, total: int = 100) -> Job:

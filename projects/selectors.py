@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from aigva.params import parse_int
 from projects.models import ROLE_RANK, Job, Membership, Project, Role
 
 
@@ -45,3 +46,15 @@ def get_member_job(user: AbstractBaseUser, job_id: int, min_role: Role = Role.VI
         raise Http404("No such job.")
     require_role(user, job.project, min_role)
     return job
+
+
+def find_videos(project: Project, references: list[str]) -> list:
+    """The project's videos named by id or file name, in order; 404 naming the first that is not one."""
+    found = []
+    for reference in references:
+        pk = parse_int(reference)  # "²" is a digit to str.isdigit, not an id
+        video = project.videos.filter(Q(name=reference) | (Q(pk=pk) if pk is not None else Q())).first()
+        if video is None:
+            raise Http404(f"Project “{project.name}” has no video “{reference}”.")
+        found.append(video)
+    return found

@@ -14,6 +14,7 @@ from exports.jobs import EXPORT
 from labelling.models import LabelEdit
 from labelling.tests.factories import make_labelled_video
 from learning.jobs import TRAIN
+from learning.tests.factories import predicted_video
 from prediction.models import Model
 from projects.models import Job, Role
 from projects.tests.factories import PASSWORD, UserFactory, add_member, make_project
@@ -220,3 +221,21 @@ def test_a_checkpoint_is_registered_by_managers_and_a_foreign_one_refused(manage
     labeller = TokenClient(add_member(project, Role.LABELLER))
     with checkpoint(tmp_path, classes=("road", "junction")).open("rb") as handle:
         assert labeller.upload(f"/projects/{project.pk}/models", file=handle).status_code == 403
+
+
+def test_the_review_queue_lists_doubtful_runs_and_accepts_checked_ones(project, api, manager):
+    video = predicted_video(project)
+    runs = api.get(f"/projects/{project.pk}/review/next", k=2).json()
+    assert [(r["video_id"], r["start"], r["end"], r["class"]) for r in runs] == [
+        (video.pk, 40, 59, project.classes.all()[1].name), (video.pk, 0, 39, project.classes.all()[0].name)]
+    assert api.get(f"/projects/{project.pk}/review/next", videos="²").status_code == 404
+    assert api.get(f"/projects/{project.pk}/review/next", k=0).status_code == 422
+    accept = f"/projects/{project.pk}/review/accept"
+    refused = api.post(accept, {"runs": [{"video": "clip.mp4", "start": 30, "end": 50}]})
+    assert refused.status_code == 400 and "carry 2 classes" in refused.json()["detail"]
+    accepted = api.post(accept, {"runs": [{"video": str(video.pk), "start": 40, "end": 59}]})
+    assert accepted.json() == {"runs": 1, "videos": 1}
+    assert video.label_sets.get(is_current=True).label_runs.at(45)[1] == manager.pk
+    assert [r["start"] for r in api.get(f"/projects/{project.pk}/review/next").json()] == [0, 60]
+    viewer = TokenClient(add_member(project, Role.VIEWER))
+    assert viewer.post(accept, {"runs": [{"video": "clip.mp4", "start": 0, "end": 9}]}).status_code == 403

@@ -5,15 +5,16 @@ import io
 import numpy as np
 from PIL import Image
 
+from labelling.services import create_label_set
+from labelling.tests.factories import make_labelled_video
 from learning import actors, services
 from learning.models import TrainingSample
+from prediction.models import Model
 from projects.tests.factories import UserFactory, make_project
 from videos.tests.factories import ingest
 from videos.tests.numbered_video import read_frame_number
 
 SHOTS = [25, 15, 30, 20]  # 10 frames/s; shots 0 and 2 are "a", shots 1 and 3 are "b"
-
-
 SHOT_OF = np.repeat(np.arange(4), SHOTS)
 
 
@@ -36,3 +37,14 @@ def shown_frame(sample_row: TrainingSample) -> int:
         image = Image.open(io.BytesIO(handle.read())).convert("RGB")
     full_size = (sample_row.video.width, sample_row.video.height)  # the bit strip is laid out at full size
     return read_frame_number(np.asarray(image.resize(full_size, Image.NEAREST)))
+
+
+def predicted_video(project):
+    """A 100-frame video a model labelled road, junction, road; unsure of the junction."""
+    road, junction = project.classes.all()[:2]
+    video, _ = make_labelled_video(frames=100, project=project)
+    model = Model.objects.create(project=project, name="m", kind=Model.Kind.CUSTOM)
+    classes = np.repeat([road.pk, junction.pk, road.pk], [40, 20, 40])
+    confidences = np.where(classes == junction.pk, 0.6, 0.99)
+    create_label_set(video=video, class_ids=classes, confidences=confidences, author=-model.pk, source_model=model)
+    return video

@@ -1,14 +1,11 @@
-import numpy as np
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from labelling.services import create_label_set
-from labelling.tests.factories import make_labelled_video
 from learning.forms import SampleForm
 from learning.sampling import uniform_frames
 from learning.services import default_sample_method
-from prediction.models import Model
+from learning.tests.factories import predicted_video
 from projects.models import Job, Role
 from projects.tests.factories import add_member, last_json_line, make_project
 from videos.tests.factories import ingest
@@ -49,17 +46,6 @@ def test_sample_frames_explains_bad_options(video_files):
         call_command("sample_frames", str(project.pk), "--per-video", "0")
     with pytest.raises(CommandError, match="no video"):
         call_command("sample_frames", str(project.pk), "--per-video", "3", "--videos", "missing.mp4")
-
-
-def predicted_video(project):
-    """A 100-frame video a model labelled road, junction, road; unsure of the junction."""
-    road, junction = project.classes.all()[:2]
-    video, _ = make_labelled_video(frames=100, project=project)
-    model = Model.objects.create(project=project, name="m", kind=Model.Kind.CUSTOM)
-    classes = np.repeat([road.pk, junction.pk, road.pk], [40, 20, 40])
-    confidences = np.where(classes == junction.pk, 0.6, 0.99)
-    create_label_set(video=video, class_ids=classes, confidences=confidences, author=-model.pk, source_model=model)
-    return video
 
 
 def test_review_lists_the_likeliest_wrong_runs_and_accepted_runs_become_a_persons(capsys, tmp_path):
