@@ -29,5 +29,6 @@ bench: install
 	$(BIN)/python bench/predict.py
 	bash scripts/test-services.sh $(BIN)/python bench/labels.py
 	bash scripts/test-services.sh $(BIN)/python bench/loop.py
+	bash scripts/test-services.sh $(BIN)/python bench/review.py
 	$(BIN)/python bench/ingest.py
 	bash scripts/test-services.sh $(BIN)/python bench/export.py
