@@ -45,12 +45,13 @@ def estimate_accuracy(*, people: int, confidences: np.ndarray, audit_right: np.n
     mean, half_width = _ppi_mean(confidences, right, audited, NormalDist().inv_cdf(0.5 + level / 2))
     share = len(confidences) / frames  # of the frames, those the estimate is about
     low, high = max(mean - half_width, 0.0), min(mean + half_width, 1.0)
-    return Estimate(_mixed(people, share, min(max(mean, 0.0), 1.0)), _mixed(people, share, low),
-                    _mixed(people, share, high), frames, len(right))
+    return Estimate(_mixed(share, min(max(mean, 0.0), 1.0)), _mixed(share, low), _mixed(share, high), frames,
+                    len(right))
 
 
-def _mixed(people: int, share: float, unlabelled_right: float) -> float:
-    return (1 - share) + share * unlabelled_right if people else unlabelled_right
+def _mixed(share: float, unlabelled_right: float) -> float:
+    """Over every frame: people's frames are right, the rest as estimated."""
+    return (1 - share) + share * unlabelled_right
 
 
 def _ppi_mean(confidences: np.ndarray, right: np.ndarray, audited: np.ndarray, z: float) -> tuple[float, float]:

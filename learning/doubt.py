@@ -25,7 +25,7 @@ def doubtful_runs(runs: LabelRuns, confidences: np.ndarray | None) -> list[Doubt
     """Every run a model labelled (people's runs are right), most doubtful first."""
     if confidences is None:
         return []
-    sure = np.where(_person_frames(runs), 1.0, np.asarray(confidences, dtype=np.float64).clip(0, 1))
+    sure = np.where(runs.person_frames(), 1.0, np.asarray(confidences, dtype=np.float64).clip(0, 1))
     ends, found = runs.ends, []
     for index in np.flatnonzero(runs.authors < 0):
         start, end = int(runs.starts[index]), int(ends[index])
@@ -35,8 +35,3 @@ def doubtful_runs(runs: LabelRuns, confidences: np.ndarray | None) -> list[Doubt
         doubt = 1.0 - inside * first * last
         found.append(DoubtfulRun(start, end, int(runs.class_ids[index]), round(float(doubt), 4)))
     return sorted(found, key=lambda run: (-run.doubt, run.start))
-
-
-def _person_frames(runs: LabelRuns) -> np.ndarray:
-    _, authors = runs.to_frames()
-    return authors > 0

@@ -46,8 +46,7 @@ def read_rows(text: str, name: str) -> list[dict]:
 
 def check_rows(project: Project, rows: list[dict]) -> list[LabelRow]:
     """Every row resolved against the project, or one error naming each bad row (the first few)."""
-    videos = {video.name: video for video in project.videos.filter(status="ready")}
-    videos |= {str(video.pk): video for video in videos.values()}
+    videos = _ready_videos(project)
     classes = {label_class.name.lower(): label_class for label_class in project.classes.all()}
     checked, errors = [], []
     for line, row in enumerate(rows, start=2):
@@ -63,11 +62,22 @@ def check_rows(project: Project, rows: list[dict]) -> list[LabelRow]:
     return checked
 
 
+def _ready_videos(project: Project) -> dict:
+    """The project's ready videos by file name and by id, as rows name them."""
+    videos = {video.name: video for video in project.videos.filter(status="ready")}
+    return videos | {str(video.pk): video for video in videos.values()}
+
+
+def accept_runs(*, project: Project, rows: list[LabelRow], user: AbstractBaseUser) -> dict:
+    """Checked runs (`check_rows(project, accepted_rows(...))`) become that person's labels (issue 31)."""
+    result = import_labels(project=project, rows=rows, user=user)
+    return {"runs": result["rows"], "videos": result["videos"]}
+
+
 def accepted_rows(project: Project, rows: list[dict]) -> list[dict]:
     """Runs a person checked as right (video,start,end) as import rows labelling them with the class they
     carry now, so they become that person's labels; one error naming each range that is not one class."""
-    videos = {video.name: video for video in project.videos.filter(status="ready")}
-    videos |= {str(video.pk): video for video in videos.values()}
+    videos = _ready_videos(project)
     names, accepted, errors = dict(project.classes.values_list("pk", "name")), [], []
     for line, row in enumerate(rows, start=2):
         cells = {key.strip().lower(): (value or "").strip() for key, value in row.items() if key}

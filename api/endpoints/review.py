@@ -4,7 +4,7 @@ from pydantic import Field
 
 from api.endpoints import ERRORS
 from api.schemas import Frame, Id, text
-from learning.imports import accepted_rows, check_rows, import_labels
+from learning import imports
 from learning.selectors import list_doubtful_runs
 from projects.models import Role
 from projects.selectors import find_videos, get_member_project
@@ -55,6 +55,6 @@ def accept_runs(request: HttpRequest, project_id: Id, body: AcceptIn):
     """Runs a person checked as right: each becomes your label of the class it carries (`review --accept`).
     Every run is checked first; a range covering two classes is refused (labellers)."""
     project = get_member_project(request.user, project_id, Role.LABELLER)
-    rows = accepted_rows(project, [{key: str(value) for key, value in run.model_dump().items()} for run in body.runs])
-    result = import_labels(project=project, rows=check_rows(project, rows), user=request.user)
-    return {"runs": result["rows"], "videos": result["videos"]}
+    rows = imports.accepted_rows(project, [{key: str(value) for key, value in run.model_dump().items()}
+                                           for run in body.runs])
+    return imports.accept_runs(project=project, rows=imports.check_rows(project, rows), user=request.user)

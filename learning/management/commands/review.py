@@ -41,11 +41,10 @@ class Command(BaseCommand):
         try:
             text = path.read_text(encoding="utf-8-sig")
             rows = imports.check_rows(project, imports.accepted_rows(project, imports.read_rows(text, path.name)))
-            result = imports.import_labels(project=project, rows=rows, user=labeller(project, options["user"]))
+            accepted = imports.accept_runs(project=project, rows=rows, user=labeller(project, options["user"]))
         except UnicodeDecodeError as exc:
             raise CommandError(f"{path.name} is not UTF-8 text.") from exc
         except UserFacingError as exc:
             raise CommandError(str(exc)) from exc
-        accepted = {"runs": result["rows"], "videos": result["videos"]}
         self.stdout.write(json_line(accepted) if options["json"] else
                           f"Accepted {accepted['runs']} runs in {accepted['videos']} videos as checked by a person.")
