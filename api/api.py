@@ -8,7 +8,7 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from aigva.errors import UserFacingError
 from api.auth import SessionAuth, TokenAuth
-from api.endpoints import exports, jobs, labels, models, projects, review, videos
+from api.endpoints import audit, exports, jobs, labels, models, projects, review, videos
 
 api = NinjaAPI(
     title="AIGVA API", version="1", urls_namespace="api", auth=[TokenAuth(), SessionAuth()],
@@ -49,5 +49,5 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return api.create_response(request, {"detail": f"Invalid request: {problems}."}, status=422)
 
 
-for module in (projects, videos, jobs, labels, models, review, exports):
+for module in (projects, videos, jobs, labels, models, review, audit, exports):
     api.add_router("/", module.router)

@@ -30,6 +30,9 @@ class LabelSet(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaced"
     )
     reviewed = models.BooleanField(default=False)
+    # The accuracy estimate (learning.accuracy.Estimate.as_dict()) when last worked out for these labels
+    # (issue 31); "by_estimate": true once a person marked them reviewed on its strength.
+    accuracy = models.JSONField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

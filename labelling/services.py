@@ -7,6 +7,7 @@ from aigva.errors import UserFacingError
 from labelling.models import LabelEdit, LabelSet
 from labelling.runs import SYSTEM_AUTHOR, LabelRuns, floats_to_bytes, lowest_per_bin
 from labelling.selectors import HEAVY_FIELDS
+from labelling.signals import labels_predicted
 from projects.models import LabelClass, Project
 
 CONFIDENCE_BINS = 1000  # heat-map resolution; finer than any timeline is wide
@@ -46,6 +47,8 @@ def create_label_set(
         LabelSet.objects.filter(pk=current.pk).update(replaced_by=label_set)
     if keep_people and current is not None:
         _carry_edits(current, label_set, class_ids, author)
+    if confidences is not None:
+        labels_predicted.send(sender=LabelSet, label_set=label_set, class_ids=class_ids, confidences=confidences)
     return label_set
 
 

@@ -2,17 +2,38 @@ from django.conf import settings
 from django.db import models
 
 
+class Audit(models.Model):
+    """Frames drawn at random from those nobody labelled, answered blind, to estimate how right the rest are
+    (issue 31). Each draw's chance is kept on its sample, so the estimate stays unbiased."""
+
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="audits")
+    population = models.PositiveIntegerField()  # frames nobody had labelled when the audit was drawn
+    draws = models.PositiveIntegerField()
+    video_chances = models.JSONField(default=dict)  # video id -> the chance one draw fell in that video
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"Audit of {self.draws} draws in {self.project}"
+
+
 def sample_image_path(sample: "TrainingSample", filename: str) -> str:
     return f"samples/{sample.project_id}/{sample.video_id}/{sample.frame}-{sample.source}.jpg"
 
 
 class TrainingSample(models.Model):
-    """A frame a person labels for training: sampled (C-1), proposed as uncertain (Y-2), or from a reviewed video."""
+    """A frame a person labels for training: sampled (C-1), proposed as uncertain (Y-2), or from a reviewed
+    video; or an audit frame, answered blind and held out from training (issue 31)."""
 
     class Source(models.TextChoices):
         SAMPLED = "sampled", "Sampled frame"
         UNCERTAIN = "uncertain", "Uncertain frame"
         REVIEWED = "reviewed", "Reviewed video"
+        AUDIT = "audit", "Audit frame"
 
     project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="samples")
     video = models.ForeignKey("videos.Video", on_delete=models.CASCADE, related_name="samples")
@@ -27,11 +48,15 @@ class TrainingSample(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     labelled_at = models.DateTimeField(null=True, blank=True)
-    # The model's guess for an uncertain frame, and the confidence that put it in the queue.
+    # The model's guess for an uncertain frame, and the confidence that put it in the queue; for an audit
+    # frame, the current model's label and confidence there, renewed by every prediction.
     guess = models.ForeignKey(
         "projects.LabelClass", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     confidence = models.FloatField(null=True, blank=True)
+    audit = models.ForeignKey(Audit, null=True, blank=True, on_delete=models.CASCADE, related_name="samples")
+    chance = models.FloatField(null=True, blank=True)  # of an audit frame: one draw's chance of picking it
+    draws = models.PositiveSmallIntegerField(default=1)  # of an audit frame: how many draws picked it
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -11,6 +11,7 @@ from PIL import Image
 
 from labelling.models import LabelSet
 from learning.models import TrainingSample
+from learning.selectors import held_out_frames
 from prediction.backbone_choices import check_backbone
 from prediction.ml.selection import representative
 from projects.jobs import JobReporter
@@ -112,11 +113,11 @@ def run_collecting(job: Job, reporter: JobReporter) -> dict:
     frame_skip = job.options["frame_skip"]
     label_sets = list(LabelSet.objects.filter(video__project_id=job.project_id, is_current=True, reviewed=True)
                       .select_related("video").order_by("video_id"))
-    created = 0
+    created, held_out = 0, held_out_frames(job.project)  # audit frames test the model: never trained on
     for position, label_set in enumerate(label_sets):
         video = label_set.video
         classes = label_set.label_runs.to_frames()[0]
-        frames = range(0, video.frame_count, frame_skip)
+        frames = np.setdiff1d(np.arange(0, video.frame_count, frame_skip), held_out.get(video.pk, [])).tolist()
 
         def make(frame: int, label_set=label_set, classes=classes) -> TrainingSample:
             return TrainingSample(project_id=label_set.video.project_id, video=label_set.video, frame=frame,

@@ -90,6 +90,26 @@ def person_runs(label_set: LabelSet) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return runs.starts[people], runs.ends[people], runs.class_ids[people]
 
 
+def held_out_frames(project) -> dict[int, np.ndarray]:
+    """video id -> the sorted frames of its audit: a test set, so never a training example (issue 31)."""
+    held: dict[int, list] = {}
+    audit = TrainingSample.objects.filter(project=project, source=TrainingSample.Source.AUDIT).order_by("frame")
+    for video_id, frame in audit.values_list("video_id", "frame"):
+        held.setdefault(video_id, []).append(frame)
+    return {video_id: np.asarray(frames, dtype=np.int64) for video_id, frames in held.items()}
+
+
+def without_frames(ranges: list[tuple[int, int, int]], frames: np.ndarray) -> list[tuple[int, int, int]]:
+    """(start, end, class id) ranges with `frames` (sorted) cut out of them."""
+    kept = []
+    for start, end, class_id in ranges:
+        inside = frames[(frames >= start) & (frames <= end)].tolist()
+        for first, last in zip([start] + [f + 1 for f in inside], [f - 1 for f in inside] + [end], strict=True):
+            if first <= last:
+                kept.append((first, last, class_id))
+    return kept
+
+
 def count_human_frames(project) -> dict[int, int]:
     """Frames people labelled, per class id, over the project's current labels."""
     counts: dict[int, int] = {}

@@ -12,6 +12,7 @@ import numpy as np
 from django.conf import settings
 from django.core.files import File
 
+from learning.audits import refresh_accuracy
 from learning.models import TrainingSample
 from learning.sampling import phash_of
 from learning.selectors import human_frame_counts, sources_for, training_classes
@@ -86,6 +87,7 @@ def run_training(job: Job, reporter: JobReporter) -> dict:
         metrics["updated_videos"] = update_predictions(stored, reporter, created_by=job.created_by, start=0.9,
                                                        classifier=torch_classifier(model, stored.backbone_digest))
         metrics["reviewed_left_alone"] = list_reviewed_video_names(job.project_id)
+        metrics["labels_right"] = refresh_accuracy(job.project)[0].as_dict()  # what the Review page shows next
     return {**metrics, "model": stored.pk}
 
 

@@ -14,7 +14,7 @@ import numpy as np
 from labelling.models import LabelSet
 from labelling.selectors import HEAVY_FIELDS
 from learning.models import TrainingSample
-from learning.selectors import person_runs, sources_for
+from learning.selectors import held_out_frames, person_runs, sources_for, without_frames
 from prediction import embeddings
 from prediction.ml.frame_hash import HASH_STRIDE, frame_hash, spread_over_range
 from videos.frames import read_frames
@@ -36,12 +36,16 @@ class TrainingSet:
 
 def labelled_ranges(project, kind: str) -> dict[int, list[tuple[int, int, int]]]:
     """video id -> (start, end, class id) a person labelled: every human label, or (cold, blitz) the answered
-    samples of those sources."""
+    samples of those sources; audit frames never (they test the model)."""
     ranges: dict[int, list] = {}
     if kind == "human":
+        held_out = held_out_frames(project)
         for label_set in LabelSet.objects.filter(video__project=project, is_current=True).defer(*HEAVY_FIELDS):
-            for start, end, class_id in zip(*(part.tolist() for part in person_runs(label_set)), strict=True):
-                ranges.setdefault(label_set.video_id, []).append((start, end, class_id))
+            runs = list(zip(*(part.tolist() for part in person_runs(label_set)), strict=True))
+            if label_set.video_id in held_out:
+                runs = without_frames(runs, held_out[label_set.video_id])
+            if runs:
+                ranges[label_set.video_id] = runs
         return ranges
     answered = TrainingSample.objects.filter(project=project, source__in=sources_for(kind), label__isnull=False)
     rows = answered.values_list("video_id", "frame", "label_id").order_by("video_id", "frame")

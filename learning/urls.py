@@ -1,6 +1,6 @@
 from django.urls import path
 
-from learning import training_views, views
+from learning import review_views, training_views, views
 
 app_name = "learning"
 urlpatterns = [
@@ -22,4 +22,13 @@ urlpatterns = [
     path("jobs/<id:job_id>/training/", training_views.train_progress, name="train-progress"),
     path("jobs/<id:job_id>/retrain/", training_views.retrain_progress, name="retrain-progress"),
     path("videos/<id:video_id>/similar/", training_views.similar_frames, name="similar-frames"),
+    path("projects/<id:project_id>/review/", review_views.review_page, name="review"),
+    path("projects/<id:project_id>/review/estimate/", review_views.review_estimate, name="review-estimate"),
+    path("projects/<id:project_id>/review/card/", review_views.review_card, name="review-card"),
+    path("projects/<id:project_id>/review/verdict/", review_views.review_verdict, name="review-verdict"),
+    path("projects/<id:project_id>/review/mark-reviewed/", review_views.mark_reviewed, name="mark-reviewed"),
+    path("projects/<id:project_id>/audit/", review_views.audit_page, name="audit"),
+    path("projects/<id:project_id>/audit/start/", review_views.audit_start, name="audit-start"),
+    path("audit-frames/<id:sample_id>/card/", review_views.audit_card, name="audit-card"),
+    path("audit-frames/<id:sample_id>/answer/", review_views.audit_answer, name="audit-answer"),
 ]

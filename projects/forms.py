@@ -33,8 +33,10 @@ class ProjectEditForm(forms.ModelForm):
     class Meta:
         model = Project
         fields = ["name", "description", "default_class", "default_frame_skip", "default_smoothing",
-                  "decode_shots", "prediction_batch_size"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+                  "decode_shots", "prediction_batch_size", "target_accuracy"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2}),
+                   "target_accuracy": forms.NumberInput(attrs={"step": "0.001", "min": "0.5", "max": "0.9999"})}
+        labels = {"target_accuracy": "Target accuracy (a share: 0.99 is 99 %)"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -35,6 +35,11 @@ class Project(models.Model):
     prediction_batch_size = models.PositiveIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(512)],
         help_text="Frames per forward pass; empty: the server's AIGVA_PREDICT_BATCH.")
+    target_accuracy = models.FloatField(
+        default=0.99, validators=[MinValueValidator(0.5), MaxValueValidator(0.9999)],
+        help_text="Review is done when at least this share of frames is right with 95 % confidence.")
+    # The accuracy estimate of the whole project when last worked out (issue 31), as each label set keeps its own.
+    accuracy = models.JSONField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
 

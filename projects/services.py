@@ -103,21 +103,25 @@ def create_project(
 def update_project(
     *, project: Project, name: str, description: str, default_class: LabelClass, default_frame_skip: int = 1,
     default_smoothing: int = 1, decode_shots: bool = True, prediction_batch_size: int | None = None,
+    target_accuracy: float = 0.99,
 ) -> Project:
-    """Rename or describe a project, pick its default class and its prediction defaults."""
+    """Rename or describe a project, pick its default class, its prediction defaults and the accuracy its
+    review aims for."""
     if default_class.project_id != project.pk:
         raise UserFacingError("The default class must belong to this project.")
     if not (1 <= default_frame_skip <= 10_000 and 1 <= default_smoothing <= 10_000
             and (prediction_batch_size is None or 1 <= prediction_batch_size <= 512)):
         raise UserFacingError("Frame skip and smoothing are 1-10000 frames, the batch size 1-512 (or empty).")
+    if not 0.5 <= target_accuracy <= 0.9999:
+        raise UserFacingError("The target accuracy is a share from 0.5 to 0.9999 (0.99 is 99 %).")
     project.name = _check_project_name(name, exclude_pk=project.pk)
     project.description = description.strip()
     project.default_class = default_class
     project.default_frame_skip, project.default_smoothing = default_frame_skip, default_smoothing
     project.decode_shots = decode_shots
-    project.prediction_batch_size = prediction_batch_size
+    project.prediction_batch_size, project.target_accuracy = prediction_batch_size, target_accuracy
     project.save(update_fields=["name", "description", "default_class", "default_frame_skip", "default_smoothing",
-                                "decode_shots", "prediction_batch_size"])
+                                "decode_shots", "prediction_batch_size", "target_accuracy"])
     return project
 
 

@@ -1,5 +1,5 @@
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from projects.models import Job, Project, Role
@@ -17,11 +17,14 @@ def get_member_video(user: AbstractBaseUser, video_id: int, min_role: Role = Rol
 
 
 def list_project_videos(project: Project) -> QuerySet[Video]:
-    """Videos with their latest job and whether their current labels are reviewed."""
+    """Videos with their latest job, whether their current labels are reviewed and how right they are
+    estimated to be (issue 31)."""
     latest_job = Job.objects.filter(video=OuterRef("pk")).order_by("-created_at")
     return project.videos.defer("frame_pts").annotate(
         latest_job_id=Subquery(latest_job.values("pk")[:1]),
         labels_reviewed=Count("label_sets", filter=Q(label_sets__is_current=True, label_sets__reviewed=True)),
+        current_labels=FilteredRelation("label_sets", condition=Q(label_sets__is_current=True)),
+        labels_accuracy=F("current_labels__accuracy"),
     )
 
 

@@ -1,0 +1,98 @@
+from django.http import HttpRequest
+from ninja import Router, Schema
+from pydantic import Field
+
+from api.endpoints import ERRORS
+from api.schemas import Frame, Id, text
+from learning import audits, imports
+from projects.models import Role
+from projects.selectors import get_member_project
+
+router = Router(tags=["review"])
+
+
+class AuditFrameOut(Schema):
+    video: str
+    video_id: int
+    frame: int
+
+
+class AuditIn(Schema):
+    draws: int | None = Field(None, ge=1, le=audits.MOST_DRAWS,
+                              description="Frames to draw; none: the suggested size (at most 1 % of the frames).")
+
+
+class AuditAnswerIn(Schema):
+    video: text(200, description="The video's name or id.")
+    frame: Frame
+    label: text(60) = Field(alias="class")
+
+
+class AuditAnswersIn(Schema):
+    answers: list[AuditAnswerIn] = Field(min_length=1, max_length=20_000)
+
+
+class AuditAnswersOut(Schema):
+    answers: int
+    open: int = Field(description="Audit frames still to answer.")
+
+
+class EstimateOut(Schema):
+    estimate: float = Field(description="The share of frames whose label is right.")
+    low: float = Field(description="The 95 % confidence interval's lower end.")
+    high: float
+    frames: int
+    audited: int = Field(description="Audit answers the estimate rests on.")
+    wrong_frames: int = Field(description="About how many frames are still wrong.")
+
+
+class VideoEstimateOut(EstimateOut):
+    video: str
+    video_id: int
+    reviewed: bool
+
+
+class AccuracyOut(EstimateOut):
+    target: float
+    done: bool = Field(description="Whether at least `target` of the frames are right with 95 % confidence.")
+    message: str
+    model: str | None = Field(description="The model whose predictions the latest labels are.")
+    runs_to_check: int = Field(description="Doubtful runs the stopping rule expects still need a look.")
+    audit_frames_to_answer: int
+    audit_frames_open: int
+    videos: list[VideoEstimateOut]
+
+
+def _open_frames(project) -> list[dict]:
+    return [{"video": s.video.name, "video_id": s.video_id, "frame": s.frame}
+            for s in audits.pending_audit_frames(project).order_by("video__name", "frame")]
+
+
+@router.get("/projects/{project_id}/audit", response={200: list[AuditFrameOut], **ERRORS})
+def open_audit_frames(request: HttpRequest, project_id: Id):
+    """The audit frames still to answer, blind (`audit --next`)."""
+    return _open_frames(get_member_project(request.user, project_id))
+
+
+@router.post("/projects/{project_id}/audit", response={200: list[AuditFrameOut], **ERRORS})
+def draw_audit(request: HttpRequest, project_id: Id, body: AuditIn):
+    """Draw a new audit from the frames nobody labelled, more where the model is unsure; refused while
+    audit frames are open (labellers)."""
+    project = get_member_project(request.user, project_id, Role.LABELLER)
+    audits.start_audit(project=project, draws=body.draws, user=request.user)
+    return _open_frames(project)
+
+
+@router.post("/projects/{project_id}/audit/answers", response={200: AuditAnswersOut, **ERRORS})
+def answer_audit(request: HttpRequest, project_id: Id, body: AuditAnswersIn):
+    """Your answers to audit frames (`audit --answers`): your labels, never training examples (labellers)."""
+    project = get_member_project(request.user, project_id, Role.LABELLER)
+    rows = [{"video": a.video, "frame": str(a.frame), "class": a.label} for a in body.answers]
+    return audits.import_audit_answers(project=project, rows=imports.check_rows(project, rows), user=request.user)
+
+
+@router.get("/projects/{project_id}/accuracy", response={200: AccuracyOut, **ERRORS})
+def accuracy(request: HttpRequest, project_id: Id):
+    """How right the labels are, with a 95 % confidence interval, for the project and each video, and what
+    the stopping rule says (`accuracy`)."""
+    return audits.accuracy_report(get_member_project(request.user, project_id))
