@@ -188,6 +188,17 @@ class Segment(Schema):
     label: str | None = Field(alias="class")
 
 
+class Estimate(Schema):
+    """How right labels are (issue 31), as the accuracy estimate last worked it out."""
+
+    estimate: float = Field(description="The share of frames whose label is right.")
+    low: float = Field(description="The 95 % confidence interval's lower end.")
+    high: float
+    frames: int
+    audited: int = Field(description="Audit frames (answered blind) the estimate rests on.")
+    wrong_frames: int = Field(description="About how many frames are still wrong.")
+
+
 class VideoLabels(Schema):
     id: int
     name: str
@@ -197,6 +208,7 @@ class VideoLabels(Schema):
     reviewed: bool
     reviewed_by: str | None
     model: str | None
+    accuracy: Estimate | None = None
     frames: list[FrameLabel] | None = None
     segments: list[Segment] | None = None
 
@@ -207,6 +219,7 @@ class LabelsOut(Schema):
     project: str
     classes: list[str]
     form: Literal["frames", "segments"]
+    accuracy: Estimate | None = None
     videos: list[VideoLabels]
 
 

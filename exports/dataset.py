@@ -1,11 +1,13 @@
 """Dataset ZIPs (E-2): each video decoded once, in order; JPEGs encoded by a pool; streamed into the ZIP.
 
 An ImageFolder layout: `[train/|val/]<class>/<video>_frame<N>.jpg`, N the 0-based frame index
-the player shows, plus `labels.csv` (path, class, video, frame, confidence, author).
+the player shows, plus `labels.csv` (path, class, video, frame, confidence, author), and
+`README.txt` and `accuracy.json`: how right the labels are estimated to be (issue 31).
 """
 
 import csv
 import io
+import json
 import os
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -20,6 +22,7 @@ from zipstream import ZipStream
 from aigva.errors import UserFacingError
 from exports.selectors import VideoPlan
 from labelling.selectors import author_names
+from labelling.wording import accuracy_line
 from learning.imports import FORMULA_PREFIXES
 from videos.frames import Picture
 from videos.storage import local_copy
@@ -100,8 +103,28 @@ def write_dataset(
                     done += 1
                     on_progress(done / max(total, 1), f"{video.name}: frame {index}")
     archive.add(rows.getvalue().encode(), "labels.csv")
+    archive.add(readme(plans).encode(), "README.txt")
+    archive.add(json.dumps(accuracy_of(plans), indent=1).encode(), "accuracy.json")
     out.writelines(archive.finalize())
     return done
+
+
+def accuracy_of(plans: list[VideoPlan]) -> dict:
+    """The project's and each video's accuracy estimate when last worked out (null where never)."""
+    project = plans[0].label_set.video.project if plans else None
+    return {"project": project.accuracy if project else None,
+            "videos": {plan.label_set.video.name: plan.label_set.accuracy for plan in plans}}
+
+
+def readme(plans: list[VideoPlan]) -> str:
+    accuracy = accuracy_of(plans)
+    lines = ["An AIGVA dataset: [train/|val/]<class>/<video>_frame<N>.jpg, N the 0-based frame index; labels.csv",
+             "lists every image with its class, video, frame, confidence and author.", "",
+             "How right the labels are, estimated from a blind audit and the model's confidences (95 % CI):",
+             f"  project: {accuracy_line(accuracy['project']) or 'not estimated (no audit yet)'}"]
+    lines += [f"  {name}: {accuracy_line(estimate) or 'not estimated'}"
+              for name, estimate in accuracy["videos"].items()]
+    return "\n".join(lines) + "\n"
 
 
 def _frame_authors(plan: VideoPlan) -> Callable[[int], tuple[str, str]]:

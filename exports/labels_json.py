@@ -17,10 +17,11 @@ CHUNK_FRAMES = 20_000
 
 
 def stream_labels_json(project: Project, label_sets: list[LabelSet], *, segments: bool = False) -> Iterator[str]:
-    """One JSON document: {"project", "classes", "videos": [{..., "frames" or "segments": [...]}]}."""
+    """One JSON document: {"project", "classes", "form", "accuracy", "videos": [{..., "frames" or "segments"}]};
+    "accuracy" is the project's estimate of how right its labels are when last worked out (issue 31)."""
     classes = dict(project.classes.values_list("pk", "name"))
     yield (f'{{"project":{json.dumps(project.name)},"classes":{json.dumps(list(classes.values()))},'
-           f'"form":"{"segments" if segments else "frames"}","videos":[')
+           f'"form":"{"segments" if segments else "frames"}","accuracy":{json.dumps(project.accuracy)},"videos":[')
     class_json = {pk: json.dumps(name) for pk, name in classes.items()}
     for position, label_set in enumerate(label_sets):
         header = json.dumps(video_header(label_set))[:-1]  # left open for the rows
@@ -40,6 +41,7 @@ def video_header(label_set: LabelSet) -> dict:
         "reviewed": label_set.reviewed,
         "reviewed_by": label_set.reviewed_by.username if label_set.reviewed_by else None,
         "model": label_set.source_model.name if label_set.source_model else None,
+        "accuracy": label_set.accuracy,  # {"estimate", "low", "high", "frames", "audited", "wrong_frames"} or null
     }
 
 

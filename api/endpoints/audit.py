@@ -3,7 +3,7 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from api.endpoints import ERRORS
-from api.schemas import Frame, Id, text
+from api.schemas import Estimate, Frame, Id, text
 from learning import audits, imports
 from projects.models import Role
 from projects.selectors import get_member_project
@@ -37,22 +37,13 @@ class AuditAnswersOut(Schema):
     open: int = Field(description="Audit frames still to answer.")
 
 
-class EstimateOut(Schema):
-    estimate: float = Field(description="The share of frames whose label is right.")
-    low: float = Field(description="The 95 % confidence interval's lower end.")
-    high: float
-    frames: int
-    audited: int = Field(description="Audit answers the estimate rests on.")
-    wrong_frames: int = Field(description="About how many frames are still wrong.")
-
-
-class VideoEstimateOut(EstimateOut):
+class VideoEstimateOut(Estimate):
     video: str
     video_id: int
     reviewed: bool
 
 
-class AccuracyOut(EstimateOut):
+class AccuracyOut(Estimate):
     target: float
     done: bool = Field(description="Whether at least `target` of the frames are right with 95 % confidence.")
     message: str

@@ -28,7 +28,8 @@ def test_export_writes_json_segments_and_zip(capsys, tmp_path, video_files):
     result = last_json_line(capsys)
     assert result["images"] == 6 and result["videos"] == 2
     names = zipfile.ZipFile(tmp_path / "dataset.zip").namelist()
-    assert sorted({name.split("/")[0] for name in names}) == ["labels.csv", "train", "val"]
+    tops = ["README.txt", "accuracy.json", "labels.csv", "train", "val"]
+    assert sorted({name.split("/")[0] for name in names}) == tops
 
 
 def test_export_explains_bad_options(tmp_path, video_files):

@@ -1,6 +1,8 @@
 """The audit and the accuracy estimate (issue 31): drawn from frames nobody labelled, answered blind, held out
 from training, never replaced by a prediction, and the same from the command line."""
 
+import json
+
 import numpy as np
 import pytest
 from django.core.management import call_command
@@ -117,3 +119,21 @@ def test_the_stopping_rule_asks_for_the_audit_first_then_says_done(project):
     answer_all(project, lambda frame: junction if 40 <= frame < 60 else road)
     report = accuracy_report(project)
     assert report["done"] and report["message"].startswith("Done: at least 50 % right")
+
+
+def test_the_estimate_is_written_into_the_json_export_and_the_zip_s_readme(project):
+    from exports.dataset import readme
+    from exports.labels_json import stream_labels_json
+    from exports.selectors import VideoPlan
+
+    start_audit(project=project, draws=20, user=None, rng=np.random.default_rng(5))
+    junction, road = project.classes.get(name="junction"), project.classes.get(name="road")
+    answer_all(project, lambda frame: junction if 40 <= frame < 60 else road)
+    report = accuracy_report(project)
+    project.refresh_from_db()
+    label_set = project.video.label_sets.get(is_current=True)
+    document = json.loads("".join(stream_labels_json(project, [label_set], segments=True)))
+    assert document["accuracy"]["estimate"] == report["estimate"] and document["accuracy"]["audited"] > 0
+    assert document["videos"][0]["accuracy"]["low"] == report["videos"][0]["low"]
+    text = readme([VideoPlan(label_set=label_set, frames=np.arange(3), class_ids=np.zeros(3), subset="", stem="clip")])
+    assert f"project: {100 * report['estimate']:.1f} % right, 95 % CI" in text and "clip.mp4: " in text

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from labelling.wording import accuracy_line
 from learning.audits import accuracy_report
 from projects.commands import json_line, resolve_project
 
@@ -16,11 +17,6 @@ class Command(BaseCommand):
         report = accuracy_report(resolve_project(options["project"]))
         if options["json"]:
             return self.stdout.write(json_line(report))
-        lines = [describe(report, "Project")] + [describe(video, video["video"]) for video in report["videos"]]
+        lines = [f"Project: {accuracy_line(report)}"] + [f"{video['video']}: {accuracy_line(video)}"
+                                                         for video in report["videos"]]
         self.stdout.write("\n".join(lines + [report["message"]]))
-
-
-def describe(estimate: dict, name: str) -> str:
-    return (f"{name}: {100 * estimate['estimate']:.1f} % right, 95 % CI {100 * estimate['low']:.1f}-"
-            f"{100 * estimate['high']:.1f}, about {estimate['wrong_frames']} frames wrong; "
-            f"{estimate['audited']} frames audited")
