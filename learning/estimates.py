@@ -134,7 +134,7 @@ def stopping_rule(estimate: Estimate, target: float, doubtful: list[dict], sugge
     if not estimate.audited:
         return StoppingRule(False, 0, suggested_audit, f"Answer the audit ({suggested_audit} frames) first: "
                                                        "until then nothing says how far to trust the model.")
-    half, frames = (estimate.high - estimate.low) / 2, estimate.frames
+    half, frames = estimate.right - estimate.low, estimate.frames  # the side that must clear the target
     room = 1 - target - half  # the share of frames that may still be wrong once the interval fits
     more_audit = 0
     if room <= 0.2 * (1 - target):  # too wide to pass even with few frames wrong: the audit must grow
