@@ -12,3 +12,10 @@ def accuracy_line(estimate: dict | None) -> str:
     line = (f"{100 * estimate['estimate']:.1f} % right, 95 % CI {100 * estimate['low']:.1f}–"
             f"{100 * estimate['high']:.1f}, about {wrong} frame{'s' if wrong != 1 else ''} wrong")
     return f"{line}; {audited} frame{'s' if audited != 1 else ''} audited"
+
+
+def accuracy_short(estimate: dict | None) -> str:
+    """The same, for a table cell: "98.7 % right (97.9–99.3)"."""
+    if not estimate or not estimate["audited"]:
+        return ""
+    return f"{100 * estimate['estimate']:.1f} % right ({100 * estimate['low']:.1f}–{100 * estimate['high']:.1f})"

@@ -15,9 +15,5 @@ def project_label_summary(project) -> dict:
 
 
 register.filter("accuracy_line", wording.accuracy_line)
+register.filter("accuracy_short", wording.accuracy_short)
 
-
-@register.filter
-def percent(share: float) -> str:
-    """0.995 as "99.5"."""
-    return f"{100 * share:.4g}"

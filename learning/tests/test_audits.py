@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from aigva.errors import UserFacingError
 from labelling.services import create_label_set, label_range
@@ -137,3 +138,22 @@ def test_the_estimate_is_written_into_the_json_export_and_the_zip_s_readme(proje
     assert document["videos"][0]["accuracy"]["low"] == report["videos"][0]["low"]
     text = readme([VideoPlan(label_set=label_set, frames=np.arange(3), class_ids=np.zeros(3), subset="", stem="clip")])
     assert f"project: {100 * report['estimate']:.1f} % right, 95 % CI" in text and "clip.mp4: " in text
+
+
+def test_the_dashboard_and_each_video_row_show_the_estimate_the_review_page_worked_out(project, client):
+    start_audit(project=project, draws=20, user=None, rng=np.random.default_rng(6))
+    junction, road = project.classes.get(name="junction"), project.classes.get(name="road")
+    answer_all(project, lambda frame: junction if 40 <= frame < 60 else road)
+    client.force_login(project.manager)
+    estimate = client.get(reverse("learning:review-estimate", args=[project.pk])).content.decode()
+    report = accuracy_report(project)
+    assert f"{100 * report['estimate']:.1f} % right, 95 % CI" in estimate and "frames audited" in estimate
+    rows = client.get(reverse("videos:video-list", args=[project.pk])).content.decode()
+    assert f"{100 * report['videos'][0]['estimate']:.1f} % right (" in rows
+    dashboard = client.get(reverse("projects:dashboard")).content.decode()
+    assert 'data-testid="project-estimate"' in dashboard and f"{report['audited']} frames audited" in dashboard
+    assert client.get(reverse("learning:review-card", args=[project.pk]), {"video": "²", "start": "1",
+                                                                          "end": "2"}).status_code == 404
+    bad = client.post(reverse("learning:review-verdict", args=[project.pk]),
+                      {"video": project.video.pk, "start": 0, "end": 5, "verdict": "nonsense"})
+    assert bad.status_code == 200 and "not one of this project" in bad.content.decode()
