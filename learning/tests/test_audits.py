@@ -157,3 +157,24 @@ def test_the_dashboard_and_each_video_row_show_the_estimate_the_review_page_work
     bad = client.post(reverse("learning:review-verdict", args=[project.pk]),
                       {"video": project.video.pk, "start": 0, "end": 5, "verdict": "nonsense"})
     assert bad.status_code == 200 and "not one of this project" in bad.content.decode()
+
+
+def test_a_video_past_the_target_is_marked_reviewed_in_one_click_and_keeps_its_estimate(project, client):
+    start_audit(project=project, draws=30, user=None, rng=np.random.default_rng(8))
+    junction, road = project.classes.get(name="junction"), project.classes.get(name="road")
+    answer_all(project, lambda frame: junction if 40 <= frame < 60 else road)
+    client.force_login(project.manager)
+    url = reverse("learning:mark-reviewed", args=[project.pk])
+    refused = client.post(url, {"video": project.video.pk}).content.decode()
+    assert "is not yet at least 99 % right" in refused
+    assert not project.video.label_sets.get(is_current=True).reviewed
+    project.target_accuracy = 0.6
+    project.save()
+    page = client.get(reverse("learning:review-estimate", args=[project.pk])).content.decode()
+    assert 'data-testid="mark-reviewed"' in page
+    client.post(url, {"video": project.video.pk})
+    label_set = project.video.label_sets.get(is_current=True)
+    assert label_set.reviewed and label_set.reviewed_by == project.manager and label_set.accuracy["by_estimate"]
+    estimate = accuracy_report(project)
+    assert estimate["videos"][0]["reviewed"] and estimate["estimate"] < 1.0  # still an estimate, not all checked
+    assert client.post(url, {"video": "²"}).status_code == 404
