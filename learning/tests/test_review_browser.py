@@ -60,6 +60,8 @@ def test_the_review_queue_s_keys_accept_relabel_go_back_and_open_the_player(page
     page.keyboard.press("s")  # split it in the player, at its first frame
     expect(page.locator("[data-player]")).to_have_attribute("data-ready", "true", timeout=20_000)
     expect_on_screen(page, 20)
+    page.get_by_test_id("back-to-review").click()  # split, then back to the queue
+    shown_run(page, 0)
 
 
 def test_the_audit_is_blind_and_the_estimate_follows_a_retrain(page: Page, live_server, video_files, broker,
