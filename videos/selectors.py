@@ -25,7 +25,7 @@ def list_project_videos(project: Project) -> QuerySet[Video]:
         labels_reviewed=Count("label_sets", filter=Q(label_sets__is_current=True, label_sets__reviewed=True)),
         current_labels=FilteredRelation("label_sets", condition=Q(label_sets__is_current=True)),
         labels_accuracy=F("current_labels__accuracy"),
-    )
+    ).order_by("-created_at", "-pk")  # as Meta says: a grouped query drops the default ordering
 
 
 def attach_latest_jobs(videos: list[Video]) -> list[Video]:
