@@ -7,6 +7,7 @@ from django.http import Http404
 
 from aigva.errors import UserFacingError
 from labelling.models import LabelSet
+from labelling.runs import LabelRuns
 from labelling.selectors import HEAVY_FIELDS
 from learning.doubt import doubtful_runs
 from learning.models import TrainingSample
@@ -151,6 +152,20 @@ def training_classes(project: Project, kind: str) -> tuple[list, list]:
     return learnt, [c for c in classes if counts.get(c.pk, 0) < 2]
 
 
+def _through_audit_answers(runs: LabelRuns, audited: np.ndarray | None) -> LabelRuns:
+    """The runs as if each audit answer that agrees with the model around it were the model's: a run is
+    not two runs to look at because the audit happened to ask about one of its frames."""
+    if audited is None:
+        return runs
+    classes, authors = runs.to_frames()
+    for frame in audited[authors[audited] > 0].tolist():
+        around = [authors[f] for f in (frame - 1, frame + 1) if 0 <= f < len(authors) and authors[f] < 0
+                  and classes[f] == classes[frame]]
+        if around:
+            authors[frame] = around[0]
+    return LabelRuns.from_frames(classes, authors)
+
+
 def list_doubtful_runs(project: Project, *, limit: int, videos=None) -> list[dict]:
     """The `limit` runs a model labelled that are most likely wrong, over the project's unreviewed current
     labels (or those of `videos`), most doubtful first (issue 31)."""
@@ -158,8 +173,10 @@ def list_doubtful_runs(project: Project, *, limit: int, videos=None) -> list[dic
         "video").defer("margins", "video__frame_pts")
     if videos is not None:
         label_sets = label_sets.filter(video__in=videos)
+    held_out = held_out_frames(project)
     found = [(run, label_set.video) for label_set in label_sets
-             for run in doubtful_runs(label_set.label_runs, label_set.model_confidences())]
+             for run in doubtful_runs(_through_audit_answers(label_set.label_runs, held_out.get(label_set.video_id)),
+                                      label_set.model_confidences())]
     found.sort(key=lambda pair: (-pair[0].doubt, pair[1].pk, pair[0].start))
     names = dict(project.classes.values_list("pk", "name"))
     return [{"video": video.name, "video_id": video.pk, "start": run.start, "end": run.end,

@@ -14,6 +14,7 @@ from labelling.services import create_label_set, label_range
 from learning.audits import accuracy_report, answer_audit_frame, pending_audit_frames, start_audit
 from learning.estimates import project_accuracy
 from learning.models import TrainingSample
+from learning.selectors import list_doubtful_runs
 from learning.tests.factories import predicted_video
 from learning.training_data import labelled_ranges
 from projects.models import Role
@@ -178,3 +179,11 @@ def test_a_video_past_the_target_is_marked_reviewed_in_one_click_and_keeps_its_e
     estimate = accuracy_report(project)
     assert estimate["videos"][0]["reviewed"] and estimate["estimate"] < 1.0  # still an estimate, not all checked
     assert client.post(url, {"video": "²"}).status_code == 404
+
+
+def test_an_audit_answer_that_agrees_does_not_split_a_run_in_the_review_queue(project):
+    start_audit(project=project, draws=10, user=None, rng=np.random.default_rng(9))
+    junction, road = project.classes.get(name="junction"), project.classes.get(name="road")
+    answer_all(project, lambda frame: junction if 40 <= frame < 60 else road)  # the model's classes
+    runs = list_doubtful_runs(project, limit=10)
+    assert sorted((run["start"], run["end"]) for run in runs) == [(0, 39), (40, 59), (60, 99)]
