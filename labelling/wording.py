@@ -15,7 +15,8 @@ def accuracy_line(estimate: dict | None) -> str:
 
 
 def accuracy_short(estimate: dict | None) -> str:
-    """The same, for a table cell: "98.7 % right (97.9–99.3)"."""
+    """The same, for a table cell: "98.7 % right (CI 97.9–99.3) · ~260 wrong · 40 audited"."""
     if not estimate or not estimate["audited"]:
         return ""
-    return f"{100 * estimate['estimate']:.1f} % right ({100 * estimate['low']:.1f}–{100 * estimate['high']:.1f})"
+    return (f"{100 * estimate['estimate']:.1f} % right (CI {100 * estimate['low']:.1f}–{100 * estimate['high']:.1f})"
+            f" · ~{estimate['wrong_frames']} wrong · {estimate['audited']} audited")

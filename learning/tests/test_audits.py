@@ -150,7 +150,7 @@ def test_the_dashboard_and_each_video_row_show_the_estimate_the_review_page_work
     report = accuracy_report(project)
     assert f"{100 * report['estimate']:.1f} % right, 95 % CI" in estimate and "frames audited" in estimate
     rows = client.get(reverse("videos:video-list", args=[project.pk])).content.decode()
-    assert f"{100 * report['videos'][0]['estimate']:.1f} % right (" in rows
+    assert f"{100 * report['videos'][0]['estimate']:.1f} % right (CI " in rows and " audited" in rows
     dashboard = client.get(reverse("projects:dashboard")).content.decode()
     assert 'data-testid="project-estimate"' in dashboard and f"{report['audited']} frames audited" in dashboard
     assert client.get(reverse("learning:review-card", args=[project.pk]), {"video": "²", "start": "1",
