@@ -40,9 +40,10 @@ def _population(project: Project) -> list[tuple[LabelSet, np.ndarray, np.ndarray
     return found
 
 
-def suggested_audit_size(project: Project) -> int:
-    """Draws that should give ±HALF_WIDTH, at most AUDIT_SHARE of the project's frames (at least 20)."""
-    population = _population(project)
+def suggested_audit_size(project: Project, population: list | None = None) -> int:
+    """Draws that should give ±HALF_WIDTH, at most AUDIT_SHARE of the project's frames (at least 20);
+    `population`: _population(project), where the caller has it already."""
+    population = _population(project) if population is None else population
     if not population:
         return 0
     confidences = np.concatenate([part[3] for part in population])
@@ -60,7 +61,7 @@ def start_audit(*, project: Project, draws: int | None, user: AbstractBaseUser |
     population = _population(project)
     if not population or not sum(len(part[1]) for part in population):
         raise UserFacingError("No frame is labelled by a model and unchecked: predict the videos first.")
-    draws = suggested_audit_size(project) if draws is None else draws
+    draws = suggested_audit_size(project, population) if draws is None else draws
     if not 1 <= draws <= MOST_DRAWS:
         raise UserFacingError(f"An audit draws 1-{MOST_DRAWS} frames.")
     chances = draw_chances(np.concatenate([part[3] for part in population]))
@@ -116,8 +117,8 @@ def accuracy_report(project: Project) -> dict:
     """The estimate for the project and each video, kept with the labels, and what the stopping rule says."""
     estimate, videos, states = refresh_accuracy(project)
     pending = pending_audit_frames(project).count()
-    rule = stopping_rule(estimate, project.target_accuracy, list_doubtful_runs(project, limit=10**6),
-                         pending or suggested_audit_size(project))
+    rule = stopping_rule(estimate, project.target_accuracy, lambda: list_doubtful_runs(project, limit=10**6),
+                         lambda: pending or suggested_audit_size(project))
     names = {state.label_set.video_id: state.label_set.video.name for state in states}
     models = sorted((state.label_set.created_at, state.label_set.source_model_id) for state in states
                     if state.label_set.source_model_id)

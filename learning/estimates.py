@@ -7,6 +7,7 @@ person's label covers it. A reviewed video is all people's, unless it was marked
 strength of its estimate, which then stays an estimate.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -89,16 +90,16 @@ def _audit_draws(states: list[VideoFrames], audits: dict, per_video: bool) -> li
     return found
 
 
-def estimate_of(states: list[VideoFrames], audits: dict, calibration: Calibration | None = None) -> Estimate:
-    """The project's estimate from its states, or (with the project's calibration) one video's."""
+def estimate_of(states: list[VideoFrames], audits: dict, calibration: Calibration | None,
+                per_video: bool = False) -> Estimate:
+    """The project's estimate from its states, or one video's (its draws as draws within it)."""
     return estimate_accuracy(people=sum(state.people for state in states),
                              confidences=np.concatenate([state.confidences for state in states] or [np.zeros(0)]),
-                             audits=_audit_draws(states, audits, per_video=calibration is not None),
-                             calibration=calibration)
+                             audits=_audit_draws(states, audits, per_video=per_video), calibration=calibration)
 
 
 def project_states(project: Project) -> list[VideoFrames]:
-    """Every ready video's current labels that can be estimated, by video id."""
+    """Every ready video's current labels that can be estimated, by video name."""
     answered: dict[int, list] = {}
     for sample in answered_audit_samples(project).order_by("video_id", "frame"):
         answered.setdefault(sample.video_id, []).append(sample)
@@ -113,8 +114,8 @@ def project_accuracy(project: Project) -> tuple[Estimate, dict[int, Estimate], l
     states, audits = project_states(project), {audit.pk: audit for audit in project.audits.all()}
     draws = _audit_draws(states, audits, per_video=False)
     calibration = calibrate_audits(draws) if draws else None  # a video's few draws borrow the project's map
-    videos = {state.label_set.video_id: estimate_of([state], audits, calibration) for state in states}
-    return estimate_of(states, audits), videos, states
+    videos = {state.label_set.video_id: estimate_of([state], audits, calibration, per_video=True) for state in states}
+    return estimate_of(states, audits, calibration), videos, states
 
 
 @dataclass(frozen=True)
@@ -125,22 +126,25 @@ class StoppingRule:
     message: str
 
 
-def stopping_rule(estimate: Estimate, target: float, doubtful: list[dict], suggested_audit: int) -> StoppingRule:
+def stopping_rule(estimate: Estimate, target: float, doubtful: Callable[[], list[dict]],
+                  suggested_audit: Callable[[], int]) -> StoppingRule:
     """Done once the interval's low end reaches the target; else how many of the most doubtful runs (their
-    doubt times their length, scaled to the estimated wrong frames) and audit frames it expects it takes."""
+    doubt times their length, scaled to the estimated wrong frames) and audit frames it expects it takes.
+    The runs and the audit's size are read only when the rule needs them."""
     goal = f"at least {100 * target:g} % right with 95 % confidence"
     if estimate.low >= target:
         return StoppingRule(True, 0, 0, f"Done: {goal}.")
     if not estimate.audited:
-        return StoppingRule(False, 0, suggested_audit, f"Answer the audit ({suggested_audit} frames) first: "
-                                                       "until then nothing says how far to trust the model.")
+        size = suggested_audit()
+        return StoppingRule(False, 0, size, f"Answer the audit ({size} frames) first: until then nothing says "
+                                            "how far to trust the model.")
     half, frames = estimate.right - estimate.low, estimate.frames  # the side that must clear the target
     room = 1 - target - half  # the share of frames that may still be wrong once the interval fits
     more_audit = 0
     if room <= 0.2 * (1 - target):  # too wide to pass even with few frames wrong: the audit must grow
         more_audit = _audit_to_narrow(estimate.audited, half, 0.8 * (1 - target))
         room = 0.2 * (1 - target)
-    runs = _runs_to_fix(doubtful, (1 - estimate.right) * frames, room * frames)
+    runs = _runs_to_fix(doubtful(), (1 - estimate.right) * frames, room * frames)
     if not runs and not more_audit:  # few frames wrong, but the interval still reaches below the target
         more_audit = _audit_to_narrow(estimate.audited, half, max(estimate.right - target, 0.2 * (1 - target)))
     more_audit = min(more_audit, frames - estimate.audited)  # a short video may need every frame checked
