@@ -1,7 +1,8 @@
 """The HTTP API for pipelines (Y-5), /api/v1/: the pages' services and selectors behind JSON, with a personal
 token or the browser's session. Errors are {"detail": "..."} with the status a client can act on."""
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
@@ -21,6 +22,14 @@ api = NinjaAPI(
 @api.exception_handler(UserFacingError)
 def refused(request: HttpRequest, exc: UserFacingError) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=400)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE, in JSON like every other refusal (not the site's HTML page)."""
+    most = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 2**20
+    return api.create_response(request, {"detail": f"The request body is over {most} MB; send fewer rows at a "
+                                                   "time."}, status=413)
 
 
 @api.exception_handler(PermissionDenied)

@@ -34,3 +34,11 @@ def test_an_audit_is_drawn_answered_and_turned_into_an_estimate():
     assert report["videos"][0]["video"] == "clip.mp4" and report["done"] == (report["low"] >= 0.99)
     assert viewer.get(f"{base}/accuracy").status_code == 200
     assert TokenClient(UserFactory()).get(f"{base}/accuracy").status_code == 404
+
+
+def test_a_body_over_the_size_limit_is_refused_in_json():
+    manager = UserFactory(username="mia")
+    project = make_project(name="Dashcam", manager=manager)
+    answers = [{"video": "x" * 200, "frame": 1, "class": "road"}] * 20_000  # about 5 MB of JSON, then twice that
+    refused = TokenClient(manager).post(f"/projects/{project.pk}/audit/answers", {"answers": answers * 2})
+    assert refused.status_code == 413 and "over 8 MB" in refused.json()["detail"]
