@@ -53,6 +53,8 @@ def unauthorised(request: HttpRequest, exc: AuthenticationError) -> HttpResponse
 
 @api.exception_handler(ValidationError)
 def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    if refusal := getattr(request, "upload_refused", None):  # its body was never read, so no file came
+        return api.create_response(request, {"detail": str(refusal)}, status=refusal.status)
     problems = "; ".join(f"{'.'.join(str(part) for part in error.get('loc', ()))}: {error.get('msg', '')}"
                          for error in exc.errors[:10])
     return api.create_response(request, {"detail": f"Invalid request: {problems}."}, status=422)

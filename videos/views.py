@@ -15,6 +15,7 @@ from videos.frames import THUMBNAIL_WIDTH, read_frames
 from videos.responses import serve_frame_times, serve_media
 from videos.selectors import attach_latest_jobs, get_member_video, list_project_videos
 from videos.storage import local_copy
+from videos.uploads import UploadRefused, check_upload_refused
 
 
 def video_list(request: HttpRequest, project_id: int) -> HttpResponse:
@@ -32,12 +33,13 @@ def video_upload(request: HttpRequest, project_id: int) -> HttpResponse:
     project = get_member_project(request.user, project_id, Role.LABELLER)
     form = VideoUploadForm(request.POST, request.FILES)
     try:
-        if getattr(request, "upload_too_large", False):
-            raise UserFacingError(f"The file is over the upload limit ({settings.AIGVA_MAX_UPLOAD_BYTES} bytes).")
+        check_upload_refused(request)
         if not form.is_valid():
             raise UserFacingError("Choose a video file to upload.")
         upload = form.cleaned_data["file"]
         video = services.create_video(project=project, upload=upload, name=upload.name, created_by=request.user)
+    except UploadRefused as exc:
+        return render(request, "videos/video_list.html#upload-error", {"error": str(exc)}, status=exc.status)
     except UserFacingError as exc:
         return render(request, "videos/video_list.html#upload-error", {"error": str(exc)}, status=400)
     video.latest_job = video.probe_job

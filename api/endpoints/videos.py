@@ -1,9 +1,7 @@
-from django.conf import settings
 from django.http import HttpRequest
 from ninja import File, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
-from aigva.errors import UserFacingError
 from api.endpoints import ERRORS
 from api.pagination import Page
 from api.schemas import Id, JobOut, VideoOut
@@ -27,8 +25,6 @@ def upload_video(request: HttpRequest, project_id: Id, file: File[UploadedFile])
     """Upload one video as multipart form data (`file`); it is streamed to disk, checked as on the page, and
     probed in the background: poll the video (or its probe job) until its status is ready or failed."""
     project = get_member_project(request.user, project_id, Role.LABELLER)
-    if getattr(request, "upload_too_large", False):
-        raise UserFacingError(f"The file is over the upload limit ({settings.AIGVA_MAX_UPLOAD_BYTES} bytes).")
     video = services.create_video(project=project, upload=file, name=file.name or "video", created_by=request.user)
     return Status(201, video)
 

@@ -68,7 +68,7 @@ def test_a_zero_byte_upload_is_refused(client, labeller, project, bad_files):
 def test_an_oversized_upload_is_refused_before_storing(client, labeller, project, video_files, settings):
     settings.AIGVA_MAX_UPLOAD_BYTES = 1000
     response = upload(client, project, video_files["cfr.mp4"])
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert "upload limit" in response.content.decode()
     assert not Video.objects.exists()
 
@@ -197,7 +197,7 @@ def test_an_upload_that_would_fill_the_disk_is_refused_and_leaves_nothing(client
                                                                          settings):
     settings.AIGVA_MIN_FREE_BYTES = 10**18  # as if the disk were nearly full
     response = upload(client, project, video_files["cfr.mp4"])
-    assert response.status_code == 400
+    assert response.status_code == 507  # from its Content-Length, before the body is read
     assert "Not enough disk space" in response.content.decode()
     assert not Video.objects.exists() and not _stored_files(project)
     assert client.get(reverse("videos:video-list", args=[project.pk])).status_code == 200
