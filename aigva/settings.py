@@ -1,5 +1,6 @@
 """AIGVA settings: everything comes from the environment, with dev-safe defaults (SPEC R-2, R-3)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from environs import Env
@@ -51,9 +52,13 @@ AIGVA_JOB_STALE_SECONDS = env.int("AIGVA_JOB_STALE_SECONDS", default=120)
 AIGVA_JOB_HEARTBEAT_SECONDS = env.float("AIGVA_JOB_HEARTBEAT_SECONDS", default=5.0)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
-# Trust X-Forwarded-Proto only behind a proxy that sets it; otherwise any client could claim https.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("AIGVA_BEHIND_HTTPS_PROXY", default=False) \
-    else None
+# Trust X-Forwarded-Proto and X-Forwarded-For only behind a proxy that sets them; otherwise any client could
+# claim https, or another address.
+AIGVA_BEHIND_HTTPS_PROXY = env.bool("AIGVA_BEHIND_HTTPS_PROXY", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if AIGVA_BEHIND_HTTPS_PROXY else None
+# Login throttling (django-axes): this many failed logins lock the account, and the address, for the cool-off.
+AXES_FAILURE_LIMIT = env.int("AIGVA_LOGIN_FAILURE_LIMIT", default=10)
+AIGVA_LOGIN_COOLOFF_MINUTES = env.int("AIGVA_LOGIN_COOLOFF_MINUTES", default=15)
 # Prediction (SPEC R-5, M-1): device, backbone, and custom models as {"name": "module:function"}.
 AIGVA_DEVICE = env.str("AIGVA_DEVICE", default="auto", validate=lambda v: v in ("auto", "cpu", "cuda"))
 AIGVA_BACKBONE = env.str(
@@ -69,6 +74,13 @@ FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
 env.seal()
 if not SECRET_KEY:  # made only once every setting is known to be well-formed
     SECRET_KEY = "dev-only-insecure-key-never-used-in-production" if DEBUG else data_dir_secret_key(DATA_DIR)
+
+AXES_COOLOFF_TIME = timedelta(minutes=AIGVA_LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one: guessing one account, or many from one address
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "aigva.login_throttle.client_address"
+AXES_VERBOSE = False
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATA_DIR.mkdir(parents=True, exist_ok=True)  # so manage.py works on a fresh checkout, not only `make run`
@@ -98,6 +110,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "django_dramatiq",
+    "axes",
     "projects",
     "videos",
     "labelling",
@@ -122,7 +135,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: it answers a locked-out login with the page saying so
 ]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 # Scripts only from our own static files: no inline script, no eval (htmx's allowEval is off too).
 # Inline style attributes carry class colours. Media and images may come from the S3 endpoint.
 _MEDIA_ORIGINS = [AWS_S3_ENDPOINT_URL or "https://*.amazonaws.com"] if AWS_STORAGE_BUCKET_NAME else []

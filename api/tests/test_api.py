@@ -4,6 +4,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.http import HttpRequest
 from django.test import Client
 from django.utils import timezone
 
@@ -66,7 +67,7 @@ def test_a_token_of_a_deactivated_user_is_refused(manager, project, api):
 
 def test_the_session_works_for_reads_and_needs_the_csrf_token_for_writes(manager, project):
     browser = Client(enforce_csrf_checks=True)
-    assert browser.login(username=manager.username, password=PASSWORD)
+    assert browser.login(request=HttpRequest(), username=manager.username, password=PASSWORD)  # axes needs one
     assert browser.get("/api/v1/projects").json()["count"] == 1
     body = json.dumps({"name": "Second", "classes": ["a", "b"]})
     refused = browser.post("/api/v1/projects", body, content_type="application/json")
