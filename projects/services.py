@@ -1,8 +1,9 @@
 import re
+from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
-from django.db.models.functions import Lower
+from django.db import IntegrityError, transaction
 
 from aigva.errors import UserFacingError
 from projects.models import LabelClass, Membership, Preference, Project, Role
@@ -39,9 +40,23 @@ def parse_class_names(text: str) -> list[str]:
     return names
 
 
+def _taken(name: str, names: Iterable[str]) -> bool:
+    """Whether a name is one of `names` whatever its case, compared here: SQLite's LOWER() knows ASCII only."""
+    return any(other.casefold() == name.casefold() for other in names)
+
+
+@contextmanager
+def _name_clash_refused(message: str):
+    """Two requests at once can both pass the check; the database's constraint then refuses one, clearly."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        raise UserFacingError(message) from exc
+
+
 def _check_name_free(project: Project, name: str, exclude_pk: int | None = None) -> None:
-    clash = project.classes.annotate(lower=Lower("name")).filter(lower=name.lower()).exclude(pk=exclude_pk)
-    if clash.exists():
+    if _taken(name, project.classes.exclude(pk=exclude_pk).values_list("name", flat=True)):
         raise UserFacingError(f"The project already has a class called “{name}”.")
 
 
@@ -72,8 +87,7 @@ def _check_project_name(name: str, exclude_pk: int | None = None) -> str:
     name = " ".join(name.split())
     if not name:
         raise UserFacingError("A project needs a name.")
-    clash = Project.objects.annotate(lower=Lower("name")).filter(lower=name.lower()).exclude(pk=exclude_pk)
-    if clash.exists():
+    if _taken(name, Project.objects.exclude(pk=exclude_pk).values_list("name", flat=True).iterator()):
         raise UserFacingError(f"A project called “{name}” already exists.")
     return name
 
@@ -84,9 +98,9 @@ def create_project(
     description: str = "", default_class_name: str | None = None,
 ) -> Project:
     """Create a project with its classes; the creator becomes its manager."""
-    project = Project.objects.create(
-        name=_check_project_name(name), description=description.strip(), created_by=created_by
-    )
+    name = _check_project_name(name)
+    with _name_clash_refused(f"A project called “{name}” already exists."):
+        project = Project.objects.create(name=name, description=description.strip(), created_by=created_by)
     for class_name in class_names:
         add_class(project=project, name=class_name)
     wanted = (default_class_name or class_names[0]).strip().casefold()
@@ -120,8 +134,9 @@ def update_project(
     project.default_frame_skip, project.default_smoothing = default_frame_skip, default_smoothing
     project.decode_shots = decode_shots
     project.prediction_batch_size, project.target_accuracy = prediction_batch_size, target_accuracy
-    project.save(update_fields=["name", "description", "default_class", "default_frame_skip", "default_smoothing",
-                                "decode_shots", "prediction_batch_size", "target_accuracy"])
+    with _name_clash_refused(f"A project called “{project.name}” already exists."):
+        project.save(update_fields=["name", "description", "default_class", "default_frame_skip",
+                                    "default_smoothing", "decode_shots", "prediction_batch_size", "target_accuracy"])
     return project
 
 
@@ -138,9 +153,10 @@ def add_class(*, project: Project, name: str, colour: str = "", shortcut: str | 
     _check_name_free(project, name)
     free_colour, free_shortcut, order = suggest_class_style(project)
     shortcut = free_shortcut if shortcut is None else _check_shortcut(project, shortcut)
-    return LabelClass.objects.create(
-        project=project, name=name, colour=_check_colour(colour or free_colour), shortcut=shortcut, order=order
-    )
+    with _name_clash_refused(f"The project already has a class called “{name}”."):
+        return LabelClass.objects.create(
+            project=project, name=name, colour=_check_colour(colour or free_colour), shortcut=shortcut, order=order
+        )
 
 
 def update_class(*, label_class: LabelClass, name: str, colour: str, shortcut: str) -> LabelClass:
@@ -149,7 +165,8 @@ def update_class(*, label_class: LabelClass, name: str, colour: str, shortcut: s
     _check_name_free(label_class.project, name, exclude_pk=label_class.pk)
     label_class.shortcut = _check_shortcut(label_class.project, shortcut, exclude_pk=label_class.pk)
     label_class.name, label_class.colour = name, _check_colour(colour)
-    label_class.save(update_fields=["name", "colour", "shortcut"])
+    with _name_clash_refused(f"The project already has a class called “{name}”."):
+        label_class.save(update_fields=["name", "colour", "shortcut"])
     return label_class
 
 

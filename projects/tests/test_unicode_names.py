@@ -1,0 +1,77 @@
+"""Names that differ only in case are one name, in every alphabet, on both databases (issue 32): SQLite's
+LOWER() knows ASCII only, so "Ärger" twice, or a class "Éclat" twice, reached its unique index and was a 500."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def name_clashes() -> dict:
+    """Each duplicate's answer from the API, and whether the page's form says so."""
+    from api.services import create_token
+    from projects.models import Project
+    from projects.tests.factories import UserFactory
+
+    user = UserFactory()
+    headers = {"Authorization": f"Bearer {create_token(user=user, name='names')[1]}"}
+    client = Client()
+
+    def post(path: str, body: dict):
+        response = client.post(f"/api/v1{path}", json.dumps(body), content_type="application/json", headers=headers)
+        return response.status_code, response.json().get("detail", "")
+
+    created, _ = post("/projects", {"name": "Ärger", "classes": ["Éclat", "b"]})
+    project = Project.objects.get(name="Ärger")
+    answers = {"created": created, "same": post("/projects", {"name": "Ärger", "classes": ["a", "b"]}),
+               "other case": post("/projects", {"name": "äRGER", "classes": ["a", "b"]}),
+               "classes twice": post("/projects", {"name": "Other", "classes": ["Éclat", "éCLAT"]}),
+               "class again": post(f"/projects/{project.pk}/classes", {"name": "ÉCLAT"})}
+    client.force_login(user)
+    form = client.post("/projects/new/", {"name": "ÄRGER", "classes": "a, b"})
+    answers["form"] = "already exists" in form.content.decode()
+    answers["projects"] = Project.objects.count()
+    return answers
+
+
+def check(answers: dict) -> None:
+    assert answers["created"] == 201
+    for case in ("same", "other case"):
+        assert answers[case][0] == 400 and "already exists" in answers[case][1], case
+    assert answers["classes twice"][0] == 400 and "already has a class" in answers["classes twice"][1]
+    assert answers["class again"][0] == 400 and "already has a class" in answers["class again"][1]
+    assert answers["form"] and answers["projects"] == 1
+
+
+@pytest.mark.django_db
+def test_unicode_names_are_unique_ignoring_case_on_postgresql():
+    check(name_clashes())
+
+
+SCRIPT = """
+import json
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from projects.tests.test_unicode_names import name_clashes
+print(json.dumps(name_clashes()))
+"""
+
+
+def test_unicode_names_are_unique_ignoring_case_on_sqlite(tmp_path):
+    unset = ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    env = {**{k: v for k, v in os.environ.items() if k not in unset}, "DJANGO_SETTINGS_MODULE": "aigva.settings_dev",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "AIGVA_DATA_DIR": str(tmp_path / "data"),
+           "ALLOWED_HOSTS": "testserver"}
+    done = subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    check({key: tuple(value) if isinstance(value, list) else value
+           for key, value in json.loads(done.stdout.strip().splitlines()[-1]).items()})
