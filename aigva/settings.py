@@ -207,8 +207,9 @@ DRAMATIQ_AUTODISCOVER_MODULES = ["actors"]
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers and compose probe it over plain http
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-# Cookies go over https only where https is enforced (`make run` serves plain http on the loopback).
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT
+# Cookies go over https only where the site is served over https: it redirects there itself, or a TLS proxy in
+# front says so (whichever redirects). `make run` serves plain http on the loopback.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT or AIGVA_BEHIND_HTTPS_PROXY
 
 LOGGING = {
     "version": 1,

@@ -37,6 +37,17 @@ def test_check_deploy_is_clean_in_production():
     assert result.returncode == 0, result.stderr
 
 
+def test_cookies_are_secure_wherever_the_site_is_served_over_https():
+    shown = "from django.conf import settings; print(settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE)"
+    behind_proxy = {**PRODUCTION, "SECURE_SSL_REDIRECT": "false", "AIGVA_BEHIND_HTTPS_PROXY": "true"}
+    assert manage("shell", "-c", shown, **behind_proxy).stdout.split()[-2:] == ["True", "True"]
+    assert manage("shell", "-c", shown, **PRODUCTION).stdout.split()[-2:] == ["True", "True"]
+    plain_http = {**PRODUCTION, "SECURE_SSL_REDIRECT": "false", "SECURE_HSTS_SECONDS": "0"}  # as `make run`
+    assert manage("shell", "-c", shown, **plain_http).stdout.split()[-2:] == ["False", "False"]
+    warned = manage("check", "--deploy", **behind_proxy).stderr
+    assert "W012" not in warned and "W016" not in warned  # the proxy redirects: only W008 may remain
+
+
 def test_the_favicon_is_found_by_anyone(client, db):
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response["Location"].endswith("/favicon.svg")
