@@ -49,6 +49,8 @@ AIGVA_MAX_FRAME_PIXELS = env.int("AIGVA_MAX_FRAME_PIXELS", default=7680 * 4320)
 AIGVA_MEDIA_ACCEL_PREFIX = env.str("AIGVA_MEDIA_ACCEL_PREFIX", default="")
 # A running job whose heartbeat is older than this is taken to have lost its worker.
 AIGVA_JOB_STALE_SECONDS = env.int("AIGVA_JOB_STALE_SECONDS", default=120)
+# ... and is sent to another worker, up to this many runs in all; then it fails with the reason.
+AIGVA_JOB_MAX_ATTEMPTS = env.int("AIGVA_JOB_MAX_ATTEMPTS", default=3)
 AIGVA_JOB_HEARTBEAT_SECONDS = env.float("AIGVA_JOB_HEARTBEAT_SECONDS", default=5.0)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
@@ -200,6 +202,7 @@ DRAMATIQ_BROKER = {
         "dramatiq.middleware.Retries",
         "django_dramatiq.middleware.DbConnectionsMiddleware",
         "projects.sweeper.StaleJobSweeper",
+        "aigva.processes.WorkerDiesWithItsMain",
     ],
 }
 DRAMATIQ_AUTODISCOVER_MODULES = ["actors"]

@@ -1,19 +1,24 @@
 """The helper every actor uses to run a Job (J-1): claim, progress, heartbeat, cancel, outcome."""
 
 import logging
+import os
 import re
+import socket
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from datetime import timedelta
 
+import dramatiq
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from dramatiq.brokers.redis import RedisBroker
+from dramatiq.common import dq_name
 
 from aigva.errors import UserFacingError
 from projects import job_kinds
@@ -24,7 +29,8 @@ CANCELLED_ERROR = "Cancelled before it finished."
 ETA_WINDOW = 20.0  # seconds of progress the time left is estimated from
 # Sent with job_ids and error when jobs fail, are cancelled or go stale.
 job_ended_badly = Signal()
-STALE_ERROR = "The worker running this job stopped responding (killed or crashed). Start it again."
+STALE_ADVICE = "Start it again; if it stops again, the worker may be running out of memory."
+LOST_AFTER_SECONDS = 10  # a queued job this old with no message in the broker lost it
 
 
 class DuplicateJob(UserFacingError):
@@ -116,7 +122,8 @@ def claim_job(job_id: int) -> bool:
     claimable = Q(status=JobStatus.QUEUED) | Q(status=JobStatus.RUNNING, heartbeat_at__lt=stale_before)
     return bool(
         Job.objects.filter(claimable, pk=job_id, cancel_requested=False).update(
-            status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1, error=""
+            status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1, error="",
+            worker=f"{socket.gethostname()[:80]} pid {os.getpid()}",
         )
     )
 
@@ -185,7 +192,8 @@ def enqueue_job(job: Job) -> None:
 
 
 def _send(job: Job) -> None:
-    import_string(job_kinds.actor_path(job)).send(job.pk)
+    message = import_string(job_kinds.actor_path(job)).send(job.pk)
+    Job.objects.filter(pk=job.pk).update(message_id=message.message_id)
 
 
 def requeue_queued_jobs() -> int:
@@ -197,14 +205,47 @@ def requeue_queued_jobs() -> int:
     return len(queued)
 
 
-def fail_stale_jobs() -> list[int]:
-    """Mark running jobs whose heartbeat stopped as failed; returns their ids."""
+def resend_lost_jobs() -> list[int]:
+    """Send again each queued job the broker holds no message of (Redis restarted empty, or was away when the
+    job was made); returns their ids. Every worker does it on a timer; a job sent twice still runs once."""
+    settled = timezone.now() - timedelta(seconds=LOST_AFTER_SECONDS)  # its first message may be on its way
+    lost = [job for job in Job.objects.filter(status=JobStatus.QUEUED, created_at__lt=settled).order_by("pk")
+            if not _message_is_live(job)]
+    for job in lost:
+        _send(job)
+    return [job.pk for job in lost]
+
+
+def _message_is_live(job: Job) -> bool:
+    """Whether the broker holds the job's message: waiting, delayed, or taken by a worker and not yet acked."""
+    broker = dramatiq.get_broker()
+    if not job.message_id or not isinstance(broker, RedisBroker):
+        return bool(job.message_id)
+    queue = import_string(job_kinds.actor_path(job)).queue_name
+    return any(broker.client.hexists(f"{broker.namespace}:{name}.msgs", job.message_id)
+               for name in (queue, dq_name(queue)))
+
+
+def retake_stale_jobs() -> tuple[list[int], list[int]]:
+    """Running jobs whose heartbeat stopped (their worker was killed or crashed) go back to the queue for
+    another worker, up to AIGVA_JOB_MAX_ATTEMPTS runs in all, then fail with the reason. Returns the ids
+    (sent again, failed)."""
     stale_before = timezone.now() - timedelta(seconds=settings.AIGVA_JOB_STALE_SECONDS)
     stale = Job.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=stale_before)
-    ids = list(stale.values_list("pk", flat=True))
-    if ids:
-        stale.filter(pk__in=ids).update(
-            status=JobStatus.FAILED, error=STALE_ERROR, finished_at=timezone.now(), eta_seconds=None
-        )
-        _release_videos(ids, STALE_ERROR)
-    return ids
+    retried, failed, most = [], [], settings.AIGVA_JOB_MAX_ATTEMPTS
+    for job in stale:
+        if job.attempts < most:
+            message = f"Its worker stopped; sent to another (run {job.attempts + 1} of {most})."
+            if stale.filter(pk=job.pk).update(status=JobStatus.QUEUED, message=message, eta_seconds=None):
+                _send(job)
+                retried.append(job.pk)
+        elif stale.filter(pk=job.pk).update(status=JobStatus.FAILED, error=(error := _stale_error(job.attempts)),
+                                            finished_at=timezone.now(), eta_seconds=None):
+            _release_videos([job.pk], error)
+            failed.append(job.pk)
+    return retried, failed
+
+
+def _stale_error(runs: int) -> str:
+    times = "once" if runs == 1 else f"{runs} times"
+    return f"The worker running this job stopped responding {times} (killed or crashed). {STALE_ADVICE}"

@@ -111,7 +111,9 @@ class Job(models.Model):
     error = models.TextField(blank=True)
     metrics = models.JSONField(default=dict, blank=True)
     cancel_requested = models.BooleanField(default=False)
-    attempts = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveIntegerField(default=0)  # runs started: a job whose worker died is run again
+    message_id = models.CharField(max_length=64, blank=True)  # its latest message in the broker
+    worker = models.CharField(max_length=100, blank=True)  # "host pid N" of the process that claimed it last
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -1,4 +1,5 @@
-"""Stale-job detection on a timer in every worker process, so that no page view pays for it."""
+"""Job recovery on a timer in every worker process, so that no page view pays for it: jobs whose worker died
+go to another worker, and queued jobs whose message the broker lost are sent again."""
 
 import logging
 import threading
@@ -11,8 +12,8 @@ log = logging.getLogger(__name__)
 
 
 class StaleJobSweeper(dramatiq.Middleware):
-    """Marks jobs whose worker died (no heartbeat) as failed, a few times per stale period, for as long
-    as the worker runs."""
+    """Retakes jobs whose worker died (no heartbeat) and resends lost messages, a few times per stale period,
+    for as long as the worker runs."""
 
     def __init__(self) -> None:
         self.stopped = threading.Event()
@@ -26,14 +27,18 @@ class StaleJobSweeper(dramatiq.Middleware):
 
 
 def _sweep_until(stopped: threading.Event) -> None:
-    from projects.jobs import fail_stale_jobs  # app registry: Dramatiq loads this middleware before models
+    from projects.jobs import resend_lost_jobs, retake_stale_jobs  # Dramatiq loads this before the models
 
     interval = max(1.0, settings.AIGVA_JOB_STALE_SECONDS / 4)
     while not stopped.wait(interval):
         try:
-            if stale := fail_stale_jobs():
-                log.warning("jobs %s lost their worker; marked failed", stale)
-        except Exception:  # the database may be away for a moment; the next sweep tries again
-            log.exception("sweeping stale jobs failed")
+            retried, failed = retake_stale_jobs()
+            if retried or failed:
+                log.warning("jobs %s lost their worker: %s sent to another, %s failed", retried + failed, retried,
+                            failed)
+            if lost := resend_lost_jobs():
+                log.warning("queued jobs %s had no message in the broker; sent again", lost)
+        except Exception:  # the database or Redis may be away for a moment; the next sweep tries again
+            log.exception("sweeping jobs failed")
         finally:
             connection.close()

@@ -111,6 +111,13 @@ def test_the_launcher_supervises_and_takes_everything_down_with_it(tmp_path, vid
         wait_for(lambda: [p for p in worker_processes(launcher.pid) if p != worker and alive(p)], 60)
         assert status(f"{url}/healthz")[0] == 200
         assert "the worker stopped" in log.read_text() and "restarting it" in log.read_text()
+        # Its master killed, the worker processes go with it (no orphans beside the restarted one).
+        wait_for(lambda: len(worker_processes(launcher.pid)) == 1, 60)
+        [master] = [p for p in descendants(launcher.pid) if _parent(p) == launcher.pid and b"dramatiq" in _command(p)]
+        orphans = worker_processes(launcher.pid)
+        os.kill(master, signal.SIGKILL)
+        wait_for(lambda: not any(alive(p) for p in orphans), 30)
+        wait_for(lambda: [p for p in worker_processes(launcher.pid) if p not in orphans and alive(p)], 60)
         # SIGKILL the launcher: nothing of ours is left running.
         ours = descendants(launcher.pid)
         assert len(ours) >= 5  # Redis keeper, valkey, gunicorn master and worker, dramatiq master and worker

@@ -147,11 +147,11 @@ def test_prediction_runs_on_a_real_worker(broker, media_root, video_files):
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_prediction_leaves_the_labels_and_fails_the_job(broker, media_root, settings, tmp_path):
     from prediction import actors
-    from projects.jobs import fail_stale_jobs
+    from projects.jobs import retake_stale_jobs
     from projects.tests.workers import wait_for, worker_process
     from videos.tests.numbered_video import write_numbered_video
 
-    settings.AIGVA_JOB_STALE_SECONDS = 2
+    settings.AIGVA_JOB_STALE_SECONDS, settings.AIGVA_JOB_MAX_ATTEMPTS = 2, 1
     project = make_project(classes=["dark", "bright"])
     video = ingest(project, write_numbered_video(tmp_path / "long.mp4", count=900, size=(320, 240)))
     first = video.label_sets.get(is_current=True)
@@ -161,7 +161,7 @@ def test_a_worker_killed_mid_prediction_leaves_the_labels_and_fails_the_job(brok
                         AIGVA_CUSTOM_MODELS=json.dumps(BRIGHTNESS)):
         actors.predict_video.send(job.pk)
         wait_for(lambda: job.__class__.objects.filter(pk=job.pk, status="running", progress__gt=0).exists(), 90)
-    wait_for(lambda: job.pk in fail_stale_jobs(), 15)
+    wait_for(lambda: job.pk in retake_stale_jobs()[1], 15)
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and "stopped responding" in job.error
     assert video.label_sets.get(is_current=True).pk == first.pk and video.label_sets.count() == 1

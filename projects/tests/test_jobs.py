@@ -130,7 +130,7 @@ def test_a_killed_worker_leaves_its_job_failed_not_running(broker, media_root, s
     from videos.models import VideoStatus
     from videos.tests.numbered_video import write_numbered_video
 
-    settings.AIGVA_JOB_STALE_SECONDS = 2
+    settings.AIGVA_JOB_STALE_SECONDS, settings.AIGVA_JOB_MAX_ATTEMPTS = 2, 1  # no other run: it fails
     source = write_numbered_video(tmp_path / "long.avi", codec="mpeg4", count=1500, size=(640, 480))
     with source.open("rb") as handle:
         video = services.create_video(project=make_project(), upload=File(handle, name="long.avi"), name="long.avi",
@@ -139,9 +139,9 @@ def test_a_killed_worker_leaves_its_job_failed_not_running(broker, media_root, s
         actors.probe_video.send(video.probe_job.pk)
         running = Job.objects.filter(pk=video.probe_job.pk, status=JobStatus.RUNNING, progress__gt=0)
         wait_for(running.exists, 60)
-    wait_for(lambda: video.probe_job.pk in jobs.fail_stale_jobs(), 15)
+    wait_for(lambda: video.probe_job.pk in jobs.retake_stale_jobs()[1], 15)
     job = Job.objects.get(pk=video.probe_job.pk)
-    assert job.status == JobStatus.FAILED and "stopped responding" in job.error
+    assert job.status == JobStatus.FAILED and "stopped responding once" in job.error
     video.refresh_from_db()
     assert video.status == VideoStatus.FAILED and not video.label_sets.exists()
 
@@ -158,13 +158,13 @@ def test_cancelling_a_probe_marks_its_video_failed_not_processing(db):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_marks_jobs_whose_worker_died_as_failed_on_its_own_timer(broker, media_root):
+def test_a_worker_fails_jobs_whose_worker_died_too_often_on_its_own_timer(broker, media_root):
     """No page view is needed: any live worker sweeps up the jobs of a dead one."""
-    job = Job.objects.create(project=make_project(), kind=EXPORT, status=JobStatus.RUNNING,
+    job = Job.objects.create(project=make_project(), kind=EXPORT, status=JobStatus.RUNNING, attempts=3,
                              heartbeat_at=timezone.now() - timedelta(hours=1))
     with worker_process(media_root, AIGVA_JOB_STALE_SECONDS="4"):
         wait_for(lambda: Job.objects.filter(pk=job.pk, status=JobStatus.FAILED).exists(), 60)
-    assert "stopped responding" in Job.objects.get(pk=job.pk).error
+    assert "stopped responding 3 times" in Job.objects.get(pk=job.pk).error
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,7 +5,7 @@ import signal
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from django.db import connection
 
@@ -33,5 +33,6 @@ def worker_process(media_root, **env: str):
     try:
         yield worker
     finally:
-        os.killpg(worker.pid, signal.SIGKILL)
+        with suppress(ProcessLookupError):  # a test may have killed it already
+            os.killpg(worker.pid, signal.SIGKILL)
         worker.wait()
