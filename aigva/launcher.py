@@ -7,7 +7,6 @@ kept under AIGVA_DATA_DIR (default ./var).
 """
 
 import os
-import secrets
 import signal
 import socket
 import subprocess
@@ -15,14 +14,14 @@ import sys
 import time
 from pathlib import Path
 
-import django
-from django.contrib.auth import get_user_model
-
 from aigva.processes import die_with_parent
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 BACKOFF_SECONDS = (1, 2, 5, 10, 30)  # between restarts of a child that keeps dying
 STEADY_SECONDS = 60  # a child that ran this long starts its backoff afresh
+# A request holds a thread while its client sends it, so a few slow uploads must not take them all; threads
+# waiting on a socket cost little. (compose puts nginx in front, which buffers whole requests.)
+WEB_THREADS = 48
 
 
 def manage(*args: str) -> list[str]:
@@ -108,20 +107,6 @@ def local_environment(env: dict, data_dir: Path) -> None:
     env.setdefault("SECURE_HSTS_SECONDS", "0")
 
 
-def ensure_admin(env: dict) -> None:
-    """Create `admin` with a generated password on first run and print it once."""
-    os.environ.update(env)
-    django.setup()
-
-    users = get_user_model().objects
-    if users.filter(is_superuser=True).exists():
-        print("Log in with your existing admin account (manage.py changepassword admin resets it).")
-        return
-    password = secrets.token_urlsafe(12)
-    users.create_superuser("admin", "", password)
-    print(f"\nCreated the admin account. User name: admin   Password: {password}\n(shown once; keep it)\n")
-
-
 def _stop(signum, frame) -> None:
     raise KeyboardInterrupt
 
@@ -145,7 +130,7 @@ def _prepare(env: dict) -> None:
     """The database, static files, the admin account and jobs a lost queue forgot, before anything serves."""
     subprocess.run(manage("migrate", "--no-input"), env=env, check=True)
     subprocess.run(manage("collectstatic", "--no-input", "--verbosity", "0"), env=env, check=True)
-    ensure_admin(env)
+    subprocess.run(manage("ensure_admin"), env=env, check=True)
     subprocess.run(manage("requeue_jobs"), env=env, check=True)
 
 
@@ -162,7 +147,7 @@ def main() -> None:
         _prepare(env)
         children += [
             Child("web server", [sys.executable, "-m", "gunicorn", "aigva.wsgi", "--bind", f"127.0.0.1:{port}",
-                                 "--workers", "1", "--threads", "8", "--timeout", "300"], env),
+                                 "--workers", "1", "--threads", str(WEB_THREADS), "--timeout", "300"], env),
             Child("worker", manage("rundramatiq", "--processes", "1", "--threads", "2",
                                    "--worker-shutdown-timeout", "10000"), env),
         ]

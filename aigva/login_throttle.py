@@ -5,8 +5,10 @@ from django.http import HttpRequest
 
 
 def client_address(request: HttpRequest) -> str:
-    """The client's address: behind our proxy, the one it appended to X-Forwarded-For (entries before it are
-    whatever the client sent); otherwise the socket's."""
-    if settings.AIGVA_BEHIND_HTTPS_PROXY and (forwarded := request.META.get("HTTP_X_FORWARDED_FOR", "")):
-        return forwarded.rsplit(",", 1)[-1].strip()
+    """The client's address: behind AIGVA_TRUSTED_PROXIES proxies, the entry of X-Forwarded-For the farthest of
+    them appended (entries before it are whatever the client sent); otherwise the socket's."""
+    proxies = settings.AIGVA_TRUSTED_PROXIES
+    forwarded = [entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if entry.strip()]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "")

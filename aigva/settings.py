@@ -36,8 +36,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Unset: the Redis `make run` bundles for this data dir while it runs, else the usual local port.
 REDIS_URL = env.str("REDIS_URL", default=bundled_redis.running_url(DATA_DIR) or "redis://127.0.0.1:6379/0")
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
-AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default=None)
-AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default=None)
+AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None  # compose passes "" for unset
+AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="") or None
 MEDIA_ROOT = env.path("AIGVA_MEDIA_ROOT", default=DATA_DIR / "media")
 # Largest accepted upload; bigger files are refused before a byte is stored.
 AIGVA_MAX_UPLOAD_BYTES = env.int("AIGVA_MAX_UPLOAD_BYTES", default=20 * 1024**3)
@@ -54,10 +54,12 @@ AIGVA_JOB_MAX_ATTEMPTS = env.int("AIGVA_JOB_MAX_ATTEMPTS", default=3)
 AIGVA_JOB_HEARTBEAT_SECONDS = env.float("AIGVA_JOB_HEARTBEAT_SECONDS", default=5.0)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
-# Trust X-Forwarded-Proto and X-Forwarded-For only behind a proxy that sets them; otherwise any client could
-# claim https, or another address.
+# Trust X-Forwarded-Proto only behind a proxy that sets it; otherwise any client could claim https.
 AIGVA_BEHIND_HTTPS_PROXY = env.bool("AIGVA_BEHIND_HTTPS_PROXY", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if AIGVA_BEHIND_HTTPS_PROXY else None
+# How many proxies in front each append the address they saw to X-Forwarded-For (compose's nginx: 1; a TLS proxy
+# before it: 2). 0: the socket's address is the client's, and whatever a client puts in that header is ignored.
+AIGVA_TRUSTED_PROXIES = env.int("AIGVA_TRUSTED_PROXIES", default=0)
 # Login throttling (django-axes): this many failed logins lock the account, and the address, for the cool-off.
 AXES_FAILURE_LIMIT = env.int("AIGVA_LOGIN_FAILURE_LIMIT", default=10)
 AIGVA_LOGIN_COOLOFF_MINUTES = env.int("AIGVA_LOGIN_COOLOFF_MINUTES", default=15)

@@ -38,5 +38,7 @@ fi
 [ -x /usr/bin/chromium ] || apt_install chromium
 # The tests make rotated phone clips with ffmpeg's CLI (PyAV cannot write a display matrix).
 command -v ffmpeg >/dev/null || apt_install ffmpeg
+# compose's front, for the slow-client test of deploy/nginx.conf.
+command -v nginx >/dev/null || apt_install nginx-light
 
 exec "$@"

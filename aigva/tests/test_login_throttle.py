@@ -64,14 +64,20 @@ def test_the_admin_login_is_throttled_too(client, settings):
     assert response.status_code == 429 and not logged_in(client)
 
 
-def test_a_forwarded_address_is_believed_only_behind_the_proxy(client, settings):
+def test_a_forwarded_address_is_believed_only_from_our_proxies(client, settings):
     user = UserFactory()
     for attempt in range(settings.AXES_FAILURE_LIMIT):  # a client inventing a new address every time
         log_in(client, f"nobody{attempt}", "wrong", HTTP_X_FORWARDED_FOR=f"10.0.0.{attempt}")
     assert log_in(client, user.username, PASSWORD, HTTP_X_FORWARDED_FOR="10.9.9.9").status_code == 429
-    settings.AIGVA_BEHIND_HTTPS_PROXY = True  # the proxy appends the address it saw: the last entry counts
+    settings.AIGVA_TRUSTED_PROXIES = 1  # our proxy appends the address it saw: the last entry counts
     assert log_in(client, user.username, PASSWORD, address="10.0.0.250",
                   HTTP_X_FORWARDED_FOR="203.0.113.7, 192.0.2.44").status_code == 302
+    client.logout()
+    settings.AIGVA_TRUSTED_PROXIES = 2  # a TLS proxy, then ours: the entry the TLS proxy appended
+    assert log_in(client, user.username, PASSWORD, address="10.0.0.250",
+                  HTTP_X_FORWARDED_FOR="10.9.9.9, 192.0.2.45, 172.18.0.3").status_code == 302
+    assert log_in(client, "nobody0", "wrong", address="10.0.0.250",
+                  HTTP_X_FORWARDED_FOR="10.0.0.1, 203.0.113.7, 172.18.0.3").status_code == 429  # locked above
 
 
 def test_the_pause_ends_after_the_cool_off_or_when_an_admin_lifts_it(client, settings):
