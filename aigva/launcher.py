@@ -63,6 +63,8 @@ class Child:
             self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()
+        print(f"AIGVA: the {self.name} stopped.", flush=True)
 
 
 def port_in_use(port: int) -> bool:
@@ -113,11 +115,13 @@ def _stop(signum, frame) -> None:
 
 def _environment() -> tuple[dict, Path, int]:
     """The processes' environment, the data dir (made) and the free port; exits when the port is taken."""
+    os.umask(0o077)  # the database, media and keys it makes are the owner's alone
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "aigva.settings")
     data_dir = Path(env.setdefault("AIGVA_DATA_DIR", str(BASE_DIR / "var"))).resolve()
     env["AIGVA_DATA_DIR"] = str(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    data_dir.chmod(0o700)  # one made before this rule, too
     port = int(env.get("PORT", "8000"))
     if port_in_use(port):
         sys.exit(f"AIGVA: port {port} is already in use (another AIGVA?). Stop that, or choose another port: "
@@ -161,10 +165,13 @@ def main() -> None:
     except KeyboardInterrupt:
         pass
     finally:
-        for child in reversed(children):  # the web and the worker first, Redis last
-            child.stop()
-        for child in reversed(children):
-            child.wait(timeout=20)
+        # The web server and the worker first, and only once they are gone Redis: a job's last words need it.
+        servers = [child for child in children if child.name != "bundled Redis"]
+        for group in (servers, [child for child in children if child not in servers]):
+            for child in group:
+                child.stop()
+            for child in group:
+                child.wait(timeout=20)
 
 
 if __name__ == "__main__":

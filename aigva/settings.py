@@ -87,7 +87,7 @@ AXES_CLIENT_IP_CALLABLE = "aigva.login_throttle.client_address"
 AXES_VERBOSE = False
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATA_DIR.mkdir(parents=True, exist_ok=True)  # so manage.py works on a fresh checkout, not only `make run`
+    DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)  # so manage.py works on a fresh checkout too
 
 if AWS_STORAGE_BUCKET_NAME:
     DEFAULT_STORAGE = {"BACKEND": "storages.backends.s3.S3Storage"}

@@ -1,6 +1,8 @@
 """The HTTP API for pipelines (Y-5), /api/v1/: the pages' services and selectors behind JSON, with a personal
 token or the browser's session. Errors are {"detail": "..."} with the status a client can act on."""
 
+import logging
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,6 +13,7 @@ from aigva.errors import UserFacingError
 from api.auth import SessionAuth, TokenAuth
 from api.endpoints import audit, exports, jobs, labels, models, projects, review, videos
 
+log = logging.getLogger(__name__)
 api = NinjaAPI(
     title="AIGVA API", version="1", urls_namespace="api", auth=[TokenAuth(), SessionAuth()],
     description="Projects, videos, jobs, labels, models and exports of AIGVA. Send a personal token (made on "
@@ -30,6 +33,14 @@ def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     most = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 2**20
     return api.create_response(request, {"detail": f"The request body is over {most} MB; send fewer rows at a "
                                                    "time."}, status=413)
+
+
+@api.exception_handler(Exception)
+def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A bug: logged with its traceback, and told in JSON like every other answer (never the site's page)."""
+    log.error("API %s %s failed", request.method, request.path, exc_info=exc)
+    return api.create_response(request, {"detail": "Something went wrong that AIGVA did not expect; it was logged. "
+                                                   "Retry; if it fails again, report it."}, status=500)
 
 
 @api.exception_handler(PermissionDenied)

@@ -136,6 +136,12 @@ def test_a_job_queued_while_aigva_was_down_runs_at_the_next_start_and_stale_uplo
     launcher = start(env, log)  # a first run makes the data dir, then stops
     launcher.send_signal(signal.SIGTERM)
     launcher.wait(timeout=60)
+    stopped = [line for line in log.read_text().splitlines() if line.endswith(" stopped.")]
+    assert stopped[-1] == "AIGVA: the bundled Redis stopped." and len(stopped) == 3  # Redis after the others
+    data = tmp_path / "data"
+    assert data.stat().st_mode & 0o777 == 0o700
+    for private in (data / "db.sqlite3", data / "secret_key"):
+        assert private.stat().st_mode & 0o077 == 0, private  # the owner's alone
     # While AIGVA is down (no Redis at all), a probe is queued.
     offline = {**env, "REDIS_URL": "redis://127.0.0.1:9/0"}
     manage(offline, "create_project", "Offline", "--classes", "a,b")

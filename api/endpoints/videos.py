@@ -2,6 +2,7 @@ from django.http import HttpRequest
 from ninja import File, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
+from aigva.errors import UserFacingError
 from api.endpoints import ERRORS
 from api.pagination import Page
 from api.schemas import Id, JobOut, VideoOut
@@ -25,6 +26,8 @@ def upload_video(request: HttpRequest, project_id: Id, file: File[UploadedFile])
     """Upload one video as multipart form data (`file`); it is streamed to disk, checked as on the page, and
     probed in the background: poll the video (or its probe job) until its status is ready or failed."""
     project = get_member_project(request.user, project_id, Role.LABELLER)
+    if sum(len(files) for _, files in request.FILES.lists()) > 1:  # one video per request, not the last of many
+        raise UserFacingError("Send one file per request; nothing was kept.")
     video = services.create_video(project=project, upload=file, name=file.name or "video", created_by=request.user)
     return Status(201, video)
 

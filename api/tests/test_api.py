@@ -240,3 +240,28 @@ def test_the_review_queue_lists_doubtful_runs_and_accepts_checked_ones(project, 
     assert [r["start"] for r in api.get(f"/projects/{project.pk}/review/next").json()] == [0, 60]
     viewer = TokenClient(add_member(project, Role.VIEWER))
     assert viewer.post(accept, {"runs": [{"video": "clip.mp4", "start": 0, "end": 9}]}).status_code == 403
+
+
+def test_an_unexpected_error_is_answered_in_json_and_logged(caplog):
+    from django.test import RequestFactory
+
+    from api.api import unexpected
+
+    response = unexpected(RequestFactory().get("/api/v1/projects"), RuntimeError("a bug"))
+    assert response.status_code == 500 and response["Content-Type"].startswith("application/json")
+    assert "did not expect" in json.loads(response.content)["detail"] and "a bug" not in response.content.decode()
+    assert "a bug" in caplog.text
+
+
+def test_an_upload_of_several_files_at_once_is_refused_and_keeps_nothing(manager, project, api, video_files):
+    from videos.models import Video
+
+    handles = [video_files["cfr.mp4"].open("rb") for _ in range(3)]
+    try:
+        response = api.client.post(f"/api/v1/projects/{project.pk}/videos", {"file": handles},
+                                   headers=api._headers())
+    finally:
+        for handle in handles:
+            handle.close()
+    assert response.status_code == 400 and "one file per request" in response.json()["detail"]
+    assert not Video.objects.exists()
