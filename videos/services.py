@@ -5,8 +5,10 @@ import re
 import shutil
 import tempfile
 import unicodedata
+from contextlib import suppress
 from pathlib import Path
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
@@ -51,13 +53,21 @@ def create_video(
     name = video.file.field.generate_filename(video, "original")
     try:
         video.file = video.file.storage.save(name, upload, max_length=200)  # storage copies in chunks
-    except OSError as exc:  # e.g. the disk filled up meanwhile: leave no partial file behind
-        video.file.storage.delete(name)
-        raise UserFacingError(f"“{display_name}” could not be stored ({exc.strerror or exc}); nothing was kept.") \
-            from exc
+    except (OSError, BotoCoreError, ClientError) as exc:  # the disk filled up meanwhile, the bucket is gone
+        with suppress(OSError, BotoCoreError, ClientError):  # leave no partial file behind
+            video.file.storage.delete(name)
+        log.error("storing %s failed", name, exc_info=exc)
+        raise UserFacingError(f"“{display_name}” could not be stored ({_storage_problem(exc)}); nothing was kept. "
+                              "If it happens again, tell whoever runs AIGVA.") from exc
     video.save()
     video.probe_job = _schedule_probe(video, created_by, enqueue)
     return video
+
+
+def _storage_problem(exc: Exception) -> str:
+    if isinstance(exc, ClientError):
+        return f"the storage answered {exc.response.get('Error', {}).get('Code', 'an error')}"
+    return getattr(exc, "strerror", None) or str(exc)
 
 
 def _check_is_video(upload: File, display_name: str) -> None:
