@@ -9,6 +9,7 @@ turns a decoded frame into what players show (upright, square pixels) for every 
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 import av
 import numpy as np
@@ -72,7 +73,7 @@ class _Untrusted(Exception):
 
 
 def read_frames(
-    path: str, frame_pts: np.ndarray, wanted: Iterable[int], convert: Convert
+    path: str | BinaryIO, frame_pts: np.ndarray, wanted: Iterable[int], convert: Convert
 ) -> Iterator[tuple[int, object]]:
     """Yield (index, convert(frame)) for each wanted index, in increasing order."""
     targets = sorted(set(int(i) for i in wanted))

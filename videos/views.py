@@ -14,7 +14,7 @@ from videos.forms import VideoUploadForm
 from videos.frames import THUMBNAIL_WIDTH, read_frames
 from videos.responses import serve_frame_times, serve_media
 from videos.selectors import attach_latest_jobs, get_member_video, list_project_videos
-from videos.storage import local_copy
+from videos.storage import ranged_source
 from videos.uploads import UploadRefused, check_upload_refused
 
 
@@ -99,8 +99,9 @@ def video_frame_image(request: HttpRequest, video_id: int, frame: int) -> HttpRe
     if not video.is_ready or not 0 <= frame < video.frame_count:
         raise Http404("No such frame.")
     picture = video.picture
-    with local_copy(video.file) as path:
-        [(_, jpeg)] = read_frames(path, video.frame_pts_array(), [frame], lambda f: picture.jpeg(f, THUMBNAIL_WIDTH))
+    with ranged_source(video.file) as source:  # on S3, only the bytes this frame needs
+        [(_, jpeg)] = read_frames(source, video.frame_pts_array(), [frame],
+                                  lambda f: picture.jpeg(f, THUMBNAIL_WIDTH))
     response = HttpResponse(jpeg, content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=86400"
     return response
