@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint bench
+.PHONY: run test topology install lint bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ run: install
 
 test: install
 	bash scripts/test-services.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The production topology by hand (PostgreSQL, Redis, S3, gunicorn, two workers), walked through the API.
+topology: install
+	bash scripts/topology-test.sh
 
 lint: install
 	$(BIN)/ruff check .

@@ -221,4 +221,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {"botocore": {"level": "WARNING"}},  # not "Found credentials..." at every command
 }

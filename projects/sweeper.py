@@ -27,7 +27,7 @@ class StaleJobSweeper(dramatiq.Middleware):
 
 
 def _sweep_until(stopped: threading.Event) -> None:
-    from projects.jobs import resend_lost_jobs, retake_stale_jobs  # Dramatiq loads this before the models
+    from projects.jobs import resend_lost_jobs, retake_stale_jobs  # app registry: Dramatiq loads this first
 
     interval = max(1.0, settings.AIGVA_JOB_STALE_SECONDS / 4)
     while not stopped.wait(interval):

@@ -5,6 +5,6 @@ class VideosConfig(AppConfig):
     name = "videos"
 
     def ready(self) -> None:
-        from videos import checks, jobs  # noqa: F401 (checks registers itself); models load once the registry is ready
+        from videos import checks, jobs  # noqa: F401 (checks registers itself) app registry: models load once ready
 
         jobs.register()

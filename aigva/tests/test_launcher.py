@@ -7,91 +7,19 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from aigva.launcher import free_port
+from aigva.tests.launching import alive, descendants, dramatiq_masters, launcher_env, start, status, worker_processes
 from projects.tests.workers import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def launcher_env(data_dir: Path, port: int) -> dict:
-    """What `make run` sees on a fresh machine: no database, Redis, settings module or DEBUG given."""
-    unset = ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")
-    return {**{k: v for k, v in os.environ.items() if k not in unset}, "AIGVA_DATA_DIR": str(data_dir),
-            "PORT": str(port)}
 
 
 def manage(env: dict, *args: str) -> str:
     done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=120, check=True)
     return done.stdout
-
-
-def status(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
-    except OSError:
-        return 0, ""
-
-
-def descendants(pid: int) -> set[int]:
-    found, todo = set(), [pid]
-    while todo:
-        parent = todo.pop()
-        for task in Path(f"/proc/{parent}/task").glob("*"):
-            for child in _children(task):
-                found.add(int(child))
-                todo.append(int(child))
-    return found
-
-
-def _children(task: Path) -> list[str]:
-    try:
-        return (task / "children").read_text().split()
-    except OSError:  # the thread (or the process) ended while we looked
-        return []
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, IndexError):
-        return False
-    return state != "Z"
-
-
-def worker_processes(launcher: int) -> list[int]:
-    """The Dramatiq worker processes (not their master) under the launcher."""
-    masters = [p for p in descendants(launcher) if _parent(p) == launcher and b"dramatiq" in _command(p)]
-    return [p for m in masters for p in descendants(m)]
-
-
-def _parent(pid: int) -> int:
-    try:
-        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-    except (FileNotFoundError, IndexError):
-        return 0
-
-
-def _command(pid: int) -> bytes:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes()
-    except FileNotFoundError:
-        return b""
-
-
-def start(env: dict, log: Path) -> subprocess.Popen:
-    process = subprocess.Popen([sys.executable, "-m", "aigva.launcher"], cwd=ROOT, env=env,
-                               stdout=log.open("ab"), stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{env['PORT']}"
-    wait_for(lambda: status(f"{url}/healthz")[0] == 200 and worker_processes(process.pid), 120)
-    return process
 
 
 def test_the_launcher_supervises_and_takes_everything_down_with_it(tmp_path, video_files):
@@ -113,7 +41,7 @@ def test_the_launcher_supervises_and_takes_everything_down_with_it(tmp_path, vid
         assert "the worker stopped" in log.read_text() and "restarting it" in log.read_text()
         # Its master killed, the worker processes go with it (no orphans beside the restarted one).
         wait_for(lambda: len(worker_processes(launcher.pid)) == 1, 60)
-        [master] = [p for p in descendants(launcher.pid) if _parent(p) == launcher.pid and b"dramatiq" in _command(p)]
+        [master] = dramatiq_masters(launcher.pid)
         orphans = worker_processes(launcher.pid)
         os.kill(master, signal.SIGKILL)
         wait_for(lambda: not any(alive(p) for p in orphans), 30)

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from aigva.tests.test_launcher import free_port, launcher_env, start, status
+from aigva.launcher import free_port
+from aigva.tests.launching import launcher_env, start, status
 from projects.tests.workers import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,7 +14,7 @@ from aigva.launcher import free_port
 from projects.models import Role
 from projects.tests.factories import add_member, make_project
 from videos.models import Video
-from videos.tests.test_views import upload
+from videos.tests.factories import upload
 
 ROOT = Path(__file__).resolve().parents[2]
 MISSING = "aigva-missing-bucket"  # moto keeps buckets in the process: none of another test's

@@ -2,7 +2,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.files import File
 from django.urls import reverse
 
 from projects.jobs import run_job
@@ -10,7 +9,7 @@ from projects.models import Job, Role
 from projects.tests.factories import UserFactory, add_member, make_project
 from videos import services
 from videos.models import Video, VideoStatus
-from videos.tests.factories import ingest
+from videos.tests.factories import ingest, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -25,12 +24,6 @@ def labeller(client, project):
     user = add_member(project, Role.LABELLER)
     client.force_login(user)
     return user
-
-
-def upload(client, project, path, name=None):
-    with open(path, "rb") as handle:
-        return client.post(reverse("videos:video-upload", args=[project.pk]),
-                           {"file": File(handle, name=name or path.name)}, HTTP_HX_REQUEST="true")
 
 
 def test_upload_stores_the_file_and_queues_a_probe(
