@@ -265,3 +265,19 @@ def test_an_upload_of_several_files_at_once_is_refused_and_keeps_nothing(manager
             handle.close()
     assert response.status_code == 400 and "one file per request" in response.json()["detail"]
     assert not Video.objects.exists()
+
+
+@pytest.mark.parametrize("name", [".", ".."])
+def test_an_upload_named_dot_or_dot_dot_is_refused_in_json(manager, project, api, name):
+    boundary = "aigva-boundary"
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            f"Content-Type: video/mp4\r\n\r\nxxxx\r\n--{boundary}--\r\n").encode()
+    response = api.client.post(f"/api/v1/projects/{project.pk}/videos", body, headers=api._headers(),
+                                content_type=f"multipart/form-data; boundary={boundary}")
+    assert 400 <= response.status_code < 500 and response.json()["detail"]
+
+
+def test_a_body_over_8_mib_is_refused_in_json(manager, project, api):
+    response = api.client.post("/api/v1/projects", b"{" + b" " * (9 * 1024**2) + b"}",
+                               content_type="application/json", headers=api._headers())
+    assert response.status_code == 413 and "over 8 MB" in response.json()["detail"]
