@@ -22,6 +22,34 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture
+def s3_endpoint():
+    """moto's S3 server on a free port, for boto3 and django-storages as a real endpoint. Its buckets live in
+    this process, from one test to the next: name them for the test."""
+    from moto.server import ThreadedMotoServer
+
+    from aigva.launcher import free_port
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_bucket(s3_endpoint) -> tuple[str, str]:
+    """(endpoint, a new bucket of this test's own)."""
+    import uuid
+
+    import boto3
+
+    name = f"aigva-test-{uuid.uuid4().hex[:12]}"
+    boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1", aws_access_key_id="testing",
+                 aws_secret_access_key="testing").create_bucket(Bucket=name)
+    return s3_endpoint, name
+
+
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

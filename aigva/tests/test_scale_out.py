@@ -12,10 +12,8 @@ import zipfile
 from io import BytesIO
 from pathlib import Path
 
-import boto3
 import pytest
 import requests
-from moto.server import ThreadedMotoServer
 
 from aigva.launcher import free_port
 from exports.jobs import EXPORT
@@ -30,24 +28,12 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def s3():
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
-    server.start()
-    endpoint = f"http://127.0.0.1:{port}"
-    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="testing",
-                 aws_secret_access_key="testing").create_bucket(Bucket="aigva-media")
-    yield endpoint
-    server.stop()
-
-
-def production_env(tmp_path: Path, s3_endpoint: str, database_url: str) -> dict:
+def production_env(tmp_path: Path, s3_bucket: tuple[str, str], database_url: str) -> dict:
     unset = ("DJANGO_SETTINGS_MODULE", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "AIGVA_MEDIA_ROOT")
     return {**{k: v for k, v in os.environ.items() if k not in unset},
             "DEBUG": "false", "SECRET_KEY": "scale-out-test-secret-key-" + "x" * 40, "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_SSL_REDIRECT": "false", "DATABASE_URL": database_url, "AIGVA_DATA_DIR": str(tmp_path / "web"),
-            "AWS_STORAGE_BUCKET_NAME": "aigva-media", "AWS_S3_ENDPOINT_URL": s3_endpoint,
+            "AWS_S3_ENDPOINT_URL": s3_bucket[0], "AWS_STORAGE_BUCKET_NAME": s3_bucket[1],
             "AWS_S3_REGION_NAME": "us-east-1", "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
             "AIGVA_CUSTOM_MODELS": '{"brightness": "prediction.examples.brightness:predict"}'}
 
@@ -66,11 +52,12 @@ def finished(kind: str, count: int = 1):
     return lambda: jobs.count() >= count and not jobs.exclude(status=JobStatus.SUCCEEDED).exists()
 
 
-def test_web_and_two_workers_on_postgres_redis_and_s3(tmp_path, s3, broker, video_files):
+def test_web_and_two_workers_on_postgres_redis_and_s3(tmp_path, s3_bucket, broker, video_files):
     from django.db import connection
 
     db = connection.settings_dict
-    env = production_env(tmp_path, s3, f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/"
+    s3 = s3_bucket[0]
+    env = production_env(tmp_path, s3_bucket, f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/"
                                        f"{db['NAME']}")
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"], cwd=ROOT,
                    env=env, check=True, timeout=120)

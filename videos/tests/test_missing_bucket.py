@@ -6,35 +6,20 @@ import subprocess
 import sys
 from pathlib import Path
 
-import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
-from aigva.launcher import free_port
 from projects.models import Role
 from projects.tests.factories import add_member, make_project
 from videos.models import Video
 from videos.tests.factories import upload
 
 ROOT = Path(__file__).resolve().parents[2]
-MISSING = "aigva-missing-bucket"  # moto keeps buckets in the process: none of another test's
+MISSING = "aigva-missing-bucket"  # moto keeps buckets in the process: no other test makes this one
 KEYS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_S3_REGION_NAME": "us-east-1"}
 
 
-@pytest.fixture
-def s3_without_the_bucket():
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
-    server.start()
-    endpoint = f"http://127.0.0.1:{port}"
-    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="testing",
-                 aws_secret_access_key="testing").create_bucket(Bucket="another-bucket")
-    yield endpoint
-    server.stop()
-
-
-def test_a_command_stops_at_start_naming_the_missing_bucket(s3_without_the_bucket, tmp_path):
-    env = {**os.environ, **KEYS, "AWS_STORAGE_BUCKET_NAME": MISSING, "AWS_S3_ENDPOINT_URL": s3_without_the_bucket,
+def test_a_command_stops_at_start_naming_the_missing_bucket(s3_endpoint, tmp_path):
+    env = {**os.environ, **KEYS, "AWS_STORAGE_BUCKET_NAME": MISSING, "AWS_S3_ENDPOINT_URL": s3_endpoint,
            "AIGVA_DATA_DIR": str(tmp_path)}
     done = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=120)
@@ -43,11 +28,11 @@ def test_a_command_stops_at_start_naming_the_missing_bucket(s3_without_the_bucke
 
 
 @pytest.mark.django_db
-def test_an_upload_to_a_missing_bucket_is_a_clear_refusal_that_keeps_nothing(s3_without_the_bucket, client, settings,
+def test_an_upload_to_a_missing_bucket_is_a_clear_refusal_that_keeps_nothing(s3_endpoint, client, settings,
                                                                              monkeypatch, video_files):
     for key, value in KEYS.items():
         monkeypatch.setenv(key, value)
-    settings.AWS_STORAGE_BUCKET_NAME, settings.AWS_S3_ENDPOINT_URL = MISSING, s3_without_the_bucket
+    settings.AWS_STORAGE_BUCKET_NAME, settings.AWS_S3_ENDPOINT_URL = MISSING, s3_endpoint
     settings.AWS_S3_REGION_NAME = "us-east-1"
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "storages.backends.s3.S3Storage"}}
     project = make_project()

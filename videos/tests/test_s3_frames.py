@@ -1,12 +1,9 @@
 """A frame's thumbnail from S3 reads only the bytes that frame needs (issue 32), not the whole video: the
 container's index and the frame's GOP, by ranged GETs against moto's S3 server."""
 
-import boto3
 import pytest
 from django.urls import reverse
-from moto.server import ThreadedMotoServer
 
-from aigva.launcher import free_port
 from projects.models import Role
 from projects.tests.factories import add_member, make_project
 from videos.frames import read_frames
@@ -15,22 +12,15 @@ from videos.tests.factories import ingest
 from videos.tests.numbered_video import read_frame_number, write_numbered_video
 
 pytestmark = pytest.mark.django_db
-BUCKET = "aigva-ranged-frames"
 
 
 @pytest.fixture
-def s3_media(settings, monkeypatch):
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
-    server.start()
+def s3_media(settings, monkeypatch, s3_bucket):
     for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         monkeypatch.setenv(key, "testing")
-    settings.AWS_STORAGE_BUCKET_NAME, settings.AWS_S3_ENDPOINT_URL = BUCKET, f"http://127.0.0.1:{port}"
+    settings.AWS_S3_ENDPOINT_URL, settings.AWS_STORAGE_BUCKET_NAME = s3_bucket
     settings.AWS_S3_REGION_NAME = "us-east-1"
-    boto3.client("s3", endpoint_url=settings.AWS_S3_ENDPOINT_URL, region_name="us-east-1").create_bucket(Bucket=BUCKET)
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "storages.backends.s3.S3Storage"}}
-    yield
-    server.stop()
 
 
 @pytest.fixture
