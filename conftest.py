@@ -17,6 +17,14 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # The suite makes hundreds of users, each hashed at 0.2 s with PBKDF2: Django's advice for test suites is a
+    # fast hasher. Production keeps PBKDF2 (and the tests that run make run or gunicorn use it).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
