@@ -21,8 +21,9 @@ def pytest_configure(config):
     from django.conf import settings
 
     # The suite makes hundreds of users, each hashed at 0.2 s with PBKDF2: Django's advice for test suites is a
-    # fast hasher. Production keeps PBKDF2 (and the tests that run make run or gunicorn use it).
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # fast hasher. Production keeps PBKDF2, so a user who logs in to a gunicorn of a test is given a PBKDF2 hash.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
+                                 "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from django.contrib.auth.hashers import make_password
 
 from aigva.launcher import free_port
 from exports.jobs import EXPORT
@@ -63,6 +64,8 @@ def test_web_and_two_workers_on_postgres_redis_and_s3(tmp_path, s3_bucket, broke
                    env=env, check=True, timeout=120)
     project = make_project(classes=("dark", "bright"))
     user = add_member(project, Role.MANAGER)
+    user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")  # what gunicorn's production settings know
+    user.save(update_fields=["password"])
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     web = subprocess.Popen([sys.executable, "-m", "gunicorn", "aigva.wsgi", "--bind", f"127.0.0.1:{port}",
