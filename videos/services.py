@@ -22,6 +22,7 @@ from videos.jobs import PROBE
 from videos.models import Video, VideoStatus
 from videos.signals import video_probed
 from videos.storage import local_copy
+from videos.uploads import size_text
 
 log = logging.getLogger(__name__)
 MAX_NAME = 120
@@ -46,7 +47,8 @@ def create_video(
     if upload.size == 0:
         raise UserFacingError(f"“{display_name}” is empty (0 bytes).")
     if upload.size > settings.AIGVA_MAX_UPLOAD_BYTES:
-        raise UserFacingError(f"“{display_name}” is larger than the {_gib(settings.AIGVA_MAX_UPLOAD_BYTES)} limit.")
+        limit = size_text(settings.AIGVA_MAX_UPLOAD_BYTES)
+        raise UserFacingError(f"“{display_name}” is larger than the {limit} limit.")
     _check_is_video(upload, display_name)
     _check_free_space(upload.size, display_name)
     video = Video(project=project, name=display_name, size=upload.size, created_by=created_by)
@@ -93,9 +95,9 @@ def _check_free_space(size: int, display_name: str) -> None:
     root.mkdir(parents=True, exist_ok=True)
     free = shutil.disk_usage(root).free
     if free - size < settings.AIGVA_MIN_FREE_BYTES:
-        raise UserFacingError(f"Not enough disk space for “{display_name}” ({_gib(size)}): {_gib(free)} is free and "
-                              f"{_gib(settings.AIGVA_MIN_FREE_BYTES)} must stay free. Free some space or ask whoever "
-                              "runs AIGVA to.")
+        raise UserFacingError(f"Not enough disk space for “{display_name}” ({size_text(size)}): {size_text(free)} is "
+                              f"free and {size_text(settings.AIGVA_MIN_FREE_BYTES)} must stay free. Free some space or "
+                              "ask whoever runs AIGVA to.")
 
 
 def _schedule_probe(video: Video, requested_by: AbstractBaseUser | None, enqueue: bool) -> Job:
@@ -121,10 +123,6 @@ def retry_video(*, video: Video, requested_by: AbstractBaseUser | None) -> Job |
     if not Video.objects.filter(pk=video.pk, status=VideoStatus.FAILED).update(status=VideoStatus.PROCESSING, error=""):
         return None
     return _schedule_probe(video, requested_by, enqueue=True)
-
-
-def _gib(size: int) -> str:
-    return f"{size / 1024**3:.3g} GiB" if size >= 1024**3 else f"{size / 1024**2:.3g} MiB"
 
 
 def probe_video(job: Job, reporter: JobReporter) -> dict:

@@ -33,23 +33,26 @@ def check_upload_refused(request: HttpRequest) -> None:
         raise refusal
 
 
-def upload_dir() -> Path:
-    return Path(settings.FILE_UPLOAD_TEMP_DIR or tempfile.gettempdir())
-
-
 def _free_bytes() -> int:
-    folder = upload_dir()
+    """Free space on the disk uploads stream to."""
+    folder = Path(settings.FILE_UPLOAD_TEMP_DIR or tempfile.gettempdir())
     folder.mkdir(parents=True, exist_ok=True)
     return shutil.disk_usage(folder).free
 
 
-def _gib(size: int) -> str:
+def size_text(size: int) -> str:
+    """A size as people read it: "1.01 MiB", "20 GiB"."""
     return f"{size / 1024**3:.3g} GiB" if size >= 1024**3 else f"{size / 1024**2:.3g} MiB"
 
 
+def _over_limit() -> UploadRefused:
+    return UploadRefused(f"The file is over the upload limit ({size_text(settings.AIGVA_MAX_UPLOAD_BYTES)}); "
+                         "nothing was kept.", HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+
+
 def _no_room(size: int | None = None) -> UploadRefused:
-    what = f"an upload of {_gib(size)}" if size else "the rest of this upload"
-    return UploadRefused(f"Not enough disk space for {what}: {_gib(settings.AIGVA_MIN_FREE_BYTES)} must stay free "
+    what = f"an upload of {size_text(size)}" if size else "the rest of this upload"
+    return UploadRefused(f"Not enough disk space for {what}: {size_text(settings.AIGVA_MIN_FREE_BYTES)} must stay free "
                          "for the database. Nothing was kept. Free some space or ask whoever runs AIGVA to.",
                          HTTPStatus.INSUFFICIENT_STORAGE)
 
@@ -57,8 +60,7 @@ def _no_room(size: int | None = None) -> UploadRefused:
 def refusal_before_reading(content_length: int) -> UploadRefused | None:
     """Why a body of this declared length is refused before it is read, if it is."""
     if content_length > settings.AIGVA_MAX_UPLOAD_BYTES + MULTIPART_SLACK_BYTES:
-        return UploadRefused(f"The file is over the upload limit ({_gib(settings.AIGVA_MAX_UPLOAD_BYTES)}); "
-                             "nothing was kept.", HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        return _over_limit()
     if _free_bytes() - content_length < settings.AIGVA_MIN_FREE_BYTES:
         return _no_room(content_length)
     return None
@@ -80,8 +82,7 @@ class LimitedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         self.received += len(raw_data)
         if self.received > settings.AIGVA_MAX_UPLOAD_BYTES:
-            self._stop(UploadRefused(f"The file is over the upload limit ({_gib(settings.AIGVA_MAX_UPLOAD_BYTES)}); "
-                                     "nothing was kept.", HTTPStatus.REQUEST_ENTITY_TOO_LARGE))
+            self._stop(_over_limit())
         if self.received - self.checked >= FREE_SPACE_CHECK_BYTES:
             self.checked = self.received
             if _free_bytes() - len(raw_data) < settings.AIGVA_MIN_FREE_BYTES:
