@@ -83,7 +83,8 @@ def test_key_hints_are_readable_and_the_heat_map_takes_no_class_colour(page: Pag
 def test_painting_while_playing_covers_every_frame_to_the_one_on_screen_when_the_key_comes_up(
         page: Page, live_server, tmp_path):
     """Hold a class key, play, pause, release (issue 29): under load Chromium presents few of the frames it
-    plays, so the paint must reach the frame on screen at key-up whether or not the others were shown."""
+    plays, so the paint must reach the frame on screen at key-up whether or not the others were shown. A pause
+    there settles late, and in a few percent of tries on a frame Chromium never reports (seen under CI's load)."""
     from labelling.selectors import get_current_label_set
     from videos.tests.numbered_video import write_numbered_video
 
@@ -106,6 +107,7 @@ def test_painting_while_playing_covers_every_frame_to_the_one_on_screen_when_the
         page.keyboard.up("2")
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
     shown = settled_state(page)[2]  # the frame the paused picture shows
+    expect_on_screen(page, shown)  # and the player says so, even where Chromium presented it silently
     classes = get_current_label_set(video).label_runs.to_frames()[0]
     assert shown >= 96
     assert (classes[80 : shown + 1] == junction.pk).all() and (classes[:80] == road.pk).all()

@@ -1,6 +1,10 @@
 // Wraps a <video>: knows which frame is on screen (requestVideoFrameCallback) and seeks to frames.
 import { frameAt, frameShownAt, seekOffsetOf } from "./frame-clock.js";
 
+// How long after a pause a busy browser may still present the frame it paused on (seen up to 140 ms at 30x
+// CPU throttling; in a few percent of pauses it shows the paused frame without presenting it).
+const PAUSE_SETTLE_MS = 600;
+
 export class FramePlayer {
   constructor(root) {
     this.root = root;
@@ -11,6 +15,9 @@ export class FramePlayer {
     this.pending = null; // frame a seek is heading for, so quick steps add up
     this.times = null;
     this.base = 0; // browser media time of frame 0 (containers may start at a non-zero time)
+    this.pausedAt = -Infinity; // performance.now() of the last pause
+    this.presentedAt = -Infinity; // performance.now() of the last frame presented
+    this.settling = null; // timer that says the frame a pause settled on
     this.aborter = new AbortController();
   }
 
@@ -26,12 +33,16 @@ export class FramePlayer {
     return frameShownAt(this.times, this.video.currentTime - this.base);
   }
 
-  /** The frame on screen now. Just after a pause a busy browser may still present the last frame it
-   * played: wait briefly for it, else take the frame at the paused time. */
+  /** The frame on screen now. After a pause Chromium shows the frame at the paused time or the one after
+   * it, and tells which by presenting it, often late on a busy machine and sometimes not at all: wait a
+   * little for that, and never answer a frame before the paused time. */
   async shownFrame() {
     if (!this.video.paused || this.pending !== null) return this.playhead;
-    const presented = await Promise.race([this.nextPresented(), new Promise((resolve) => setTimeout(resolve, 150))]);
-    return presented ? frameAt(this.times, presented.mediaTime - this.base) : this.playhead;
+    const left = this.pausedAt + PAUSE_SETTLE_MS - performance.now();
+    if (this.presentedAt < this.pausedAt && left > 0) {
+      await Promise.race([this.nextPresented(), new Promise((resolve) => setTimeout(resolve, left))]);
+    }
+    return Math.max(this.frame, this.playhead);
   }
 
   get frameCount() {
@@ -54,6 +65,7 @@ export class FramePlayer {
     const first = this.nextPresented();
     this.video.currentTime = 0;
     this.base = (await first).mediaTime;
+    this.video.addEventListener("pause", () => this.notePause(), { signal: this.aborter.signal });
     this.watch();
     this.show(0);
   }
@@ -64,6 +76,7 @@ export class FramePlayer {
 
   watch() {
     const onFrame = (_now, meta) => {
+      this.presentedAt = performance.now();
       this.show(frameAt(this.times, meta.mediaTime - this.base));
       if (!this.aborter.signal.aborted) this.video.requestVideoFrameCallback(onFrame);
     };
@@ -88,14 +101,33 @@ export class FramePlayer {
     this.video.currentTime = this.base + seekOffsetOf(this.times, target);
   }
 
-  step(delta) {
+  /** Pausing marks the time at once: the pause event comes a task later, maybe after a key-up. */
+  notePause() {
+    this.pausedAt = performance.now();
+    clearTimeout(this.settling);
+    this.settling = setTimeout(() => this.settle(), PAUSE_SETTLE_MS);
+  }
+
+  /** Say the frame a pause settled on, which Chromium sometimes shows without presenting it. */
+  settle() {
+    if (!this.video.paused || this.pending !== null || this.aborter.signal.aborted) return;
+    const shown = Math.max(this.frame, this.playhead);
+    if (shown !== this.frame) this.show(shown);
+  }
+
+  pause() {
     this.video.pause();
+    this.notePause();
+  }
+
+  step(delta) {
+    this.pause();
     this.seekToFrame(this.target + delta);
   }
 
   toggle() {
     if (this.video.paused) this.video.play();
-    else this.video.pause();
+    else this.pause();
   }
 
   setRate(rate) {
@@ -108,6 +140,7 @@ export class FramePlayer {
   }
 
   destroy() {
+    clearTimeout(this.settling);
     this.aborter.abort();
   }
 }
