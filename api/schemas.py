@@ -44,13 +44,29 @@ class ClassIn(Schema):
     shortcut: text(1, 0) | None = None
 
 
+class TrackOut(Schema):
+    id: int
+    name: str
+    default_class: str | None
+    classes: list[ClassOut]
+
+    @staticmethod
+    def resolve_default_class(track) -> str | None:
+        return track.default_class.name if track.default_class else None
+
+    @staticmethod
+    def resolve_classes(track) -> list:
+        return list(track.classes.all())
+
+
 class ProjectOut(Schema):
     id: int
     name: str
     description: str
     role: str = Field(description="Your role in the project: manager, labeller or viewer.")
-    default_class: str | None
-    classes: list[ClassOut]
+    default_class: str | None = Field(description="The first track's.")
+    classes: list[ClassOut] = Field(description="The first track's, in their order.")
+    tracks: list[TrackOut] = Field(description="The questions every frame answers, each with its own classes.")
     created_at: datetime
 
     @staticmethod
@@ -59,11 +75,15 @@ class ProjectOut(Schema):
 
     @staticmethod
     def resolve_default_class(project) -> str | None:
-        return project.default_class.name if project.default_class else None
+        return TrackOut.resolve_default_class(project.first_track)
 
     @staticmethod
     def resolve_classes(project) -> list:
-        return list(project.classes.all())
+        return TrackOut.resolve_classes(project.first_track)
+
+    @staticmethod
+    def resolve_tracks(project) -> list:
+        return list(project.tracks.all())
 
 
 class ProjectIn(Schema):

@@ -159,12 +159,12 @@ class Loop:
 
     def reset(self) -> None:
         """No samples, no reviews and no labels of people: each scenario starts from scratch."""
-        from labelling.services import create_initial_label_set
+        from labelling.services import create_initial_label_sets
         from learning.models import TrainingSample
 
         TrainingSample.objects.filter(project=self.project).delete()
         for video in self.videos:
-            create_initial_label_set(video=video)
+            create_initial_label_sets(video=video)
 
     def run(self, job, work) -> dict:
         from projects.jobs import run_job

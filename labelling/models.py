@@ -7,9 +7,12 @@ from labelling.runs import LabelRuns, floats_from_bytes
 
 
 class LabelSet(models.Model):
-    """One video's per-frame labels; a video has one current set, older ones stay retrievable."""
+    """One video's per-frame labels on one track; a video has one current set per track, older ones stay
+    retrievable."""
 
     video = models.ForeignKey("videos.Video", on_delete=models.CASCADE, related_name="label_sets")
+    # The question these labels answer (P-4): a video has one current set per track.
+    track = models.ForeignKey("projects.Track", on_delete=models.CASCADE, related_name="label_sets")
     is_current = models.BooleanField(default=True)
     frame_count = models.PositiveIntegerField()
     # LabelRuns.to_bytes(): run-length (class, author) segments.
@@ -45,9 +48,8 @@ class LabelSet(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["video"], condition=models.Q(is_current=True), name="one_current_label_set_per_video"
-            )
+            models.UniqueConstraint(fields=["video", "track"], condition=models.Q(is_current=True),
+                                    name="one_current_label_set_per_video_and_track")
         ]
 
     def __str__(self) -> str:

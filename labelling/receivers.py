@@ -14,8 +14,7 @@ def connect() -> None:
 
 def label_probed_video(*, video, frame_count: int, **_) -> None:
     """A new video, or one whose frame count changed, starts with the default class on every frame (V-2)."""
-    if not video.label_sets.filter(is_current=True, frame_count=frame_count).exists():
-        services.create_initial_label_set(video=video)
+    services.create_initial_label_sets(video=video, only_missing=True)
 
 
 def count_class_frames(*, project, label_class, **_) -> int:

@@ -30,13 +30,15 @@ def follow_replacement(label_set: LabelSet) -> LabelSet:
     was open); other sets, e.g. a reviewer's own copy, are themselves."""
     if label_set.replaced_by_id is None:
         return label_set
-    current = (LabelSet.objects.filter(video_id=label_set.video_id, is_current=True)
+    current = (LabelSet.objects.filter(video_id=label_set.video_id, track_id=label_set.track_id, is_current=True)
                .select_related("video__project").defer(*HEAVY_FIELDS).first())
     return current or label_set
 
 
-def get_current_label_set(video) -> LabelSet | None:
-    return video.label_sets.filter(is_current=True).defer("confidences", "margins").first()
+def get_current_label_set(video, track=None) -> LabelSet | None:
+    """The video's current labels on `track`, by default the project's first."""
+    track = track or video.project.first_track
+    return video.label_sets.filter(track=track, is_current=True).defer("confidences", "margins").first()
 
 
 def author_names(codes) -> dict[int, str]:

@@ -19,7 +19,8 @@ def create_label_set(
     author: int = SYSTEM_AUTHOR, created_by: AbstractBaseUser | None = None, source_model=None,
     keep_people: bool = False,
 ) -> LabelSet:
-    """Store per-frame classes (N,) and optional confidences and margins (N,) as the video's new current set.
+    """Store per-frame classes (N,) and optional confidences and margins (N,) as the video's new current set
+    on the classes' track.
 
     With keep_people every frame a person labelled in the current set keeps its class and author (L-6).
     """
@@ -27,10 +28,9 @@ def create_label_set(
     if len(class_ids) != video.frame_count or any(
             values is not None and len(values) != len(class_ids) for values in (confidences, margins)):
         raise ValueError(f"labels for {len(class_ids)} frames given for a video of {video.frame_count} frames")
-    unknown = set(np.unique(class_ids).tolist()) - set(video.project.classes.values_list("pk", flat=True))
-    if unknown:
-        raise UserFacingError(f"Classes {sorted(unknown)} are not classes of the project “{video.project.name}”.")
-    current = LabelSet.objects.select_for_update().filter(video=video, is_current=True).only("runs").first()
+    track_id = _track_of(video.project, class_ids)
+    current = (LabelSet.objects.select_for_update().filter(video=video, track_id=track_id, is_current=True)
+               .only("runs").first())
     if keep_people and current is not None:
         runs = current.label_runs.keeping_people(class_ids, author)
     else:
@@ -38,7 +38,8 @@ def create_label_set(
     if current is not None:
         LabelSet.objects.filter(pk=current.pk).update(is_current=False)
     label_set = LabelSet.objects.create(
-        video=video, frame_count=len(class_ids), runs=runs.to_bytes(), created_by=created_by, source_model=source_model,
+        video=video, track_id=track_id, frame_count=len(class_ids), runs=runs.to_bytes(), created_by=created_by,
+        source_model=source_model,
         confidences=None if confidences is None else floats_to_bytes(confidences),
         margins=None if margins is None else floats_to_bytes(margins),
         confidence_bins=[] if confidences is None else lowest_per_bin(confidences, CONFIDENCE_BINS).round(3).tolist(),
@@ -52,6 +53,17 @@ def create_label_set(
     return label_set
 
 
+def _track_of(project: Project, class_ids: np.ndarray) -> int:
+    """The one track that all the classes belong to."""
+    wanted = set(np.unique(class_ids).tolist())
+    tracks = dict(project.classes.filter(pk__in=wanted).values_list("pk", "track_id"))
+    if unknown := wanted - set(tracks):
+        raise UserFacingError(f"Classes {sorted(unknown)} are not classes of the project “{project.name}”.")
+    if len(set(tracks.values())) > 1:
+        raise ValueError("one label set holds the classes of one track")
+    return next(iter(tracks.values()))
+
+
 def _carry_edits(old: LabelSet, new: LabelSet, class_ids: np.ndarray, author: int) -> None:
     """People's edits of the replaced set, copied to the new one so they can still be undone there; what
     each undo restores takes the new labels wherever no person had labelled before the edit."""
@@ -62,10 +74,15 @@ def _carry_edits(old: LabelSet, new: LabelSet, class_ids: np.ndarray, author: in
                   .keeping_people(class_ids[e.start:e.end + 1], author).to_bytes()) for e in edits])
 
 
-def create_initial_label_set(*, video) -> LabelSet:
-    """Every frame gets the project's default class (V-2)."""
-    default = video.project.default_class or video.project.classes.first()
-    return create_label_set(video=video, class_ids=np.full(video.frame_count, default.pk, dtype=np.int64))
+def create_initial_label_sets(*, video, only_missing: bool = False) -> list[LabelSet]:
+    """On every track (with only_missing, every track with no current set of the video's length), every frame
+    gets the track's default class (V-2)."""
+    tracks = video.project.tracks.all()
+    if only_missing:
+        tracks = tracks.exclude(label_sets__video=video, label_sets__is_current=True,
+                                label_sets__frame_count=video.frame_count)
+    return [create_label_set(video=video, class_ids=np.full(video.frame_count, default.pk, dtype=np.int64))
+            for default in (track.default_class or track.classes.first() for track in tracks)]
 
 
 def _lock(label_set: LabelSet) -> LabelSet:
@@ -89,6 +106,8 @@ def label_range(
         raise UserFacingError(f"Frames {start}-{end} are outside 0-{locked.frame_count - 1} or reversed.")
     if label_class.project_id != locked.video.project_id:
         raise UserFacingError("That class belongs to another project.")
+    if label_class.track_id != locked.track_id:
+        raise UserFacingError(f"That class answers another track than these labels ({locked.track.name}).")
     runs = locked.label_runs
     edit = LabelEdit.objects.create(
         label_set=locked, start=start, end=end, label_class=label_class, author=user,
@@ -139,10 +158,10 @@ def count_class_frames(*, project: Project, label_class: LabelClass) -> int:
 @transaction.atomic
 def remap_class(*, project: Project, old: LabelClass, new: LabelClass) -> None:
     """Relabel every frame of `old` as `new`, in current and previous sets and in undo history."""
-    for label_set in LabelSet.objects.select_for_update().filter(video__project=project):
+    for label_set in LabelSet.objects.select_for_update().filter(video__project=project, track_id=old.track_id):
         label_set.runs = label_set.label_runs.replace_class(old.pk, new.pk).to_bytes()
         label_set.save(update_fields=["runs"])
-    for edit in LabelEdit.objects.filter(label_set__video__project=project):
+    for edit in LabelEdit.objects.filter(label_set__video__project=project, label_set__track_id=old.track_id):
         edit.previous = LabelRuns.from_bytes(bytes(edit.previous)).replace_class(old.pk, new.pk).to_bytes()
         edit.label_class_id = new.pk if edit.label_class_id == old.pk else edit.label_class_id
         edit.save(update_fields=["previous", "label_class"])
@@ -152,8 +171,8 @@ def fork_label_set(*, label_set: LabelSet, created_by: AbstractBaseUser | None) 
     """A copy that is not current: one reviewer's own labels, to compare with others' (Y-3)."""
     source = LabelSet.objects.get(pk=label_set.pk)
     return LabelSet.objects.create(
-        video_id=source.video_id, is_current=False, frame_count=source.frame_count, runs=source.runs,
-        confidences=source.confidences, margins=source.margins, confidence_bins=source.confidence_bins,
-        source_model=source.source_model,
+        video_id=source.video_id, track_id=source.track_id, is_current=False, frame_count=source.frame_count,
+        runs=source.runs, confidences=source.confidences, margins=source.margins,
+        confidence_bins=source.confidence_bins, source_model=source.source_model,
         created_by=created_by,
     )

@@ -30,9 +30,13 @@ class ProjectCreateForm(forms.Form):
 
 
 class ProjectEditForm(forms.ModelForm):
+    default_class = IdField(queryset=LabelClass.objects.none(), empty_label=None,
+                            help_text="The class every frame of a new video starts with.")
+    field_order = ["name", "description", "default_class"]
+
     class Meta:
         model = Project
-        fields = ["name", "description", "default_class", "default_frame_skip", "default_smoothing",
+        fields = ["name", "description", "default_frame_skip", "default_smoothing",
                   "decode_shots", "prediction_batch_size", "target_accuracy"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2}),
                    "target_accuracy": forms.NumberInput(attrs={"step": "0.001", "min": "0.5", "max": "0.9999"})}
@@ -40,8 +44,9 @@ class ProjectEditForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["default_class"].queryset = self.instance.classes.all()
-        self.fields["default_class"].required = True
+        track = self.instance.first_track
+        self.fields["default_class"].queryset = track.classes.all()
+        self.fields["default_class"].initial = track.default_class_id
 
 
 class ClassForm(forms.Form):

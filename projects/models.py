@@ -19,9 +19,6 @@ ROLE_RANK = {Role.VIEWER: 0, Role.LABELLER: 1, Role.MANAGER: 2}
 class Project(models.Model):
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
-    default_class = models.ForeignKey(
-        "LabelClass", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     # Defaults the predict and export forms start from (P-3).
     default_frame_skip = models.PositiveIntegerField(
         default=1, validators=[MinValueValidator(1), MaxValueValidator(10_000)],
@@ -50,9 +47,34 @@ class Project(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def first_track(self) -> "Track":
+        """The track that callers naming none mean (one-track scripts, the API's and commands' default)."""
+        return next(iter(self.tracks.all()), None)  # all(): a prefetch serves it
+
+
+class Track(models.Model):
+    """One question every frame answers (P-4), with its own ordered classes and default class."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tracks")
+    name = models.CharField(max_length=60)
+    order = models.PositiveIntegerField(default=0)
+    default_class = models.ForeignKey(
+        "LabelClass", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint("project", Lower("name"), name="track_name_unique_ci")]
+
+    def __str__(self) -> str:
+        return self.name
+
 
 class LabelClass(models.Model):
+    # The project is the track's, kept here too: keys are unique in it and most reads ask by project.
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="classes")
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="classes")
     name = models.CharField(max_length=60)
     colour = models.CharField(max_length=7, default="#4e79a7")
     shortcut = models.CharField(max_length=1, blank=True)

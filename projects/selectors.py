@@ -26,7 +26,7 @@ def require_role(user: AbstractBaseUser, project: Project, min_role: Role) -> Ro
 
 
 def get_member_project(user: AbstractBaseUser, project_id: int, min_role: Role = Role.VIEWER) -> Project:
-    project = Project.objects.filter(pk=project_id).select_related("default_class").first()
+    project = Project.objects.filter(pk=project_id).first()
     if project is None:
         raise Http404("No such project.")
     require_role(user, project, min_role)

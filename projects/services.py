@@ -6,13 +6,14 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
 from aigva.errors import UserFacingError
-from projects.models import LabelClass, Membership, Preference, Project, Role
+from projects.models import LabelClass, Membership, Preference, Project, Role, Track
 from projects.signals import class_frames_counted, class_replaced
 
 PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f"]
 # Digits first, then letters the player leaves free.
 SHORTCUT_KEYS = "1234567890qwertyuzxcvbn"
 MAX_CLASS_NAME = 60
+FIRST_TRACK = "class"  # the name of a project's track when it is made with one list of classes
 
 
 def clean_class_name(name: str) -> str:
@@ -97,18 +98,19 @@ def create_project(
     *, name: str, class_names: list[str], created_by: AbstractBaseUser | None,
     description: str = "", default_class_name: str | None = None,
 ) -> Project:
-    """Create a project with its classes; the creator becomes its manager."""
+    """Create a project with one track of classes; the creator becomes its manager."""
     name = _check_project_name(name)
     with _name_clash_refused(f"A project called “{name}” already exists."):
         project = Project.objects.create(name=name, description=description.strip(), created_by=created_by)
+    track = Track.objects.create(project=project, name=FIRST_TRACK)
     for class_name in class_names:
-        add_class(project=project, name=class_name)
+        add_class(project=project, name=class_name, track=track)
     wanted = (default_class_name or class_names[0]).strip().casefold()
-    default = next((c for c in project.classes.all() if c.name.casefold() == wanted), None)
+    default = next((c for c in track.classes.all() if c.name.casefold() == wanted), None)
     if default is None:
         raise UserFacingError(f"The default class “{default_class_name}” is not one of the classes.")
-    project.default_class = default
-    project.save(update_fields=["default_class"])
+    track.default_class = default
+    track.save(update_fields=["default_class"])
     if created_by is not None:
         Membership.objects.create(project=project, user=created_by, role=Role.MANAGER)
     return project
@@ -119,9 +121,9 @@ def update_project(
     default_smoothing: int = 1, decode_shots: bool = True, prediction_batch_size: int | None = None,
     target_accuracy: float = 0.99,
 ) -> Project:
-    """Rename or describe a project, pick its default class, its prediction defaults and the accuracy its
-    review aims for."""
-    if default_class.project_id != project.pk:
+    """Rename or describe a project, pick its (first track's) default class, its prediction defaults and the
+    accuracy its review aims for."""
+    if default_class.track_id != project.first_track.pk:
         raise UserFacingError("The default class must belong to this project.")
     if not (1 <= default_frame_skip <= 10_000 and 1 <= default_smoothing <= 10_000
             and (prediction_batch_size is None or 1 <= prediction_batch_size <= 512)):
@@ -130,12 +132,12 @@ def update_project(
         raise UserFacingError("The target accuracy is a share from 0.5 to 0.9999 (0.99 is 99 %).")
     project.name = _check_project_name(name, exclude_pk=project.pk)
     project.description = description.strip()
-    project.default_class = default_class
+    Track.objects.filter(pk=default_class.track_id).update(default_class=default_class)
     project.default_frame_skip, project.default_smoothing = default_frame_skip, default_smoothing
     project.decode_shots = decode_shots
     project.prediction_batch_size, project.target_accuracy = prediction_batch_size, target_accuracy
     with _name_clash_refused(f"A project called “{project.name}” already exists."):
-        project.save(update_fields=["name", "description", "default_class", "default_frame_skip",
+        project.save(update_fields=["name", "description", "default_frame_skip",
                                     "default_smoothing", "decode_shots", "prediction_batch_size", "target_accuracy"])
     return project
 
@@ -147,15 +149,19 @@ def set_theme(*, user: AbstractBaseUser, theme: str) -> Preference:
     return preference
 
 
-def add_class(*, project: Project, name: str, colour: str = "", shortcut: str | None = None) -> LabelClass:
-    """Append a class with a free colour and shortcut unless given."""
+def add_class(
+    *, project: Project, name: str, colour: str = "", shortcut: str | None = None, track: Track | None = None,
+) -> LabelClass:
+    """Append a class to a track (the first when none is named) with a free colour and shortcut unless given."""
+    track = track or project.first_track
     name = clean_class_name(name)
     _check_name_free(project, name)
     free_colour, free_shortcut, order = suggest_class_style(project)
     shortcut = free_shortcut if shortcut is None else _check_shortcut(project, shortcut)
     with _name_clash_refused(f"The project already has a class called “{name}”."):
         return LabelClass.objects.create(
-            project=project, name=name, colour=_check_colour(colour or free_colour), shortcut=shortcut, order=order
+            project=project, track=track, name=name, colour=_check_colour(colour or free_colour), shortcut=shortcut,
+            order=order,
         )
 
 
@@ -174,20 +180,22 @@ def update_class(*, label_class: LabelClass, name: str, colour: str, shortcut: s
 def delete_class(*, label_class: LabelClass, map_to: LabelClass | None) -> None:
     """Delete a class; frames that carry it are relabelled `map_to`, which is required then."""
     project = Project.objects.select_for_update().get(pk=label_class.project_id)
-    remaining = project.classes.exclude(pk=label_class.pk)
+    track = label_class.track
+    remaining = track.classes.exclude(pk=label_class.pk)
     if not remaining.exists():
-        raise UserFacingError("A project needs at least one class.")
-    if map_to is not None and (map_to.project_id != project.pk or map_to.pk == label_class.pk):
-        raise UserFacingError("Map the labels to another class of this project.")
+        raise UserFacingError("A track needs at least one class." if project.tracks.count() > 1
+                              else "A project needs at least one class.")
+    if map_to is not None and (map_to.track_id != track.pk or map_to.pk == label_class.pk):
+        raise UserFacingError("Map the labels to another class of this track.")
     in_use = sum(count for _, count in class_frames_counted.send(sender=LabelClass, project=project,
                                                                    label_class=label_class))
     if in_use and map_to is None:
         raise UserFacingError(f"{in_use} frames are labelled “{label_class.name}”: choose a class for them.")
-    if project.default_class_id == label_class.pk:
-        project.default_class = map_to or remaining.first()
-        project.save(update_fields=["default_class"])
+    if track.default_class_id == label_class.pk:
+        track.default_class = map_to or remaining.first()
+        track.save(update_fields=["default_class"])
     # Even an unused class may sit in undo history: point that at the successor too.
-    class_replaced.send(sender=LabelClass, project=project, old=label_class, new=map_to or project.default_class)
+    class_replaced.send(sender=LabelClass, project=project, old=label_class, new=map_to or track.default_class)
     label_class.delete()
 
 

@@ -17,7 +17,7 @@ router = Router(tags=["projects"])
 @paginate(Page)
 def list_projects(request: HttpRequest):
     """The projects you are a member of, by name."""
-    return list_user_projects(request.user).select_related("default_class").prefetch_related("classes")
+    return list_user_projects(request.user).prefetch_related("tracks__classes", "tracks__default_class")
 
 
 @router.post("/projects", response={201: ProjectOut, **ERRORS})

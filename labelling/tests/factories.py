@@ -13,7 +13,7 @@ from videos.tests.browser import expect_on_screen
 def make_labelled_video(frames: int = 100, project=None):
     project = project or make_project()
     video = Video.objects.create(project=project, name="clip.mp4", frame_count=frames, status=VideoStatus.READY)
-    return video, services.create_initial_label_set(video=video)
+    return video, services.create_initial_label_sets(video=video)[0]
 
 
 def frames_of(label_set) -> np.ndarray:

@@ -12,7 +12,7 @@ def test_create_project_prints_json(capsys):
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     project = Project.objects.get()
     assert result == {"id": project.pk, "name": "Dashcam", "classes": ["road", "junction", "parking"]}
-    assert project.default_class.name == "junction"
+    assert project.first_track.default_class.name == "junction"
 
 
 @pytest.mark.django_db

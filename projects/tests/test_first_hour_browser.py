@@ -27,7 +27,7 @@ def test_the_new_project_default_class_is_chosen_from_the_classes_typed(page: Pa
     default.select_option("junction")
     page.get_by_role("button", name="Create project").click()
     expect(page.get_by_role("heading", name="Dashcam: videos")).to_be_visible()
-    assert Project.objects.get(name="Dashcam").default_class.name == "junction"
+    assert Project.objects.get(name="Dashcam").first_track.default_class.name == "junction"
 
 
 def test_at_1008_pixels_the_sidebar_folds_and_long_names_never_push_pages_sideways(page: Page, live_server,

@@ -24,7 +24,7 @@ def test_create_project_trims_names_and_makes_the_creator_manager():
     )
     assert project.name == "Dashcam"
     assert [c.name for c in project.classes.all()] == ["road", "junction"]
-    assert project.default_class.name == "junction"
+    assert project.first_track.default_class.name == "junction"
     assert project.memberships.get().role == Role.MANAGER
     assert [c.shortcut for c in project.classes.all()] == ["1", "2"]
 
@@ -79,10 +79,9 @@ def test_deleting_a_class_in_use_needs_a_target_and_moves_its_frames():
 
 def test_deleting_an_unused_default_class_picks_another_default():
     project = make_project()
-    road = project.default_class
+    road = project.first_track.default_class
     services.delete_class(label_class=road, map_to=None)
-    project.refresh_from_db()
-    assert project.default_class.name == "junction"
+    assert project.first_track.default_class.name == "junction"
 
 
 def test_the_last_class_cannot_be_deleted():

@@ -2,15 +2,11 @@
 LOWER() knows ASCII only, so "Ärger" twice, or a class "Éclat" twice, reached its unique index and was a 500."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.test import Client
 
-ROOT = Path(__file__).resolve().parents[2]
+from aigva.tests.on_sqlite import run_on_sqlite
 
 
 def name_clashes() -> dict:
@@ -54,24 +50,6 @@ def test_unicode_names_are_unique_ignoring_case_on_postgresql():
     check(name_clashes())
 
 
-SCRIPT = """
-import json
-import django
-django.setup()
-from django.core.management import call_command
-call_command("migrate", verbosity=0)
-from projects.tests.test_unicode_names import name_clashes
-print(json.dumps(name_clashes()))
-"""
-
-
 def test_unicode_names_are_unique_ignoring_case_on_sqlite(tmp_path):
-    unset = ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
-    env = {**{k: v for k, v in os.environ.items() if k not in unset}, "DJANGO_SETTINGS_MODULE": "aigva.settings_dev",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "AIGVA_DATA_DIR": str(tmp_path / "data"),
-           "ALLOWED_HOSTS": "testserver"}
-    done = subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-    check({key: tuple(value) if isinstance(value, list) else value
-           for key, value in json.loads(done.stdout.strip().splitlines()[-1]).items()})
+    answers = run_on_sqlite(tmp_path, "projects.tests.test_unicode_names:name_clashes")
+    check({key: tuple(value) if isinstance(value, list) else value for key, value in answers.items()})

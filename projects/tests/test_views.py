@@ -31,7 +31,7 @@ def test_create_project_from_the_form(manager_client):
     })
     project = Project.objects.get(name="Fetal scans")
     assert response.status_code == 302
-    assert project.default_class.name == "abdomen"
+    assert project.first_track.default_class.name == "abdomen"
     assert project.memberships.get().user == manager_client.user
 
 

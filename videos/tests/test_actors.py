@@ -21,4 +21,4 @@ def test_probe_actor_ingests_uploads_end_to_end(broker, worker, video_files):
     assert video.playback.name.endswith("playback.mp4")
     assert video.jobs.get().status == JobStatus.SUCCEEDED
     runs = video.label_sets.get(is_current=True).label_runs
-    assert runs.frame_count == 50 and runs.class_ids.tolist() == [project.default_class_id]
+    assert runs.frame_count == 50 and runs.class_ids.tolist() == [project.first_track.default_class_id]
