@@ -26,7 +26,7 @@ def wrong_stretches(predicted: np.ndarray, truth: np.ndarray) -> list[tuple[int,
 
 
 def current_frames(video) -> tuple[np.ndarray, np.ndarray]:
-    return video.label_sets.get(is_current=True).label_runs.to_frames()
+    return video.label_sets.current().get().label_runs.to_frames()
 
 
 def retrain_and_update(loop) -> tuple[dict, float]:
@@ -38,7 +38,7 @@ def retrain_and_update(loop) -> tuple[dict, float]:
     job = services.start_training(project=loop.project, head_only=True, predict=True, epochs=30, patience=5,
                                   started_by=loop.person, enqueue=False)
     metrics = loop.run(job, training.run_training)
-    get_timeline(loop.videos[-1].label_sets.get(is_current=True))
+    get_timeline(loop.videos[-1].label_sets.current().get())
     return metrics, time.perf_counter() - started
 
 
@@ -66,7 +66,7 @@ def correction_rounds(loop, answers_per_video: int = 10, shots: bool = True) -> 
         if number == ROUNDS:
             break
         for video in loop.videos:  # a person fixes the longest wrong stretches, one range edit each
-            label_set = video.label_sets.get(is_current=True)
+            label_set = video.label_sets.current().get()
             for start, end, true_pk in stretches[video.pk][:FIXES_PER_VIDEO]:
                 label_range(label_set=label_set, start=start, end=end, label_class=classes[true_pk], user=loop.person)
                 corrections += 1

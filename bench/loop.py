@@ -228,7 +228,7 @@ class Loop:
         for video in self.videos:
             if video.pk in skip:
                 continue
-            predicted = video.label_sets.get(is_current=True).label_runs.to_frames()[0]
+            predicted = video.label_sets.current().get().label_runs.to_frames()[0]
             wrong = predicted != self.class_pks(self.truth[video.pk])
             right += int((~wrong).sum())
             total += len(wrong)

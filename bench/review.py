@@ -47,7 +47,7 @@ class Reviewer:
         self.counts = dict.fromkeys(SECONDS, 0)
 
     def current(self, video) -> np.ndarray:
-        return video.label_sets.get(is_current=True).label_runs.to_frames()[0]
+        return video.label_sets.current().get().label_runs.to_frames()[0]
 
     def true_accuracy(self) -> tuple[float, dict[int, float]]:
         right = {v.pk: (self.current(v) == self.truth[v.pk]) for v in self.loop.videos}
@@ -66,7 +66,7 @@ class Reviewer:
         """One look; accepted as a person's label if all right, else one range edit per true run inside."""
         self.counts["look"] += 1
         video = next(v for v in self.loop.videos if v.pk == run["video_id"])
-        label_set = video.label_sets.get(is_current=True)
+        label_set = video.label_sets.current().get()
         truth = self.truth[video.pk][run["start"]: run["end"] + 1]
         cuts = np.flatnonzero(np.diff(truth)) + 1
         for first, last in zip(np.r_[0, cuts], np.r_[cuts - 1, len(truth) - 1], strict=True):

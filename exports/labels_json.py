@@ -55,21 +55,30 @@ def _segment_rows(runs: LabelRuns, class_json: dict[int, str]) -> Iterator[str]:
 
 
 def _frame_rows(label_set: LabelSet, runs: LabelRuns, class_json: dict[int, str]) -> Iterator[str]:
-    """Model labels carry the model's confidence, people's 1.0, the untouched default null."""
     class_ids, authors = runs.to_frames()
     author_json = {code: json.dumps(name) for code, name in author_names(runs.authors).items()}
-    model_confidences = _model_confidences(label_set)
+    confidences = frame_confidences(label_set, authors)
     for first in range(0, runs.frame_count, CHUNK_FRAMES):
         last = min(first + CHUNK_FRAMES, runs.frame_count)
-        chunk_authors = authors[first:last]
-        confidence = np.where(chunk_authors > 0, 1.0, np.nan)
-        if model_confidences is not None:
-            confidence = np.where(chunk_authors < 0, model_confidences[first:last].astype(np.float64), confidence)
-        texts = ["null" if c != c else f"{c:.4g}" for c in confidence.tolist()]  # NaN: no one chose
+        texts = confidence_texts(confidences[first:last])
         rows = (f'{{"frame":{frame},"class":{class_json.get(c, "null")},"confidence":{t},"author":{author_json[a]}}}'
                 for frame, c, t, a in zip(range(first, last), class_ids[first:last].tolist(), texts,
-                                          chunk_authors.tolist(), strict=True))
+                                          authors[first:last].tolist(), strict=True))
         yield ("," if first else "") + ",".join(rows)
+
+
+def frame_confidences(label_set: LabelSet, authors: np.ndarray) -> np.ndarray:
+    """(N,) a model's confidence where a model labelled the frame, 1.0 where a person did, NaN where no one
+    chose (the default)."""
+    confidence = np.where(authors > 0, 1.0, np.nan)
+    model_confidences = _model_confidences(label_set)
+    if model_confidences is not None:
+        confidence = np.where(authors < 0, model_confidences.astype(np.float64), confidence)
+    return confidence
+
+
+def confidence_texts(confidences: np.ndarray, missing: str = "null") -> list[str]:
+    return [missing if c != c else f"{c:.4g}" for c in confidences.tolist()]  # NaN: no one chose
 
 
 def _model_confidences(label_set: LabelSet) -> np.ndarray | None:

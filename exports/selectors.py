@@ -64,7 +64,7 @@ def unique_names(names: dict[int, str]) -> dict[int, str]:
 
 def list_export_label_sets(project: Project, *, video_ids=(), reviewed_only: bool = False) -> list[LabelSet]:
     """The current label set of each chosen ready video, in name order; other projects' ids never match."""
-    sets = LabelSet.objects.filter(video__project=project, is_current=True, video__status=VideoStatus.READY)
+    sets = LabelSet.objects.current().filter(video__project=project, video__status=VideoStatus.READY)
     if video_ids:
         sets = sets.filter(video__pk__in=video_ids)
     if reviewed_only:

@@ -9,7 +9,7 @@ from aigva.errors import UserFacingError
 from exports import services
 from exports.forms import ExportForm
 from exports.jobs import EXPORT
-from exports.labels_json import stream_labels_json
+from exports.label_forms import LABEL_FORMS
 from exports.models import Export
 from exports.responses import serve_export
 from exports.selectors import (
@@ -51,18 +51,17 @@ def export_preview(request: HttpRequest, project_id: int) -> HttpResponse:
 
 @require_GET
 def export_labels(request: HttpRequest, project_id: int) -> HttpResponse:
-    """Frame-by-frame (or ?form=segments) labels as one streamed JSON document."""
+    """The labels as one streamed document: every frame as JSON (the default), ?form=segments, csv or
+    activitynet."""
     project = get_member_project(request.user, project_id, Role.LABELLER)
     form = ExportForm(request.GET, project=project)
     if not form.is_valid():
         return HttpResponse("Choose videos of this project.", status=400, content_type="text/plain")
-    segments = request.GET.get("form") == "segments"
+    label_form = LABEL_FORMS.get(request.GET.get("form", ""), LABEL_FORMS["frames"])
     label_sets = list_export_label_sets(project, video_ids=[v.pk for v in form.cleaned_data["videos"]],
                                         reviewed_only=form.cleaned_data["reviewed_only"])
-    response = StreamingHttpResponse(stream_labels_json(project, label_sets, segments=segments),
-                                     content_type="application/json")
-    name = f"{safe_name(project.name)}-{'segments' if segments else 'labels'}.json"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response = StreamingHttpResponse(label_form.stream(project, label_sets), content_type=label_form.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{safe_name(project.name)}-{label_form.suffix}"'
     return response
 
 

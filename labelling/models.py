@@ -1,9 +1,20 @@
 import numpy as np
 from django.conf import settings
 from django.db import models
+from django.db.models import OuterRef
 from django.utils import timezone
 
 from labelling.runs import LabelRuns, floats_from_bytes
+from projects.models import first_track_pk
+
+
+class LabelSetQuerySet(models.QuerySet):
+    def current(self, track=None):
+        """The current sets on `track`; without one, on the first track of each set's project (what callers
+        naming no track mean: one-track scripts, the API's and commands' default)."""
+        if track is not None:
+            return self.filter(track=track, is_current=True)
+        return self.filter(is_current=True, track=first_track_pk(OuterRef("video__project")))
 
 
 class LabelSet(models.Model):
@@ -44,6 +55,8 @@ class LabelSet(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LabelSetQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

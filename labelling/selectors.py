@@ -37,8 +37,7 @@ def follow_replacement(label_set: LabelSet) -> LabelSet:
 
 def get_current_label_set(video, track=None) -> LabelSet | None:
     """The video's current labels on `track`, by default the project's first."""
-    track = track or video.project.first_track
-    return video.label_sets.filter(track=track, is_current=True).defer("confidences", "margins").first()
+    return video.label_sets.current(track).defer("confidences", "margins").first()
 
 
 def author_names(codes) -> dict[int, str]:
@@ -104,7 +103,7 @@ def get_frame_history(label_set: LabelSet, frame: int) -> list[dict]:
 
 def summarize_project_labels(project) -> dict:
     """Frames, labelled frames (by a person or model), reviewed frames and frames per class, over current sets."""
-    sets = LabelSet.objects.filter(video__project=project, is_current=True).only("runs", "reviewed")
+    sets = LabelSet.objects.current().filter(video__project=project).only("runs", "reviewed")
     per_class: dict[int, int] = {}
     frames = labelled = reviewed = 0
     for label_set in sets:

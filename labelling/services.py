@@ -92,7 +92,7 @@ def _lock(label_set: LabelSet) -> LabelSet:
     if locked is None:
         raise UserFacingError("These labels no longer exist (the video was deleted); nothing was changed.")
     if locked.replaced_by_id is not None:  # replaced since the page loaded: the edit goes to the current set
-        locked = labels.filter(video_id=locked.video_id, is_current=True).first() or locked
+        locked = labels.filter(video_id=locked.video_id, track_id=locked.track_id, is_current=True).first() or locked
     return locked
 
 

@@ -29,7 +29,7 @@ def pending_audit_frames(project: Project):
 def _population(project: Project) -> list[tuple[LabelSet, np.ndarray, np.ndarray, np.ndarray]]:
     """(labels, open frames, the model's class and confidence there) of each unreviewed video a model labelled."""
     found = []
-    for label_set in LabelSet.objects.filter(video__project=project, video__status="ready", is_current=True,
+    for label_set in LabelSet.objects.current().filter(video__project=project, video__status="ready",
                                              reviewed=False).defer("margins", "video__frame_pts").order_by("video_id"):
         confidences = label_set.model_confidences()
         if confidences is None:

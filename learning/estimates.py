@@ -103,7 +103,7 @@ def project_states(project: Project) -> list[VideoFrames]:
     answered: dict[int, list] = {}
     for sample in answered_audit_samples(project).order_by("video_id", "frame"):
         answered.setdefault(sample.video_id, []).append(sample)
-    label_sets = LabelSet.objects.filter(video__project=project, video__status="ready", is_current=True).defer(
+    label_sets = LabelSet.objects.current().filter(video__project=project, video__status="ready").defer(
         "margins", "video__frame_pts").select_related("video").order_by("video__name", "video_id")
     states = (video_frames(label_set, answered.get(label_set.video_id, [])) for label_set in label_sets)
     return [state for state in states if state is not None]

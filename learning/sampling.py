@@ -111,7 +111,7 @@ def shortfall(video: Video, options: dict, chosen: int, known: int) -> list[str]
 def run_collecting(job: Job, reporter: JobReporter) -> dict:
     """Blitz Label (B-1): every k-th frame of each reviewed video becomes a labelled sample, replacing earlier ones."""
     frame_skip = job.options["frame_skip"]
-    label_sets = list(LabelSet.objects.filter(video__project_id=job.project_id, is_current=True, reviewed=True)
+    label_sets = list(LabelSet.objects.current().filter(video__project_id=job.project_id, reviewed=True)
                       .select_related("video").order_by("video_id"))
     created, held_out = 0, held_out_frames(job.project)  # audit frames test the model: never trained on
     for position, label_set in enumerate(label_sets):

@@ -73,7 +73,7 @@ def count_sample_labels(project) -> list[dict]:
 def preview_collection(project, frame_skip: int) -> dict:
     """What collecting reviewed videos at this frame skip would give, per class, without decoding (B-1)."""
     counts: dict[int, int] = {}
-    label_sets = LabelSet.objects.filter(video__project=project, is_current=True, reviewed=True).defer(*HEAVY_FIELDS)
+    label_sets = LabelSet.objects.current().filter(video__project=project, reviewed=True).defer(*HEAVY_FIELDS)
     videos = 0
     for label_set in label_sets:
         videos += 1
@@ -114,7 +114,7 @@ def without_frames(ranges: list[tuple[int, int, int]], frames: np.ndarray) -> li
 def count_human_frames(project) -> dict[int, int]:
     """Frames people labelled, per class id, over the project's current labels."""
     counts: dict[int, int] = {}
-    for label_set in LabelSet.objects.filter(video__project=project, is_current=True).only("runs", "reviewed"):
+    for label_set in LabelSet.objects.current().filter(video__project=project).only("runs", "reviewed"):
         starts, ends, class_ids = person_runs(label_set)
         for class_id, length in zip(class_ids.tolist(), (ends - starts + 1).tolist(), strict=True):
             counts[class_id] = counts.get(class_id, 0) + length
@@ -169,7 +169,7 @@ def _through_audit_answers(runs: LabelRuns, audited: np.ndarray | None) -> Label
 def list_doubtful_runs(project: Project, *, limit: int, videos=None) -> list[dict]:
     """The `limit` runs a model labelled that are most likely wrong, over the project's unreviewed current
     labels (or those of `videos`), most doubtful first (issue 31)."""
-    label_sets = LabelSet.objects.filter(video__project=project, is_current=True, reviewed=False).select_related(
+    label_sets = LabelSet.objects.current().filter(video__project=project, reviewed=False).select_related(
         "video").defer("margins", "video__frame_pts")
     if videos is not None:
         label_sets = label_sets.filter(video__in=videos)

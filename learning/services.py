@@ -58,7 +58,8 @@ def label_sample(*, sample: TrainingSample, label_class: LabelClass | None, user
     if label_class is not None and label_class.project_id != sample.project_id:
         raise UserFacingError("That class belongs to another project.")
     if label_class is not None:
-        label_set = LabelSet.objects.filter(video_id=sample.video_id, is_current=True).defer(*HEAVY_FIELDS).first()
+        label_set = (LabelSet.objects.current(label_class.track_id).filter(video_id=sample.video_id)
+                     .defer(*HEAVY_FIELDS).first())
         if label_set is None:
             raise UserFacingError("This video has no labels yet; it is still being prepared.")
         label_range(label_set=label_set, start=sample.frame, end=sample.frame, label_class=label_class, user=user)
@@ -80,7 +81,7 @@ def start_collecting(*, project: Project, frame_skip: int, started_by: AbstractB
     """One job that turns every k-th frame of each reviewed video into a training sample (B-1)."""
     if not 1 <= frame_skip <= 10_000:
         raise UserFacingError("The frame skip is a whole number from 1 to 10000.")
-    if not LabelSet.objects.filter(video__project=project, is_current=True, reviewed=True).exists():
+    if not LabelSet.objects.current().filter(video__project=project, reviewed=True).exists():
         raise UserFacingError("No video of this project is reviewed yet; review some in the player first.")
     job = create_job(project_id=project.pk, kind=COLLECT, created_by=started_by,
                      options={"frame_skip": frame_skip})
@@ -95,8 +96,8 @@ def label_frames(*, project: Project, frames: list[tuple[int, int]], label_class
     """Label single frames given as (video id, frame) across the project, e.g. chosen similar frames (Y-2)."""
     if label_class.project_id != project.pk:
         raise UserFacingError("That class belongs to another project.")
-    label_sets = {s.video_id: s for s in LabelSet.objects.filter(
-        video__project=project, video_id__in={video for video, _ in frames}, is_current=True).defer(*HEAVY_FIELDS)}
+    label_sets = {s.video_id: s for s in LabelSet.objects.current(label_class.track_id).filter(
+        video__project=project, video_id__in={video for video, _ in frames}).defer(*HEAVY_FIELDS)}
     for video_id, frame in frames:
         if video_id not in label_sets:
             raise UserFacingError("Those frames are not all from videos of this project; nothing was labelled.")

@@ -40,7 +40,7 @@ def labelled_ranges(project, kind: str) -> dict[int, list[tuple[int, int, int]]]
     ranges: dict[int, list] = {}
     if kind == "human":
         held_out = held_out_frames(project)
-        for label_set in LabelSet.objects.filter(video__project=project, is_current=True).defer(*HEAVY_FIELDS):
+        for label_set in LabelSet.objects.current().filter(video__project=project).defer(*HEAVY_FIELDS):
             runs = list(zip(*(part.tolist() for part in person_runs(label_set)), strict=True))
             if label_set.video_id in held_out:
                 runs = without_frames(runs, held_out[label_set.video_id])

@@ -72,7 +72,7 @@ def start_uncertain(*, project: Project, count: int, started_by, enqueue: bool =
 
 
 def _predicted_sets(project: Project):
-    return LabelSet.objects.filter(video__project=project, is_current=True, confidences__isnull=False,
+    return LabelSet.objects.current().filter(video__project=project, confidences__isnull=False,
                                    reviewed=False).select_related("video")
 
 

@@ -83,7 +83,7 @@ def update_predictions(model: Model, reporter: JobReporter, *, created_by, start
     """Re-label every ready, unreviewed video of the model's project, keeping people's labels (from the
     embeddings cache where it has the video, so in seconds); returns how many videos. `classifier`: the
     stored model already in memory (training just made it), instead of loading its file again."""
-    reviewed = LabelSet.objects.filter(is_current=True, reviewed=True).values("video_id")
+    reviewed = LabelSet.objects.current().filter(reviewed=True).values("video_id")
     videos = list(Video.objects.filter(project_id=model.project_id, status=VideoStatus.READY)
                   .exclude(pk__in=reviewed).select_related("project").order_by("pk"))
     classifier = classifier or build_classifier(model)
@@ -181,8 +181,8 @@ def switch_probability(video: Video) -> float:
     SHOT_SECONDS of video to begin with, moving to the rate in the project's reviewed videos (whole videos a
     person labelled, so their changes are not a chosen few)."""
     changes, frames = 0, 0
-    for label_set in LabelSet.objects.filter(video__project_id=video.project_id, is_current=True,
-                                             reviewed=True).only("runs", "frame_count"):
+    for label_set in LabelSet.objects.current().filter(video__project_id=video.project_id,
+                                                       reviewed=True).only("runs", "frame_count"):
         class_ids = label_set.label_runs.class_ids
         changes += int((class_ids[1:] != class_ids[:-1]).sum())
         frames += label_set.frame_count
@@ -192,7 +192,7 @@ def switch_probability(video: Video) -> float:
 def current_classes(video: Video, model_pks: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
     """(people, previous): (N,) for each frame of the current labels, the model's index of its class where a
     person labelled it (people) or a model did (previous); -1 elsewhere. (None, None) without current labels."""
-    current = LabelSet.objects.filter(video=video, is_current=True).only("runs").first()
+    current = LabelSet.objects.current().filter(video=video).only("runs").first()
     if current is None:
         return None, None
     class_ids, authors = current.label_runs.to_frames()

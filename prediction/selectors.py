@@ -26,15 +26,16 @@ def reasons_not_to_predict(videos: list, *, overwrite_people: bool = False) -> d
     reasons = {video.pk: f"not ready ({video.get_status_display().lower()})" for video in videos
                if video.status != "ready"}
     if not overwrite_people:
-        reviewed = LabelSet.objects.filter(video__in=[video for video in videos if video.pk not in reasons],
-                                           is_current=True, reviewed=True).values_list("video_id", flat=True)
+        reviewed = LabelSet.objects.current().filter(
+            video__in=[video for video in videos if video.pk not in reasons], reviewed=True,
+        ).values_list("video_id", flat=True)
         reasons |= dict.fromkeys(reviewed, REVIEWED)
     return reasons
 
 
 def list_reviewed_video_names(project_id: int) -> list[str]:
     """The project's reviewed videos, which updating predictions leaves alone."""
-    return list(LabelSet.objects.filter(video__project_id=project_id, is_current=True, reviewed=True)
+    return list(LabelSet.objects.current().filter(video__project_id=project_id, reviewed=True)
                 .order_by("video__name").values_list("video__name", flat=True))
 
 

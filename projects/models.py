@@ -71,6 +71,11 @@ class Track(models.Model):
         return self.name
 
 
+def first_track_pk(project) -> models.Subquery:
+    """The pk of a project's first track, as a subquery (`project` may be an OuterRef)."""
+    return models.Subquery(Track.objects.filter(project=project).order_by("order", "pk").values("pk")[:1])
+
+
 class LabelClass(models.Model):
     # The project is the track's, kept here too: keys are unique in it and most reads ask by project.
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="classes")

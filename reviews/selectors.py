@@ -29,7 +29,7 @@ def get_guest(session, link: ShareLink):
 
 def list_review_label_sets(project: Project, *, reviewed: str = "", source: str = "") -> QuerySet[LabelSet]:
     """The current label set of every video (S-1); reviewed=yes|no, source=model|manual filter them."""
-    sets = LabelSet.objects.filter(video__project=project, is_current=True)
+    sets = LabelSet.objects.current().filter(video__project=project)
     if reviewed in ("yes", "no"):
         sets = sets.filter(reviewed=reviewed == "yes")
     if source == "model":

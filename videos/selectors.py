@@ -20,10 +20,11 @@ def list_project_videos(project: Project) -> QuerySet[Video]:
     """Videos with their latest job, whether their current labels are reviewed and how right they are
     estimated to be (issue 31)."""
     latest_job = Job.objects.filter(video=OuterRef("pk")).order_by("-created_at")
+    current = Q(label_sets__is_current=True, label_sets__track=project.first_track)
     return project.videos.defer("frame_pts").annotate(
         latest_job_id=Subquery(latest_job.values("pk")[:1]),
-        labels_reviewed=Count("label_sets", filter=Q(label_sets__is_current=True, label_sets__reviewed=True)),
-        current_labels=FilteredRelation("label_sets", condition=Q(label_sets__is_current=True)),
+        labels_reviewed=Count("label_sets", filter=current & Q(label_sets__reviewed=True)),
+        current_labels=FilteredRelation("label_sets", condition=current),
         labels_accuracy=F("current_labels__accuracy"),
     ).order_by("-created_at", "-pk")  # as Meta says: a grouped query drops the default ordering
 

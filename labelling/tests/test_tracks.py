@@ -78,3 +78,22 @@ def test_keys_are_unique_across_tracks_so_a_key_says_which_track_it_labels(two_t
     with pytest.raises(UserFacingError, match="already taken"):
         add_class(project=project, name="fog", shortcut="1", track=weather)
     assert add_class(project=project, name="fog", track=weather).shortcut not in {"1", "2", "3", "4"}
+
+
+def test_readers_naming_no_track_read_the_first_one(two_tracks):
+    """Until every page and job asks per track, those that name none read the first track, never a mix."""
+    from exports.selectors import list_export_label_sets
+    from labelling.models import LabelSet
+    from labelling.selectors import summarize_project_labels
+    from videos.selectors import list_project_videos
+
+    project, weather, video = two_tracks
+    first = project.first_track
+    assert LabelSet.objects.filter(video=video, is_current=True).count() == 2
+    assert [s.track_id for s in LabelSet.objects.current().filter(video=video)] == [first.pk]
+    assert [s.track_id for s in LabelSet.objects.current(weather).filter(video=video)] == [weather.pk]
+    assert [s.track_id for s in list_export_label_sets(project)] == [first.pk]
+    assert summarize_project_labels(project)["frames"] == 20
+    services.set_reviewed(label_set=get_current_label_set(video, weather), reviewed=True, user=UserFactory())
+    (listed,) = list_project_videos(project)
+    assert listed.labels_reviewed == 0

@@ -7,19 +7,22 @@ from tqdm import tqdm
 
 from aigva.errors import UserFacingError
 from exports import services
-from exports.labels_json import stream_labels_json
+from exports.label_forms import LABEL_FORMS
 from exports.models import Export
 from exports.selectors import ExportOptions, list_export_label_sets
 from projects.commands import json_line, resolve_project, resolve_videos, run_here
 from projects.models import JobStatus
 
+FORM_OF = {"json": "frames"}  # --format names that differ from the forms'
+
 
 class Command(BaseCommand):
-    help = "Export a project's labels as JSON (every frame or segments) or its labelled frames as a dataset ZIP."
+    help = ("Export a project's labels as JSON (every frame or segments), CSV or ActivityNet segments, or its "
+            "labelled frames as a dataset ZIP.")
 
     def add_arguments(self, parser):
         parser.add_argument("project", help="project id or name")
-        parser.add_argument("--format", choices=["json", "segments", "zip"], required=True)
+        parser.add_argument("--format", choices=["json", "segments", "csv", "activitynet", "zip"], required=True)
         parser.add_argument("--out", required=True, type=Path, help="file to write")
         parser.add_argument("--videos", nargs="*", default=[], help="video ids or file names (default: all)")
         parser.add_argument("--reviewed-only", action="store_true", help="only videos whose labels are reviewed")
@@ -40,9 +43,9 @@ class Command(BaseCommand):
                 quality=options["quality"], split=options["split"]))
         else:
             label_sets = list_export_label_sets(project, video_ids=video_ids, reviewed_only=options["reviewed_only"])
-            chunks = stream_labels_json(project, label_sets, segments=options["format"] == "segments")
-            with out.open("w", encoding="utf-8") as handle:
-                handle.writelines(tqdm(chunks, desc="writing JSON", unit=" chunks", file=sys.stderr))
+            chunks = LABEL_FORMS[FORM_OF.get(options["format"], options["format"])].stream(project, label_sets)
+            with out.open("w", encoding="utf-8", newline="") as handle:
+                handle.writelines(tqdm(chunks, desc=f"writing {options['format']}", unit=" chunks", file=sys.stderr))
             result = {"videos": len(label_sets)}
         result |= {"out": str(out), "bytes": out.stat().st_size}
         self.stdout.write(json_line(result) if options["json"] else f"Wrote {out} ({result['bytes']} bytes).")
