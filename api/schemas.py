@@ -166,6 +166,11 @@ class LabelEditsOut(Schema):
 
 class ReviewedIn(Schema):
     reviewed: bool
+    track: text(60) | None = Field(None, description="The track's name; the first track when left out.")
+
+
+class TrackQuery(Schema):
+    track: text(60) | None = Field(None, description="The track's name; the first track when left out.")
 
 
 class ReviewedOut(Schema):
@@ -195,11 +200,17 @@ class ImportOut(Schema):
     reviewed: int
 
 
-class FrameLabel(Schema):
-    frame: int
+class TrackLabel(Schema):
     label: str | None = Field(alias="class")
     confidence: float | None = Field(description="The model's confidence; 1 for a person's label; null: default.")
     author: str
+
+
+class FrameLabel(TrackLabel):
+    """The first track's label of the frame, and every track's in `tracks`."""
+
+    frame: int
+    tracks: dict[str, TrackLabel] = Field(description="Each track's label of the frame, by track name.")
 
 
 class Segment(Schema):
@@ -230,7 +241,8 @@ class VideoLabels(Schema):
     model: str | None
     accuracy: Estimate | None = None
     frames: list[FrameLabel] | None = None
-    segments: list[Segment] | None = None
+    segments: list[Segment] | None = Field(None, description="The first track's.")
+    tracks: dict[str, list[Segment]] | None = Field(None, description="With segments: each track's, by name.")
 
 
 class LabelsOut(Schema):
@@ -238,6 +250,7 @@ class LabelsOut(Schema):
 
     project: str
     classes: list[str]
+    tracks: list[str] = Field(description="The project's tracks, first to last.")
     form: Literal["frames", "segments"]
     accuracy: Estimate | None = None
     videos: list[VideoLabels]

@@ -1,15 +1,17 @@
 """Dataset ZIPs (E-2): each video decoded once, in order; JPEGs encoded by a pool; streamed into the ZIP.
 
 An ImageFolder layout: `[train/|val/]<class>/<video>_frame<N>.jpg`, N the 0-based frame index
-the player shows, plus `labels.csv` (path, class, video, frame, confidence, author), and
-`README.txt` and `accuracy.json`: how right the labels are estimated to be (issue 31).
+the player shows, plus `labels.csv` (path, class, video, frame, confidence, author), a `metadata.jsonl`
+beside the class folders with every track's class, confidence and author of each image (Hugging Face
+`datasets` loads the folder with it, issue 33), and `README.txt` and `accuracy.json`: how right the labels
+are estimated to be (issue 31).
 """
 
 import csv
 import io
 import json
 import os
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import BinaryIO
@@ -20,7 +22,7 @@ import numpy as np
 from zipstream import ZipStream
 
 from aigva.errors import UserFacingError
-from exports.selectors import VideoPlan
+from exports.selectors import VideoPlan, sets_per_track
 from labelling.selectors import author_names
 from labelling.wording import accuracy_line
 from learning.imports import FORMULA_PREFIXES
@@ -85,28 +87,46 @@ def write_dataset(
 ) -> int:
     """Write the ZIP to `out`; returns the number of images."""
     total, done = sum(len(plan.frames) for plan in plans), 0
-    archive, rows = ZipStream(), io.StringIO()
+    archive, rows, metadata = ZipStream(), io.StringIO(), defaultdict(list)
     table = csv.writer(rows)
     table.writerow(CSV_COLUMNS)
+    tracks = sets_per_track(plans[0].label_set.video.project, [plan.label_set for plan in plans]) if plans else []
     with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="jpeg") as pool:
         for plan in plans:
             video = plan.label_set.video
-            authors = _frame_authors(plan)
-            classes = dict(zip(plan.frames.tolist(), plan.class_ids.tolist(), strict=True))
+            classes, labels_at = dict(zip(plan.frames.tolist(), plan.class_ids.tolist(), strict=True)), frame_labels(
+                plan.label_set, class_names)
+            per_track = [(track.name, frame_labels(sets[video.pk], class_names)) for track, sets in tracks
+                         if video.pk in sets]
             with local_copy(video.file) as path:
                 for index, jpeg in encoded_frames(path, plan.frames, video.picture, quality, pool):
-                    name = f"{plan.subset}{folders.get(classes[index], 'unknown')}/{plan.stem}_frame{index}.jpg"
-                    archive.add(jpeg, name)
+                    label, confidence, author = labels_at(index)
+                    name = f"{folders.get(classes[index], 'unknown')}/{plan.stem}_frame{index}.jpg"
+                    archive.add(jpeg, plan.subset + name)
                     out.writelines(archive.all_files())
-                    table.writerow([safe_cell(v) for v in (name, class_names.get(classes[index], "unknown"),
-                                                           video.name, index, *authors(index))])
+                    table.writerow([safe_cell(v) for v in (plan.subset + name, label, video.name, index,
+                                                           confidence_text(confidence), author)])
+                    metadata[plan.subset].append(metadata_row(name, video.name, index, per_track))
                     done += 1
                     on_progress(done / max(total, 1), f"{video.name}: frame {index}")
     archive.add(rows.getvalue().encode(), "labels.csv")
+    for subset, lines in metadata.items():
+        archive.add("".join(lines).encode(), f"{subset}metadata.jsonl")
     archive.add(readme(plans).encode(), "README.txt")
     archive.add(json.dumps(accuracy_of(plans), indent=1).encode(), "accuracy.json")
     out.writelines(archive.finalize())
     return done
+
+
+def metadata_row(name: str, video: str, frame: int, per_track: list[tuple[str, Callable]]) -> str:
+    """One image's line of metadata.jsonl: its path from the file's folder, then every track's labels. A
+    confidence is 0 where nobody chose (the author says default): `datasets` cannot join a split whose
+    column is all null to one of numbers."""
+    row = {"file_name": name, "video": video, "frame": frame}
+    for track, labels_at in per_track:
+        label, confidence, author = labels_at(frame)
+        row[track], row[f"{track}_confidence"], row[f"{track}_author"] = label, confidence or 0.0, author
+    return json.dumps(row) + "\n"
 
 
 def accuracy_of(plans: list[VideoPlan]) -> dict:
@@ -127,17 +147,21 @@ def readme(plans: list[VideoPlan]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _frame_authors(plan: VideoPlan) -> Callable[[int], tuple[str, str]]:
-    """(confidence, author name) of a frame, as labels.csv writes them."""
-    label_set = plan.label_set
+def frame_labels(label_set, class_names: dict[int, str]) -> Callable[[int], tuple[str, float | None, str]]:
+    """(class, confidence, author name) of a frame: a model's confidence where a model labelled it, 1 where
+    a person did, None for the untouched default."""
     runs = label_set.label_runs
     names = author_names(runs.authors)
     confidences = label_set.model_confidences() if label_set.confidences else None
 
-    def of(index: int) -> tuple[str, str]:
-        _, author = runs.at(index)
-        if author < 0 and confidences is not None:
-            return f"{float(confidences[index]):.4g}", names[author]
-        return ("1" if author > 0 else ""), names[author]
+    def of(index: int) -> tuple[str, float | None, str]:
+        class_id, author = runs.at(index)
+        confidence = float(confidences[index]) if author < 0 and confidences is not None else (
+            1.0 if author > 0 else None)
+        return class_names.get(class_id, "unknown"), confidence, names[author]
 
     return of
+
+
+def confidence_text(confidence: float | None) -> str:
+    return "" if confidence is None else f"{confidence:.4g}"

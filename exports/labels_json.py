@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from exports.selectors import sets_per_track
 from labelling.models import LabelSet
 from labelling.runs import LabelRuns
 from labelling.selectors import author_names
@@ -17,18 +18,29 @@ CHUNK_FRAMES = 20_000
 
 
 def stream_labels_json(project: Project, label_sets: list[LabelSet], *, segments: bool = False) -> Iterator[str]:
-    """One JSON document: {"project", "classes", "form", "accuracy", "videos": [{..., "frames" or "segments"}]};
-    "accuracy" is the project's estimate of how right its labels are when last worked out (issue 31)."""
+    """One JSON document: {"project", "classes", "tracks", "form", "accuracy", "videos": [{..., "frames" or
+    "segments"}]}; "accuracy" is the project's estimate of how right its labels are when last worked out
+    (issue 31). The first track's labels sit on each frame (or in "segments"); every track's, the first
+    included, in each frame's "tracks" (or the video's, of segments) by track name (issue 33)."""
     classes = dict(project.classes.values_list("pk", "name"))
+    tracks = sets_per_track(project, label_sets)
     yield (f'{{"project":{json.dumps(project.name)},"classes":{json.dumps(list(classes.values()))},'
+           f'"tracks":{json.dumps([track.name for track, _ in tracks])},'
            f'"form":"{"segments" if segments else "frames"}","accuracy":{json.dumps(project.accuracy)},"videos":[')
     class_json = {pk: json.dumps(name) for pk, name in classes.items()}
     for position, label_set in enumerate(label_sets):
         header = json.dumps(video_header(label_set))[:-1]  # left open for the rows
+        on_tracks = [(json.dumps(track.name), sets[label_set.video_id]) for track, sets in tracks
+                     if label_set.video_id in sets]
         yield f'{"," if position else ""}{header},"{"segments" if segments else "frames"}":['
-        runs = label_set.label_runs
-        yield from (_segment_rows(runs, class_json) if segments else _frame_rows(label_set, runs, class_json))
-        yield "]}"
+        if segments:
+            yield from _segment_rows(label_set.label_runs, class_json)
+            yield '],"tracks":{' + ",".join(f"{name}:[{''.join(_segment_rows(on.label_runs, class_json))}]"
+                                            for name, on in on_tracks)
+            yield "}}"
+        else:
+            yield from _frame_rows(label_set, on_tracks, class_json)
+            yield "]}"
     yield "]}\n"
 
 
@@ -54,17 +66,36 @@ def _segment_rows(runs: LabelRuns, class_json: dict[int, str]) -> Iterator[str]:
     yield ",".join(rows)
 
 
-def _frame_rows(label_set: LabelSet, runs: LabelRuns, class_json: dict[int, str]) -> Iterator[str]:
-    class_ids, authors = runs.to_frames()
-    author_json = {code: json.dumps(name) for code, name in author_names(runs.authors).items()}
-    confidences = frame_confidences(label_set, authors)
-    for first in range(0, runs.frame_count, CHUNK_FRAMES):
-        last = min(first + CHUNK_FRAMES, runs.frame_count)
-        texts = confidence_texts(confidences[first:last])
-        rows = (f'{{"frame":{frame},"class":{class_json.get(c, "null")},"confidence":{t},"author":{author_json[a]}}}'
-                for frame, c, t, a in zip(range(first, last), class_ids[first:last].tolist(), texts,
-                                          authors[first:last].tolist(), strict=True))
+def _frame_rows(label_set: LabelSet, on_tracks: list[tuple[str, LabelSet]], class_json: dict[int, str]
+                ) -> Iterator[str]:
+    """{frame, class, confidence, author, tracks: {name: {class, confidence, author}}}: the first track's
+    labels, then every track's."""
+    per_track = [(name, _TrackJson(on, class_json)) for name, on in on_tracks]
+    own = _TrackJson(label_set, class_json)
+    for first in range(0, label_set.frame_count, CHUNK_FRAMES):
+        last = min(first + CHUNK_FRAMES, label_set.frame_count)
+        labels = own.objects(first, last)
+        tracks = [[f"{name}:{text}" for text in labels_of.objects(first, last)] for name, labels_of in per_track]
+        rows = (f'{{"frame":{frame},{text[1:-1]},"tracks":{{{",".join(on_track)}}}}}'
+                for frame, text, *on_track in zip(range(first, last), labels, *tracks, strict=True))
         yield ("," if first else "") + ",".join(rows)
+
+
+class _TrackJson:
+    """One video's labels on one track, as {class, confidence, author} objects a chunk at a time. A model's
+    label carries the model's confidence, a person's 1.0, the untouched default null."""
+
+    def __init__(self, label_set: LabelSet, class_json: dict[int, str]):
+        runs = label_set.label_runs
+        self.class_ids, self.authors = runs.to_frames()
+        self.confidences = frame_confidences(label_set, self.authors)
+        self.class_json = class_json
+        self.author_json = {code: json.dumps(name) for code, name in author_names(runs.authors).items()}
+
+    def objects(self, first: int, last: int) -> list[str]:
+        return [f'{{"class":{self.class_json.get(c, "null")},"confidence":{t},"author":{self.author_json[a]}}}'
+                for c, t, a in zip(self.class_ids[first:last].tolist(), confidence_texts(self.confidences[first:last]),
+                                   self.authors[first:last].tolist(), strict=True)]
 
 
 def frame_confidences(label_set: LabelSet, authors: np.ndarray) -> np.ndarray:

@@ -13,17 +13,11 @@ import numpy as np
 
 from exports.dataset import safe_cell
 from exports.labels_json import CHUNK_FRAMES, confidence_texts, frame_confidences
+from exports.selectors import sets_per_track
 from labelling.models import LabelSet
-from labelling.selectors import HEAVY_FIELDS, author_names
+from labelling.selectors import author_names
 from projects.models import Project, Track
 from videos.models import Video
-
-
-def sets_per_track(project: Project, label_sets: list[LabelSet]) -> list[tuple[Track, dict[int, LabelSet]]]:
-    """Each track of the project with the current set, on it, of every chosen video (by video id)."""
-    video_ids = [label_set.video_id for label_set in label_sets]
-    return [(track, {s.video_id: s for s in LabelSet.objects.current(track).filter(video_id__in=video_ids)
-                     .defer(*HEAVY_FIELDS)}) for track in project.tracks.all()]
 
 
 def frame_seconds(video: Video, frame_count: int) -> np.ndarray:

@@ -11,7 +11,7 @@ from exports.jobs import EXPORT
 from exports.models import Export
 from labelling.models import LabelSet
 from labelling.selectors import HEAVY_FIELDS
-from projects.models import Project, Role
+from projects.models import Project, Role, Track
 from projects.selectors import require_role
 from videos.models import VideoStatus
 
@@ -71,6 +71,13 @@ def list_export_label_sets(project: Project, *, video_ids=(), reviewed_only: boo
         sets = sets.filter(reviewed=True)
     sets = sets.select_related("video", "reviewed_by", "source_model").defer(*HEAVY_FIELDS)
     return list(sets.order_by("video__name", "pk"))
+
+
+def sets_per_track(project: Project, label_sets: list[LabelSet]) -> list[tuple[Track, dict[int, LabelSet]]]:
+    """Each track of the project with the current set, on it, of every chosen video (by video id)."""
+    video_ids = [label_set.video_id for label_set in label_sets]
+    return [(track, {s.video_id: s for s in LabelSet.objects.current(track).filter(video_id__in=video_ids)
+                     .defer(*HEAVY_FIELDS)}) for track in project.tracks.all()]
 
 
 def class_folders(project: Project) -> dict[int, str]:

@@ -99,7 +99,7 @@ PARAMETER_NAMES = [
     "class_id", "frames", "start", "end", "name", "model", "smooth", "shots", "per_video", "method", "stride_seconds",
     "threshold", "quality", "split", "permission", "classes", "colour", "shortcut", "label", "map_to", "kind",
     "epochs", "patience", "val_split", "head_only", "username", "role", "custom_name", "overwrite_people",
-    "predict", "propagate", "default_class", "reviewed_only", "label_set", "version",
+    "predict", "propagate", "default_class", "reviewed_only", "label_set", "version", "track",
 ]
 HOSTILE_VALUES = st.one_of(
     st.sampled_from(["²", "٣", "9" * 30, "2147483648", "-1", "", "1e9", "0x10", " 1", "NaN", "inf", "1:²",

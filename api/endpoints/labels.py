@@ -4,7 +4,18 @@ from ninja import Query, Router, Schema
 
 from aigva.errors import UserFacingError
 from api.endpoints import ERRORS
-from api.schemas import MAX_ID, Id, ImportIn, ImportOut, LabelEditsOut, LabelsOut, RangesIn, ReviewedIn, ReviewedOut
+from api.schemas import (
+    MAX_ID,
+    Id,
+    ImportIn,
+    ImportOut,
+    LabelEditsOut,
+    LabelsOut,
+    RangesIn,
+    ReviewedIn,
+    ReviewedOut,
+    TrackQuery,
+)
 from exports.labels_json import stream_labels_json
 from exports.selectors import list_export_label_sets
 from labelling import services
@@ -58,35 +69,40 @@ def project_labels(request: HttpRequest, project_id: Id, query: Query[ProjectLab
 @router.post("/videos/{video_id}/labels/ranges", response={200: LabelEditsOut, **ERRORS})
 def label_ranges(request: HttpRequest, video_id: Id, body: RangesIn):
     """Label frame ranges as you, as the player does: each range is one edit in the history, undoable, and a
-    person's label that no prediction replaces (labellers). All ranges or none are applied."""
+    person's label that no prediction replaces (labellers). A class names its track, so one request may label
+    several tracks. All ranges or none are applied."""
     video = get_member_video(request.user, video_id, Role.LABELLER)
-    classes = {c.name.casefold(): c for c in video.project.classes.all()}
+    classes = {c.name.casefold(): c for c in video.project.classes.select_related("track")}
     with transaction.atomic():
-        label_set, edits = _current(video), []
+        label_sets, edits = {}, []
         for position, labelled in enumerate(body.ranges):
             label_class = classes.get(labelled.label.strip().casefold())
             if label_class is None:
                 raise UserFacingError(f"ranges[{position}]: “{labelled.label[:60]}” is not a class of this project.")
+            label_set = label_sets.get(label_class.track_id) or _current(video, label_class.track)
             edit = services.label_range(label_set=label_set, start=labelled.start, end=labelled.end,
                                         label_class=label_class, user=request.user)
-            label_set = edit.label_set
+            label_sets[label_class.track_id] = edit.label_set
             edits.append(edit.pk)
-    return {"label_set_id": label_set.pk, "edits": edits}
+    return {"label_set_id": edit.label_set_id, "edits": edits}
 
 
 @router.post("/videos/{video_id}/labels/undo", response={200: LabelEditsOut, **ERRORS})
-def undo(request: HttpRequest, video_id: Id):
-    """Undo your latest edit of the video's labels, unless someone relabelled those frames since."""
+def undo(request: HttpRequest, video_id: Id, query: Query[TrackQuery]):
+    """Undo your latest edit of the video's labels on the track (?track=, the first when left out), unless
+    someone relabelled those frames since."""
     video = get_member_video(request.user, video_id, Role.LABELLER)
-    edit = services.undo_last_edit(label_set=_current(video), user=request.user)
+    edit = services.undo_last_edit(label_set=_current(video, _track(video.project, query.track)), user=request.user)
     return {"label_set_id": edit.label_set_id, "edits": [edit.pk]}
 
 
 @router.post("/videos/{video_id}/labels/reviewed", response={200: ReviewedOut, **ERRORS})
 def set_reviewed(request: HttpRequest, video_id: Id, body: ReviewedIn):
-    """Mark the video's labels reviewed (a person checked every frame: Blitz training data) or not."""
+    """Mark the video's labels on a track (the first when `track` is left out) reviewed (a person checked every
+    frame: Blitz training data) or not."""
     video = get_member_video(request.user, video_id, Role.LABELLER)
-    label_set = services.set_reviewed(label_set=_current(video), reviewed=body.reviewed, user=request.user)
+    label_set = services.set_reviewed(label_set=_current(video, _track(video.project, body.track)),
+                                      reviewed=body.reviewed, user=request.user)
     return {"reviewed": label_set.reviewed, "reviewed_by": label_set.reviewed_by.username if label_set.reviewed_by
             else None, "reviewed_at": label_set.reviewed_at}
 
@@ -101,8 +117,20 @@ def import_rows(request: HttpRequest, project_id: Id, body: ImportIn):
     return import_labels(project=project, rows=check_rows(project, rows), user=request.user, reviewed=body.reviewed)
 
 
-def _current(video):
-    label_set = get_current_label_set(video)
+def _track(project, name: str | None):
+    """The project's track of that name (any case), or its first."""
+    if name is None:
+        return project.first_track
+    tracks = list(project.tracks.all())
+    track = next((track for track in tracks if track.name.casefold() == name.strip().casefold()), None)
+    if track is None:
+        raise UserFacingError(f"“{name[:60]}” is not a track of this project; its tracks: "
+                              f"{', '.join(track.name for track in tracks)}.")
+    return track
+
+
+def _current(video, track=None):
+    label_set = get_current_label_set(video, track)
     if label_set is None:
         raise UserFacingError("The video has no labels yet: it is still being probed, or it failed.")
     return label_set

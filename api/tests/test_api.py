@@ -133,7 +133,8 @@ def test_ranges_are_labelled_as_the_person_undone_and_reviewed(manager, project,
     assert segments == [{"start": 0, "end": 4, "class": "road"}, {"start": 5, "end": 9, "class": "junction"},
                         {"start": 10, "end": 19, "class": "road"}, {"start": 20, "end": 29, "class": "parking"}]
     frames = api.labels(f"/videos/{video.pk}/labels")["videos"][0]["frames"]
-    assert frames[7] == {"frame": 7, "class": "junction", "confidence": 1, "author": "mia"}
+    assert frames[7] == {"frame": 7, "class": "junction", "confidence": 1, "author": "mia",
+                         "tracks": {"class": {"class": "junction", "confidence": 1, "author": "mia"}}}
     assert api.post(f"/videos/{video.pk}/labels/undo").status_code == 200
     assert api.labels(f"/videos/{video.pk}/labels")["videos"][0]["frames"][25]["class"] == "road"
     bad = api.post(f"/videos/{video.pk}/labels/ranges", {"ranges": [

@@ -84,3 +84,19 @@ def test_the_command_writes_both_forms(tmp_path, two_tracks):
     call_command("export", "Dashcam", "--format", "activitynet", "--out", str(tmp_path / "activitynet.json"))
     assert len(pd.read_csv(tmp_path / "frames.csv")) == 40
     assert list(json.loads((tmp_path / "activitynet.json").read_text())["database"]) == ["vfr.mkv"]
+
+
+def test_the_json_export_carries_every_track_on_each_frame_and_in_segments(client, two_tracks):
+    project, _, user = two_tracks
+    document = json.loads(download(client, project, user, "frames")[1])
+    assert document["tracks"] == ["class", "weather"]
+    frame = document["videos"][0]["frames"][16]
+    assert (frame["class"], frame["author"]) == ("=junction", user.username)  # the first track's, as before
+    assert frame["tracks"] == {"class": {"class": "=junction", "confidence": 1, "author": user.username},
+                               "weather": {"class": "rain", "confidence": 1, "author": user.username}}
+    assert document["videos"][0]["frames"][0]["tracks"]["weather"] == {"class": "sunny", "confidence": None,
+                                                                       "author": "default"}
+    segments = json.loads(download(client, project, user, "segments")[1])["videos"][0]
+    assert segments["tracks"]["weather"] == [{"start": 0, "end": 14, "class": "sunny"},
+                                             {"start": 15, "end": 39, "class": "rain"}]
+    assert segments["tracks"]["class"] == segments["segments"]

@@ -70,7 +70,8 @@ def test_a_zip_export_runs_as_a_job_and_downloads(client, labeller, video_files,
     download = client.get(reverse("exports:export-download", args=[export.pk]))
     assert download["Content-Disposition"] == f'attachment; filename="b_Dash_b-dataset-{export.pk}.zip"'
     names = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content))).namelist()
-    assert names == [f"road/cfr_frame{i}.jpg" for i in range(0, 48, 10)] + ["labels.csv", "README.txt", "accuracy.json"]
+    assert names == [f"road/cfr_frame{i}.jpg" for i in range(0, 48, 10)] + [
+        "labels.csv", "metadata.jsonl", "README.txt", "accuracy.json"]
     client.post(reverse("exports:export-delete", args=[export.pk]))
     assert not Export.objects.exists() and not export.file.storage.exists(export.file.name)
 

@@ -1,0 +1,62 @@
+"""Label tracks through the API (issue 33): a class says which track a range labels; undo and reviewed take
+?track= or "track" (the first track when left out); a project's answer lists its tracks."""
+
+import pytest
+
+from api.tests.helpers import TokenClient
+from labelling.selectors import get_current_label_set
+from labelling.services import create_initial_label_sets
+from projects.models import Track
+from projects.services import add_class
+from projects.tests.factories import UserFactory, make_project
+from videos.models import Video, VideoStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_tracks():
+    manager = UserFactory()
+    project = make_project(classes=["road", "junction"], manager=manager)
+    weather = Track.objects.create(project=project, name="weather", order=1)
+    weather.default_class = add_class(project=project, name="sunny", track=weather)
+    weather.save()
+    add_class(project=project, name="rain", track=weather)
+    video = Video.objects.create(project=project, name="v.mp4", frame_count=30, status=VideoStatus.READY)
+    create_initial_label_sets(video=video)
+    return TokenClient(manager), project, weather, video
+
+
+def classes(video, track=None) -> list[str]:
+    label_set = get_current_label_set(video, track)
+    names = dict(video.project.classes.values_list("pk", "name"))
+    return [names[c] for c in label_set.label_runs.to_frames()[0].tolist()]
+
+
+def test_one_request_labels_each_range_on_its_class_track_and_undo_takes_a_track(two_tracks):
+    api, project, weather, video = two_tracks
+    answer = api.post(f"/videos/{video.pk}/labels/ranges", {"ranges": [
+        {"start": 5, "end": 9, "class": "junction"}, {"start": 0, "end": 19, "class": "Rain"}]})
+    assert answer.status_code == 200 and len(answer.json()["edits"]) == 2
+    assert classes(video) == ["road"] * 5 + ["junction"] * 5 + ["road"] * 20
+    assert classes(video, weather) == ["rain"] * 20 + ["sunny"] * 10
+    assert api.post(f"/videos/{video.pk}/labels/undo?track=WEATHER").status_code == 200
+    assert classes(video, weather) == ["sunny"] * 30 and classes(video)[5:10] == ["junction"] * 5
+    assert api.post(f"/videos/{video.pk}/labels/undo").status_code == 200  # the first track's
+    assert classes(video) == ["road"] * 30
+
+
+def test_reviewed_takes_a_track_and_an_unknown_track_is_a_clear_400(two_tracks):
+    api, project, weather, video = two_tracks
+    assert api.post(f"/videos/{video.pk}/labels/reviewed", {"reviewed": True, "track": "weather"}).status_code == 200
+    assert get_current_label_set(video, weather).reviewed and not get_current_label_set(video).reviewed
+    refused = api.post(f"/videos/{video.pk}/labels/undo?track=mood")
+    assert refused.status_code == 400 and refused.json()["detail"] == (
+        "“mood” is not a track of this project; its tracks: class, weather.")
+
+
+def test_the_project_lists_its_tracks_with_their_classes(two_tracks):
+    api, project, _, _ = two_tracks
+    tracks = api.get(f"/projects/{project.pk}").json()["tracks"]
+    assert [(t["name"], t["default_class"], [c["name"] for c in t["classes"]]) for t in tracks] == [
+        ("class", "road", ["road", "junction"]), ("weather", "sunny", ["sunny", "rain"])]
