@@ -185,11 +185,12 @@ class ImportRowIn(Schema):
     start: Frame | None = Field(None, description="…or a range from start to end (inclusive).")
     end: Frame | None = None
     label: text(60) = Field(alias="class")
+    track: text(60, 0) | None = Field(None, description="The class's track, checked; a class names its track.")
 
 
 class ImportIn(Schema):
     rows: list[ImportRowIn] = Field(min_length=1, max_length=20_000, description="Ranges count as one row each.")
-    reviewed: bool = Field(False, description="Mark every video named reviewed.")
+    reviewed: bool = Field(False, description="Mark every video named reviewed, on the tracks its rows label.")
 
 
 class ImportOut(Schema):

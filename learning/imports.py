@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from aigva.errors import UserFacingError
+from aigva.params import parse_int
 from labelling.selectors import get_current_label_set
 from labelling.services import label_range, set_reviewed
 from learning.models import TrainingSample
@@ -18,6 +19,7 @@ from learning.services import label_sample
 from projects.models import Project
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+MAX_FRAME = 2**31 - 1
 MAX_ERRORS_SHOWN = 10
 
 
@@ -47,7 +49,7 @@ def read_rows(text: str, name: str) -> list[dict]:
 def check_rows(project: Project, rows: list[dict]) -> list[LabelRow]:
     """Every row resolved against the project, or one error naming each bad row (the first few)."""
     videos = _ready_videos(project)
-    classes = {label_class.name.lower(): label_class for label_class in project.classes.all()}
+    classes = {label_class.name.lower(): label_class for label_class in project.classes.select_related("track")}
     checked, errors = [], []
     for line, row in enumerate(rows, start=2):
         try:
@@ -118,15 +120,20 @@ def _check_row(line: int, row: dict, videos: dict, classes: dict) -> LabelRow:
     label_class = classes.get(cells["class"].strip().lower())
     if label_class is None:
         raise UserFacingError(f"no class “{cells['class'][:60]}” in this project")
+    track = cells.get("track", "").strip()
+    if track and track.casefold() != label_class.track.name.casefold():
+        raise UserFacingError(f"the class “{label_class.name}” is on the track “{label_class.track.name}”, "
+                              f"not “{track[:60]}”")
     if not start <= end < video.frame_count:
         raise UserFacingError(f"frames {start}-{end} are not within 0-{video.frame_count - 1} of {video.name}")
     return LabelRow(line, video, start, end, label_class, "frame" in cells)
 
 
 def _frame(value: str, column: str) -> int:
-    if not value.strip().isdigit():
+    frame = parse_int(value.strip(), limit=MAX_FRAME)
+    if frame is None:
         raise UserFacingError(f"{column} “{value[:20]}” is not a frame number")
-    return int(value)
+    return frame
 
 
 @transaction.atomic
@@ -143,17 +150,24 @@ def import_labels(*, project: Project, rows: list[LabelRow], user: AbstractBaseU
         else:
             frame_rows.append(row)
     edits = 0
-    for video, video_rows in groupby(sorted(frame_rows, key=lambda r: (r.video.pk, r.start)), key=lambda r: r.video):
-        label_set = get_current_label_set(video)
-        for start, end, label_class in _merged(list(video_rows)):
+    for _, track_rows in groupby(sorted(frame_rows, key=lambda r: (*on_track(r), r.start)), key=on_track):
+        track_rows = list(track_rows)
+        label_set = get_current_label_set(track_rows[0].video, track_rows[0].label_class.track)
+        for start, end, label_class in _merged(track_rows):
             label_range(label_set=label_set, start=start, end=end, label_class=label_class, user=user)
             edits += 1
-    touched = {row.video.pk: row.video for row in rows}
-    if reviewed:
-        for video in touched.values():
-            set_reviewed(label_set=get_current_label_set(video), reviewed=True, user=user)
-    return {"rows": len(rows), "samples": labelled_samples, "edits": edits, "videos": len(touched),
-            "reviewed": len(touched) if reviewed else 0}
+    touched = {on_track(row): row for row in rows}
+    if reviewed:  # the tracks the rows labelled, of each video
+        for row in touched.values():
+            set_reviewed(label_set=get_current_label_set(row.video, row.label_class.track), reviewed=True, user=user)
+    videos = {row.video.pk for row in rows}
+    return {"rows": len(rows), "samples": labelled_samples, "edits": edits, "videos": len(videos),
+            "reviewed": len(videos) if reviewed else 0}
+
+
+def on_track(row: LabelRow) -> tuple[int, int]:
+    """The video and track a row labels: its class's track."""
+    return row.video.pk, row.label_class.track_id
 
 
 def _merged(rows: list[LabelRow]):

@@ -60,3 +60,16 @@ def test_the_project_lists_its_tracks_with_their_classes(two_tracks):
     tracks = api.get(f"/projects/{project.pk}").json()["tracks"]
     assert [(t["name"], t["default_class"], [c["name"] for c in t["classes"]]) for t in tracks] == [
         ("class", "road", ["road", "junction"]), ("weather", "sunny", ["sunny", "rain"])]
+
+
+def test_imported_rows_label_their_class_track_and_a_wrong_track_is_refused(two_tracks):
+    api, project, weather, video = two_tracks
+    refused = api.post(f"/projects/{project.pk}/labels/import", {"rows": [
+        {"video": "v.mp4", "start": 0, "end": 4, "class": "rain", "track": "class"}]})
+    assert refused.status_code == 400 and "is on the track “weather”" in refused.json()["detail"]
+    done = api.post(f"/projects/{project.pk}/labels/import", {"rows": [
+        {"video": "v.mp4", "start": 0, "end": 4, "class": "rain", "track": "weather"},
+        {"video": "v.mp4", "start": 2, "end": 3, "class": "junction"}]})
+    assert done.status_code == 200 and done.json()["edits"] == 2
+    assert classes(video, weather)[:6] == ["rain"] * 5 + ["sunny"]
+    assert classes(video)[:5] == ["road", "road", "junction", "junction", "road"]

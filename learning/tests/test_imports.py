@@ -5,8 +5,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from labelling.models import LabelEdit
+from labelling.selectors import get_current_label_set
+from labelling.services import create_initial_label_sets
 from learning import actors, services
-from projects.models import Role
+from projects.models import Role, Track
+from projects.services import add_class
 from projects.tests.factories import add_member, last_json_line, make_project
 from videos.tests.factories import ingest
 
@@ -61,6 +64,8 @@ def test_import_labels_round_trip_csv_and_json(capsys, project, tmp_path):
     *[(f"video,frame,class\ncfr.mp4,1,\"{prefix}cmd|' /C calc'!A0\"\n", "spreadsheet formula")
       for prefix in ("+", "-", "@", "\t", "\r")],
     ("video,frame,class\ncfr.mp4,-1,road\n", "not a frame number"),
+    ("video,frame,class\ncfr.mp4,²,road\n", "not a frame number"),
+    ("video,frame,class,track\ncfr.mp4,1,road,weather\n", "is on the track “class”, not “weather”"),
     ("video,start,end,class\ncfr.mp4,9,3,road\n", "not within"),
     ("name,label\na,b\n", "columns must be"),
     ("video,frame,class\n", "no rows"),
@@ -69,8 +74,9 @@ def test_import_labels_round_trip_csv_and_json(capsys, project, tmp_path):
 def test_bad_label_files_name_the_problem_and_change_nothing(project, tmp_path, content, message):
     add_member(project, Role.MANAGER)
     path = tmp_path / ("bad.json" if content.startswith("[") else "bad.csv")
-    if content.startswith("video,frame,class\n") and content != "video,frame,class\n":
-        content = content.replace("\n", "\ncfr.mp4,3,junction\n", 1)  # a good row first: it must not be applied
+    if content.startswith("video,frame,class") and content.count("\n") > 1:
+        good = "cfr.mp4,3,junction" + ",class" * ("track" in content)  # a good row first: it must not be applied
+        content = content.replace("\n", f"\n{good}\n", 1)
     path.write_text(content)
     with pytest.raises(CommandError, match=message):
         call_command("import_labels", "Roads", str(path))
@@ -82,3 +88,23 @@ def test_import_labels_needs_to_know_whose_labels_they_are(project, tmp_path):
     path.write_text("video,frame,class\ncfr.mp4,3,junction\n")
     with pytest.raises(CommandError, match="--user"):
         call_command("import_labels", "Roads", str(path))
+
+
+def test_rows_label_their_class_track_and_a_track_column_is_checked(capsys, project, tmp_path):
+    user = add_member(project, Role.MANAGER)
+    weather = Track.objects.create(project=project, name="weather", order=1)
+    weather.default_class = add_class(project=project, name="sunny", track=weather)
+    weather.save()
+    add_class(project=project, name="rain", track=weather)
+    video = project.videos.get(name="vfr.mkv")
+    create_initial_label_sets(video=video, only_missing=True)
+    rows = tmp_path / "labels.csv"
+    rows.write_text("video,start,end,class,track\nvfr.mkv,0,9,rain,Weather\nvfr.mkv,5,7,parking,\n")
+    call_command("import_labels", "Roads", str(rows), "--reviewed", "--json")
+    assert last_json_line(capsys) == {"rows": 2, "samples": 0, "edits": 2, "videos": 1, "reviewed": 1}
+    names = dict(project.classes.values_list("pk", "name"))
+    on_weather = get_current_label_set(video, weather)
+    assert [names[c] for c in on_weather.label_runs.to_frames()[0][:11]] == ["rain"] * 10 + ["sunny"]
+    assert [names[c] for c in get_current_label_set(video).label_runs.to_frames()[0][4:9]] == [
+        "road", "parking", "parking", "parking", "road"]
+    assert on_weather.reviewed and get_current_label_set(video).reviewed and on_weather.reviewed_by == user
