@@ -6,9 +6,7 @@ import pytest
 from api.tests.helpers import TokenClient
 from labelling.selectors import get_current_label_set
 from labelling.services import create_initial_label_sets
-from projects.models import Track
-from projects.services import add_class
-from projects.tests.factories import UserFactory, make_project
+from projects.tests.factories import UserFactory, add_track, make_project
 from videos.models import Video, VideoStatus
 
 pytestmark = pytest.mark.django_db
@@ -18,10 +16,7 @@ pytestmark = pytest.mark.django_db
 def two_tracks():
     manager = UserFactory()
     project = make_project(classes=["road", "junction"], manager=manager)
-    weather = Track.objects.create(project=project, name="weather", order=1)
-    weather.default_class = add_class(project=project, name="sunny", track=weather)
-    weather.save()
-    add_class(project=project, name="rain", track=weather)
+    weather = add_track(project, "weather", ["sunny", "rain"])
     video = Video.objects.create(project=project, name="v.mp4", frame_count=30, status=VideoStatus.READY)
     create_initial_label_sets(video=video)
     return TokenClient(manager), project, weather, video

@@ -7,11 +7,9 @@ import zipfile
 import pytest
 from django.core.management import call_command
 
-from labelling import services
-from labelling.selectors import get_current_label_set
-from projects.models import Role, Track
-from projects.services import add_class
-from projects.tests.factories import add_member, make_project
+from labelling.tests.factories import label_as
+from projects.models import Role
+from projects.tests.factories import add_member, add_track, make_project
 from videos.tests.factories import ingest
 
 pytestmark = pytest.mark.django_db
@@ -21,17 +19,11 @@ pytestmark = pytest.mark.django_db
 def dashcam(video_files):
     """Two tracks over two videos; a person labels frames 16-47 of the first as junction and as rain."""
     project = make_project(classes=["road", "junction"], name="Dashcam")
-    weather = Track.objects.create(project=project, name="weather", order=1)
-    weather.default_class = add_class(project=project, name="sunny", track=weather)
-    weather.save()
-    rain = add_class(project=project, name="rain", track=weather)
-    first = ingest(project, video_files["cfr.mp4"])
-    ingest(project, video_files["vp9.webm"])
+    add_track(project, "weather", ["sunny", "rain"])
+    first, _ = ingest(project, video_files["cfr.mp4"]), ingest(project, video_files["vp9.webm"])
     user = add_member(project, Role.LABELLER)
-    services.label_range(label_set=get_current_label_set(first), start=16, end=47,
-                         label_class=project.classes.get(name="junction"), user=user)
-    services.label_range(label_set=get_current_label_set(first, weather), start=16, end=47, label_class=rain,
-                         user=user)
+    label_as(user, first, "junction", 16, 47)
+    label_as(user, first, "rain", 16, 47)
     return user
 
 

@@ -9,11 +9,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from labelling import services
-from labelling.selectors import get_current_label_set
-from projects.models import Role, Track
-from projects.services import add_class
-from projects.tests.factories import add_member, make_project
+from labelling.tests.factories import label_as
+from projects.models import Role
+from projects.tests.factories import add_member, add_track, make_project
 from videos.tests.factories import ingest
 
 pytestmark = pytest.mark.django_db
@@ -25,16 +23,11 @@ VFR_MS = [sum((33, 50)[k % 2] for k in range(i)) for i in range(40)]  # as conft
 def two_tracks(video_files):
     """Road type and weather over the variable-rate video; a person labels a stretch on each track."""
     project = make_project(classes=["road", "=junction"], name="Dashcam")
-    weather = Track.objects.create(project=project, name="weather", order=1)
-    weather.default_class = add_class(project=project, name="sunny", track=weather)
-    weather.save()
-    rain = add_class(project=project, name="rain", track=weather)
+    add_track(project, "weather", ["sunny", "rain"])
     video = ingest(project, video_files["vfr.mkv"])
     user = add_member(project, Role.LABELLER)
-    services.label_range(label_set=get_current_label_set(video), start=10, end=19,
-                         label_class=project.classes.get(name="=junction"), user=user)
-    services.label_range(label_set=get_current_label_set(video, weather), start=15, end=39, label_class=rain,
-                         user=user)
+    label_as(user, video, "=junction", 10, 19)
+    label_as(user, video, "rain", 15, 39)
     return project, video, user
 
 

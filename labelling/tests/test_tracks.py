@@ -7,9 +7,8 @@ import pytest
 from aigva.errors import UserFacingError
 from labelling import services
 from labelling.selectors import get_current_label_set
-from projects.models import Track
 from projects.services import add_class
-from projects.tests.factories import UserFactory, make_project
+from projects.tests.factories import UserFactory, add_track, make_project
 from videos.models import Video, VideoStatus
 
 pytestmark = pytest.mark.django_db
@@ -19,10 +18,7 @@ pytestmark = pytest.mark.django_db
 def two_tracks():
     """Road type (the first track) and weather, with a video ingested after both existed."""
     project = make_project(classes=["road", "junction"])
-    weather = Track.objects.create(project=project, name="weather", order=1)
-    add_class(project=project, name="sunny", track=weather)
-    weather.default_class = add_class(project=project, name="rain", track=weather)
-    weather.save()
+    weather = add_track(project, "weather", ["sunny", "rain"], default="rain")
     video = Video.objects.create(project=project, name="v.mp4", frame_count=20, status=VideoStatus.READY)
     services.create_initial_label_sets(video=video)
     return project, weather, video

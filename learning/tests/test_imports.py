@@ -8,9 +8,8 @@ from labelling.models import LabelEdit
 from labelling.selectors import get_current_label_set
 from labelling.services import create_initial_label_sets
 from learning import actors, services
-from projects.models import Role, Track
-from projects.services import add_class
-from projects.tests.factories import add_member, last_json_line, make_project
+from projects.models import Role
+from projects.tests.factories import add_member, add_track, last_json_line, make_project
 from videos.tests.factories import ingest
 
 pytestmark = pytest.mark.django_db
@@ -92,10 +91,7 @@ def test_import_labels_needs_to_know_whose_labels_they_are(project, tmp_path):
 
 def test_rows_label_their_class_track_and_a_track_column_is_checked(capsys, project, tmp_path):
     user = add_member(project, Role.MANAGER)
-    weather = Track.objects.create(project=project, name="weather", order=1)
-    weather.default_class = add_class(project=project, name="sunny", track=weather)
-    weather.save()
-    add_class(project=project, name="rain", track=weather)
+    weather = add_track(project, "weather", ["sunny", "rain"])
     video = project.videos.get(name="vfr.mkv")
     create_initial_label_sets(video=video, only_missing=True)
     rows = tmp_path / "labels.csv"
