@@ -30,8 +30,8 @@ def stream_labels_json(project: Project, label_sets: list[LabelSet], *, segments
     class_json = {pk: json.dumps(name) for pk, name in classes.items()}
     for position, label_set in enumerate(label_sets):
         header = json.dumps(video_header(label_set))[:-1]  # left open for the rows
-        on_tracks = [(json.dumps(track.name), sets[label_set.video_id]) for track, sets in tracks
-                     if label_set.video_id in sets]
+        on_tracks = [(json.dumps(track.name), label_set if track.pk == label_set.track_id else sets[label_set.video_id])
+                     for track, sets in tracks if track.pk == label_set.track_id or label_set.video_id in sets]
         yield f'{"," if position else ""}{header},"{"segments" if segments else "frames"}":['
         if segments:
             yield from _segment_rows(label_set.label_runs, class_json)
@@ -70,12 +70,13 @@ def _frame_rows(label_set: LabelSet, on_tracks: list[tuple[str, LabelSet]], clas
                 ) -> Iterator[str]:
     """{frame, class, confidence, author, tracks: {name: {class, confidence, author}}}: the first track's
     labels, then every track's."""
-    per_track = [(name, _TrackJson(on, class_json)) for name, on in on_tracks]
-    own = _TrackJson(label_set, class_json)
+    per_track = [_TrackJson(on, class_json) for _, on in on_tracks]
+    own = next(position for position, (_, on) in enumerate(on_tracks) if on is label_set)
     for first in range(0, label_set.frame_count, CHUNK_FRAMES):
         last = min(first + CHUNK_FRAMES, label_set.frame_count)
-        labels = own.objects(first, last)
-        tracks = [[f"{name}:{text}" for text in labels_of.objects(first, last)] for name, labels_of in per_track]
+        texts = [labels_of.objects(first, last) for labels_of in per_track]
+        labels = texts[own]  # the first track's, made once for both places
+        tracks = [[f"{name}:{text}" for text in objects] for (name, _), objects in zip(on_tracks, texts, strict=True)]
         rows = (f'{{"frame":{frame},{text[1:-1]},"tracks":{{{",".join(on_track)}}}}}'
                 for frame, text, *on_track in zip(range(first, last), labels, *tracks, strict=True))
         yield ("," if first else "") + ",".join(rows)
