@@ -42,6 +42,7 @@ class ClassIn(Schema):
     name: text(60)
     colour: text(7, 0) = ""
     shortcut: text(1, 0) | None = None
+    track: text(60) | None = Field(None, description="The track it answers; the first when left out.")
 
 
 class TrackOut(Schema):
@@ -86,12 +87,21 @@ class ProjectOut(Schema):
         return list(project.tracks.all())
 
 
+class TrackIn(Schema):
+    name: text(60)
+    classes: list[text(60)] = Field(min_length=1, max_length=100)
+    default_class: text(60) | None = Field(None, description="One of `classes`; the first when left out.")
+
+
 class ProjectIn(Schema):
     name: text(120)
     description: text(5000, 0) = ""
-    classes: list[text(60)] = Field(min_length=2, max_length=100)
+    classes: Annotated[list[text(60)], Field(min_length=2, max_length=100)] | None = Field(
+        None, description="One track, named “class”, with these classes; give this, `tracks` or both.")
     default_class: text(60) | None = Field(
-        None, description="One of `classes`; the first when left out.")
+        None, description="A class frames start with on its track; each track's first when left out.")
+    tracks: list[TrackIn] = Field([], max_length=8, description="Tracks (after the one `classes` makes): each a "
+                                  "question every frame answers. Class names and keys are unique across the project.")
 
 
 class VideoOut(Schema):

@@ -85,6 +85,14 @@ def create_initial_label_sets(*, video, only_missing: bool = False) -> list[Labe
             for default in (track.default_class or track.classes.first() for track in tracks)]
 
 
+def label_track(*, track) -> list[LabelSet]:
+    """The track's default class on every frame of each video of its project that has labels (it was probed) but
+    none on this track yet; a video probed later gets them then."""
+    videos = track.project.videos.filter(label_sets__is_current=True).exclude(label_sets__track=track).distinct()
+    return [create_label_set(video=video, class_ids=np.full(video.frame_count, track.default_class_id, dtype=np.int64))
+            for video in videos]
+
+
 def _lock(label_set: LabelSet) -> LabelSet:
     """The set, row-locked for this transaction, so concurrent edits apply one after the other."""
     labels = LabelSet.objects.select_for_update(of=("self",)).select_related("video__project").defer(*HEAVY_FIELDS)

@@ -46,7 +46,7 @@ def _run(project, video_id: int | None, start: int | None, end: int | None) -> d
 
 def _card(request: HttpRequest, project, run: dict | None, history: list, error: str = "",
           template: str = "learning/review.html#review-card") -> HttpResponse:
-    classes = list(project.classes.all())
+    classes = list(project.first_track.classes.all())  # the review queue checks the first track's predictions
     trail = ",".join(":".join(map(str, item)) for item in history[-HISTORY:])
     if run is not None:
         run = run | {"label_class": next((c for c in classes if c.name == run["class"]), None),
@@ -115,7 +115,7 @@ def review_verdict(request: HttpRequest, project_id: int) -> HttpResponse:
             rows = imports.accepted_rows(project, [checked])
             imports.accept_runs(project=project, rows=imports.check_rows(project, rows), user=request.user)
         else:
-            label_class = project.classes.filter(pk=parse_int(verdict) or 0).first()
+            label_class = project.first_track.classes.filter(pk=parse_int(verdict) or 0).first()
             if label_class is None:
                 raise UserFacingError("That class is not one of this project's.")
             label_range(label_set=get_current_label_set(Video.objects.get(pk=run["video_id"])), start=run["start"],
@@ -165,7 +165,7 @@ def _audit_card(request: HttpRequest, project, sample: TrainingSample | None, *,
     if sample is not None and sample.labelled_at:  # going back: the answer before this one
         earlier = earlier.filter(labelled_at__lt=sample.labelled_at)
     return render(request, "learning/audit.html" if page and not request.htmx else "learning/audit.html#audit-card", {
-        "project": project, "sample": sample, "error": error, "classes": project.classes.all(),
+        "project": project, "sample": sample, "error": error, "classes": project.first_track.classes.all(),
         "answered": audit.filter(label__isnull=False).count(), "total": audit.count(), "previous": earlier.first(),
         "can_label": get_role(request.user, project) != Role.VIEWER,
     })
@@ -189,7 +189,7 @@ def audit_card(request: HttpRequest, sample_id: int) -> HttpResponse:
 def audit_answer(request: HttpRequest, sample_id: int) -> HttpResponse:
     """A blind answer to an audit frame; then the next open one."""
     sample = _audit_sample(request, sample_id, Role.LABELLER)
-    label_class = sample.project.classes.filter(pk=parse_int(request.POST.get("class_id")) or 0).first()
+    label_class = sample.project.first_track.classes.filter(pk=parse_int(request.POST.get("class_id")) or 0).first()
     try:
         if label_class is None:
             raise UserFacingError("Answer with one of this project's classes.")

@@ -80,7 +80,7 @@ def preview_collection(project, frame_skip: int) -> dict:
         classes = label_set.label_runs.to_frames()[0][::frame_skip]
         for class_id, count in zip(*np.unique(classes, return_counts=True), strict=True):
             counts[int(class_id)] = counts.get(int(class_id), 0) + int(count)
-    rows = [{"class": c, "count": counts.get(c.pk, 0)} for c in project.classes.all()]
+    rows = [{"class": c, "count": counts.get(c.pk, 0)} for c in project.first_track.classes.all()]
     return {"videos": videos, "rows": rows, "total": sum(counts.values())}
 
 
@@ -143,7 +143,7 @@ def training_classes(project: Project, kind: str) -> tuple[list, list]:
     """(classes the model learns, classes left out for want of labelled frames: fewer than 2, so one stray
     label does not stop the loop); refuses too little data."""
     counts = human_frame_counts(project, kind)
-    classes = list(project.classes.all())
+    classes = list(project.first_track.classes.all())  # models learn the first track (P-4)
     learnt = [c for c in classes if counts.get(c.pk, 0) >= 2]
     if len(learnt) < 2:
         have = f"only “{learnt[0].name}” has" if learnt else "none has"

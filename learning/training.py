@@ -147,7 +147,7 @@ def thin_class_warnings(project, kind: str) -> list[str]:
     """Classes with fewer than 3 labelled frames: too few to learn or check well."""
     counts = human_frame_counts(project, kind)
     return [f"“{c.name}” has only {counts[c.pk]} labelled frame{'s' if counts[c.pk] != 1 else ''}"
-            for c in project.classes.all() if 0 < counts.get(c.pk, 0) < 3]
+            for c in project.first_track.classes.all() if 0 < counts.get(c.pk, 0) < 3]
 
 
 def _propagated(project, kind: str, classes: list):

@@ -69,7 +69,9 @@ def sample_label(request: HttpRequest, sample_id: int) -> HttpResponse:
     error = ""
     try:
         class_id = form.cleaned_data["class_id"] if form.is_valid() else None
-        label_class = sample.project.classes.filter(pk=class_id).first() if class_id is not None else None
+        # Samples answer the first track for now: the question models learn (P-4).
+        classes = sample.project.first_track.classes
+        label_class = classes.filter(pk=class_id).first() if class_id is not None else None
         if class_id is not None and label_class is None:
             raise UserFacingError("That class is not one of this project's.")
         if label_class is not None or sample.label_id is None:  # skipping an answered sample leaves its answer
@@ -90,7 +92,7 @@ def sample_card(request: HttpRequest, sample_id: int) -> HttpResponse:
 def _render_sample(request, project, sample, *, page: bool = False, error: str = "") -> HttpResponse:
     context = {
         "project": project, "sample": sample, "error": error, "progress": selectors.get_queue_progress(project),
-        "previous": selectors.get_previous_sample(project, sample), "classes": project.classes.all(),
+        "previous": selectors.get_previous_sample(project, sample), "classes": project.first_track.classes.all(),
         "can_label": get_role(request.user, project) != Role.VIEWER,
     }
     template = "learning/sample_label.html" if page and not request.htmx else "learning/sample_label.html#sample-card"

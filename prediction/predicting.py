@@ -108,7 +108,7 @@ class _Scaled:
 
 def predict_labels(video: Video, model: Model, classifier, options: dict, reporter, *, created_by) -> dict:
     """One video's new current labels from the model; people's frames stay unless options say overwrite."""
-    pk_of = dict(video.project.classes.values_list("name", "pk"))
+    pk_of = dict(video.project.first_track.classes.values_list("name", "pk"))  # models label the first track
     missing = sorted(set(model.classes) - set(pk_of))
     if missing:
         raise UserFacingError(f"The project lost the model's classes {', '.join(missing)}; the labels were kept.")

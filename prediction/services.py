@@ -33,9 +33,10 @@ def trained_model_name(project: Project, kind: str, accuracy: float, head_only: 
 
 
 def _check_classes(project: Project, names: list[str]) -> None:
-    missing = sorted(set(names) - set(project.classes.values_list("name", flat=True)))
+    missing = sorted(set(names) - set(project.first_track.classes.values_list("name", flat=True)))
     if missing:
-        raise UserFacingError(f"The model predicts classes the project lacks: {', '.join(missing)}.")
+        raise UserFacingError(f"The model predicts classes the project's first track “{project.first_track}” lacks: "
+                              f"{', '.join(missing)}.")
 
 
 def register_checkpoint(*, project: Project, path: Path, name: str = "", created_by: AbstractBaseUser | None) -> Model:
@@ -60,11 +61,11 @@ def register_checkpoint(*, project: Project, path: Path, name: str = "", created
 
 
 def register_custom(*, project: Project, custom_name: str, created_by: AbstractBaseUser | None) -> Model:
-    """Make a registered custom function available to the project; it may name any project class."""
+    """Make a registered custom function available to the project; it may name any class of the first track."""
     registry.load_custom_model(custom_name)  # fails now, not at prediction time
     return Model.objects.create(
         project=project, name=custom_name, kind=Model.Kind.CUSTOM, custom_name=custom_name,
-        classes=list(project.classes.values_list("name", flat=True)), created_by=created_by,
+        classes=list(project.first_track.classes.values_list("name", flat=True)), created_by=created_by,
     )
 
 

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 
 from aigva.errors import UserFacingError
 from aigva.params import IdField
-from projects.models import LabelClass, Preference, Project, Role
+from projects.models import LabelClass, Preference, Project, Role, Track
 from projects.services import parse_class_names
 
 
@@ -17,6 +17,11 @@ class ProjectCreateForm(forms.Form):
     default_class = forms.CharField(
         max_length=60, required=False, help_text="The class every frame of a new video starts with.",
         widget=forms.Select(attrs={"data-classes-from": "id_classes"}),
+    )
+    tracks = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "weather: sunny, rain, snow"}), required=False,
+        label="More tracks", help_text="Optional: further questions every frame answers, one per line as "
+        "“name: class, class”; frames start with a track's first class. Class names are unique across the project.",
     )
 
     def __init__(self, *args, **kwargs):
@@ -43,10 +48,35 @@ class ProjectEditForm(forms.ModelForm):
         labels = {"target_accuracy": "Target accuracy (a share: 0.99 is 99 %)"}
 
     def __init__(self, *args, **kwargs):
+        """With several tracks, each track's default class is set in its row of Tracks instead."""
         super().__init__(*args, **kwargs)
         track = self.instance.first_track
+        if self.instance.tracks.count() > 1:
+            del self.fields["default_class"]
+            return
         self.fields["default_class"].queryset = track.classes.all()
         self.fields["default_class"].initial = track.default_class_id
+
+
+class TrackForm(forms.Form):
+    name = forms.CharField(max_length=60)
+    default_class = IdField(queryset=LabelClass.objects.none(), empty_label=None)
+
+    def __init__(self, *args, track: Track, **kwargs):
+        """Its inputs belong to the row's <form> (track-<pk>), so each can sit in its own table column."""
+        form_id = f"track-{track.pk}"
+        super().__init__(*args, auto_id=f"{form_id}-%s", initial={"name": track.name,
+                                                                  "default_class": track.default_class_id}, **kwargs)
+        self.fields["default_class"].queryset = track.classes.all()
+        for field, what in (("name", "Name"), ("default_class", "Default class")):
+            self.fields[field].widget.attrs |= {"form": form_id, "aria-label": f"{what} of {track.name}"}
+
+
+class TrackAddForm(forms.Form):
+    name = forms.CharField(max_length=60, widget=forms.TextInput(attrs={"placeholder": "e.g. weather",
+                                                                         "aria-label": "Track name"}))
+    classes = forms.CharField(max_length=6000, widget=forms.TextInput(attrs={"placeholder": "sunny, rain, snow",
+                                                                          "aria-label": "Its classes"}))
 
 
 class ClassForm(forms.Form):
@@ -63,12 +93,23 @@ class ClassForm(forms.Form):
                 self.fields[field].widget.attrs |= {"form": form_id, "aria-label": f"{what} of {name}"}
 
 
+class ClassAddForm(ClassForm):
+    track = IdField(queryset=Track.objects.none(), empty_label=None, required=False)
+
+    def __init__(self, *args, project: Project, **kwargs):
+        """The track select shows only where there is a choice (the first track otherwise)."""
+        super().__init__(*args, **kwargs)
+        self.fields["track"].queryset = project.tracks.all()
+        if project.tracks.count() < 2:
+            self.fields["track"].widget = forms.HiddenInput()
+
+
 class ClassDeleteForm(forms.Form):
     map_to = IdField(queryset=LabelClass.objects.none(), required=False, label="Relabel its frames as")
 
     def __init__(self, *args, label_class: LabelClass, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["map_to"].queryset = label_class.project.classes.exclude(pk=label_class.pk)
+        self.fields["map_to"].queryset = label_class.track.classes.exclude(pk=label_class.pk)
 
 
 class MemberForm(forms.Form):

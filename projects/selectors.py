@@ -3,8 +3,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from aigva.errors import UserFacingError
 from aigva.params import parse_int
-from projects.models import ROLE_RANK, Job, Membership, Project, Role
+from projects.models import ROLE_RANK, Job, Membership, Project, Role, Track
 
 
 def get_role(user: AbstractBaseUser, project: Project) -> Role | None:
@@ -58,3 +59,15 @@ def find_videos(project: Project, references: list[str]) -> list:
             raise Http404(f"Project “{project.name}” has no video “{reference}”.")
         found.append(video)
     return found
+
+
+def get_track(project: Project, name: str | None) -> Track:
+    """The project's track of that name (any case), or its first when none is named."""
+    if name is None:
+        return project.first_track
+    tracks = list(project.tracks.all())
+    track = next((track for track in tracks if track.name.casefold() == name.strip().casefold()), None)
+    if track is None:
+        raise UserFacingError(f"“{name[:60]}” is not a track of this project; its tracks: "
+                              f"{', '.join(track.name for track in tracks)}.")
+    return track

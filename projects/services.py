@@ -1,30 +1,32 @@
 import re
 from collections.abc import Iterable
 from contextlib import contextmanager
+from typing import NamedTuple
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
 from aigva.errors import UserFacingError
 from projects.models import LabelClass, Membership, Preference, Project, Role, Track
-from projects.signals import class_frames_counted, class_replaced
+from projects.signals import class_frames_counted, class_replaced, track_added
 
 PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f"]
 # Digits first, then letters the player leaves free.
 SHORTCUT_KEYS = "1234567890qwertyuzxcvbn"
 MAX_CLASS_NAME = 60
 FIRST_TRACK = "class"  # the name of a project's track when it is made with one list of classes
+MAX_TRACKS = 8  # rows the player stacks; class keys run out long before more would be useful
 
 
-def clean_class_name(name: str) -> str:
-    """Trim and collapse whitespace; refuse empty, over-long or control-character names."""
+def clean_class_name(name: str, what: str = "class") -> str:
+    """Trim and collapse whitespace; refuse empty, over-long or control-character names (of a class or track)."""
     cleaned = " ".join(name.split())
     if not cleaned:
-        raise UserFacingError("A class name cannot be empty.")
+        raise UserFacingError(f"A {what} name cannot be empty.")
     if len(cleaned) > MAX_CLASS_NAME:
-        raise UserFacingError(f"Class names are at most {MAX_CLASS_NAME} characters.")
+        raise UserFacingError(f"{what.capitalize()} names are at most {MAX_CLASS_NAME} characters.")
     if re.search(r"[\x00-\x1f\x7f]", cleaned):
-        raise UserFacingError("Class names cannot contain control characters.")
+        raise UserFacingError(f"{what.capitalize()} names cannot contain control characters.")
     return cleaned
 
 
@@ -39,6 +41,25 @@ def parse_class_names(text: str) -> list[str]:
     if not names:
         raise UserFacingError("A project needs at least one class.")
     return names
+
+
+class TrackSpec(NamedTuple):
+    """A track to make: its name, its classes in order and the one frames start with (the first unless named)."""
+
+    name: str
+    class_names: list[str]
+    default_class_name: str | None = None
+
+
+def parse_tracks(text: str) -> list[TrackSpec]:
+    """'weather: sunny, rain' per line into tracks."""
+    tracks = []
+    for line in filter(str.strip, text.splitlines()):
+        name, colon, classes = line.partition(":")
+        if not colon:
+            raise UserFacingError(f"Write a track as “name: class, class”, not “{line.strip()}”.")
+        tracks.append(TrackSpec(clean_class_name(name, "track"), parse_class_names(classes)))
+    return tracks
 
 
 def _taken(name: str, names: Iterable[str]) -> bool:
@@ -95,35 +116,76 @@ def _check_project_name(name: str, exclude_pk: int | None = None) -> str:
 
 @transaction.atomic
 def create_project(
-    *, name: str, class_names: list[str], created_by: AbstractBaseUser | None,
-    description: str = "", default_class_name: str | None = None,
+    *, name: str, class_names: list[str] | None = None, created_by: AbstractBaseUser | None,
+    description: str = "", default_class_name: str | None = None, tracks: list[TrackSpec] = (),
 ) -> Project:
-    """Create a project with one track of classes; the creator becomes its manager."""
+    """Create a project with its tracks (P-4): `class_names` make one track named “class”, `tracks` follow it.
+    `default_class_name` names, of any track, the class its frames start with. The creator becomes the manager."""
     name = _check_project_name(name)
+    tracks = ([TrackSpec(FIRST_TRACK, class_names)] if class_names else []) + list(tracks)
+    if not tracks:
+        raise UserFacingError("A project needs at least one class.")
     with _name_clash_refused(f"A project called “{name}” already exists."):
         project = Project.objects.create(name=name, description=description.strip(), created_by=created_by)
-    track = Track.objects.create(project=project, name=FIRST_TRACK)
-    for class_name in class_names:
-        add_class(project=project, name=class_name, track=track)
-    wanted = (default_class_name or class_names[0]).strip().casefold()
-    default = next((c for c in track.classes.all() if c.name.casefold() == wanted), None)
-    if default is None:
-        raise UserFacingError(f"The default class “{default_class_name}” is not one of the classes.")
-    track.default_class = default
-    track.save(update_fields=["default_class"])
+    for track in tracks:
+        add_track(project=project, name=track.name, class_names=track.class_names,
+                  default_class_name=track.default_class_name)
+    if default_class_name:
+        default = next((c for c in project.classes.all() if c.name.casefold() == default_class_name.strip().casefold()),
+                       None)
+        if default is None:
+            raise UserFacingError(f"The default class “{default_class_name}” is not one of the classes.")
+        Track.objects.filter(pk=default.track_id).update(default_class=default)
     if created_by is not None:
         Membership.objects.create(project=project, user=created_by, role=Role.MANAGER)
     return project
 
 
+@transaction.atomic
+def add_track(*, project: Project, name: str, class_names: list[str], default_class_name: str | None = None) -> Track:
+    """A further question every frame answers, with its classes; every frame of every video starts with its
+    default class (the first unless named), and labels on the other tracks stay as they are."""
+    name = clean_class_name(name, "track")
+    Project.objects.select_for_update().filter(pk=project.pk).first()  # one track added at a time
+    if _taken(name, project.tracks.values_list("name", flat=True)):
+        raise UserFacingError(f"The project already has a track called “{name}”.")
+    if project.tracks.count() >= MAX_TRACKS:
+        raise UserFacingError(f"A project has at most {MAX_TRACKS} tracks.")
+    if not class_names:
+        raise UserFacingError(f"The track “{name}” needs at least one class.")
+    with _name_clash_refused(f"The project already has a track called “{name}”."):
+        track = Track.objects.create(project=project, name=name, order=project.tracks.count())
+    made = [add_class(project=project, name=class_name, track=track) for class_name in class_names]
+    wanted = (default_class_name or made[0].name).strip().casefold()
+    track.default_class = next((c for c in made if c.name.casefold() == wanted), None)
+    if track.default_class is None:
+        raise UserFacingError(f"The default class “{default_class_name}” is not one of the track's classes.")
+    track.save(update_fields=["default_class"])
+    track_added.send(sender=Track, track=track)
+    return track
+
+
+def update_track(*, track: Track, name: str, default_class: LabelClass) -> Track:
+    """Rename a track or pick the class new videos start with on it; labels stay as they are."""
+    name = clean_class_name(name, "track")
+    if _taken(name, track.project.tracks.exclude(pk=track.pk).values_list("name", flat=True)):
+        raise UserFacingError(f"The project already has a track called “{name}”.")
+    if default_class.track_id != track.pk:
+        raise UserFacingError(f"The default class must be one of the track “{track.name}”.")
+    track.name, track.default_class = name, default_class
+    with _name_clash_refused(f"The project already has a track called “{name}”."):
+        track.save(update_fields=["name", "default_class"])
+    return track
+
+
 def update_project(
-    *, project: Project, name: str, description: str, default_class: LabelClass, default_frame_skip: int = 1,
-    default_smoothing: int = 1, decode_shots: bool = True, prediction_batch_size: int | None = None,
-    target_accuracy: float = 0.99,
+    *, project: Project, name: str, description: str, default_class: LabelClass | None = None,
+    default_frame_skip: int = 1, default_smoothing: int = 1, decode_shots: bool = True,
+    prediction_batch_size: int | None = None, target_accuracy: float = 0.99,
 ) -> Project:
-    """Rename or describe a project, pick its (first track's) default class, its prediction defaults and the
-    accuracy its review aims for."""
-    if default_class.track_id != project.first_track.pk:
+    """Rename or describe a project, pick its first track's default class (when given), its prediction defaults
+    and the accuracy its review aims for."""
+    if default_class is not None and default_class.track_id != project.first_track.pk:
         raise UserFacingError("The default class must belong to this project.")
     if not (1 <= default_frame_skip <= 10_000 and 1 <= default_smoothing <= 10_000
             and (prediction_batch_size is None or 1 <= prediction_batch_size <= 512)):
@@ -132,7 +194,8 @@ def update_project(
         raise UserFacingError("The target accuracy is a share from 0.5 to 0.9999 (0.99 is 99 %).")
     project.name = _check_project_name(name, exclude_pk=project.pk)
     project.description = description.strip()
-    Track.objects.filter(pk=default_class.track_id).update(default_class=default_class)
+    if default_class is not None:
+        Track.objects.filter(pk=default_class.track_id).update(default_class=default_class)
     project.default_frame_skip, project.default_smoothing = default_frame_skip, default_smoothing
     project.decode_shots = decode_shots
     project.prediction_batch_size, project.target_accuracy = prediction_batch_size, target_accuracy

@@ -1,4 +1,4 @@
-"""What projects asks of, and tells, the apps that keep data about its classes."""
+"""What projects asks of, and tells, the apps that keep data about its tracks and classes."""
 
 from django.dispatch import Signal
 
@@ -6,3 +6,5 @@ from django.dispatch import Signal
 class_frames_counted = Signal()
 # Sent with project, old and new inside a class's deletion: whatever points at `old` moves to `new`.
 class_replaced = Signal()
+# Sent with track once a track and its classes are made: every video's frames start with its default class.
+track_added = Signal()

@@ -7,7 +7,17 @@ from django_htmx.http import trigger_client_event
 from aigva.errors import UserFacingError
 from aigva.params import parse_int
 from projects import services
-from projects.forms import ClassDeleteForm, ClassForm, MemberForm, PreferenceForm, ProjectCreateForm, ProjectEditForm
+from projects.forms import (
+    ClassAddForm,
+    ClassDeleteForm,
+    ClassForm,
+    MemberForm,
+    PreferenceForm,
+    ProjectCreateForm,
+    ProjectEditForm,
+    TrackAddForm,
+    TrackForm,
+)
 from projects.jobs import request_cancel
 from projects.models import Preference, Role
 from projects.selectors import get_member_job, get_member_project, list_user_projects
@@ -35,7 +45,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
             project = services.create_project(
                 name=data["name"], description=data["description"], created_by=request.user,
                 class_names=services.parse_class_names(data["classes"]),
-                default_class_name=data["default_class"] or None,
+                tracks=services.parse_tracks(data["tracks"]), default_class_name=data["default_class"] or None,
             )
         except UserFacingError as exc:
             form.add_error(None, str(exc))
@@ -62,11 +72,13 @@ def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
 def _edit_context(project, **extra) -> dict:
     return {
         "project": project,
+        "tracks": [(track, TrackForm(track=track)) for track in project.tracks.prefetch_related("classes")],
+        "track_add_form": TrackAddForm(),
         "classes": [(c, ClassForm(initial={"name": c.name, "colour": c.colour, "shortcut": c.shortcut},
-                                  form_id=f"class-{c.pk}")) for c in project.classes.all()],
+                                  form_id=f"class-{c.pk}")) for c in project.classes.select_related("track")],
         "memberships": project.memberships.select_related("user").order_by("user__username"),
         "form": ProjectEditForm(instance=project),
-        "class_form": ClassForm(initial={"colour": services.suggest_class_style(project)[0]}),
+        "class_form": ClassAddForm(project=project, initial={"colour": services.suggest_class_style(project)[0]}),
         "member_form": MemberForm(),
         **extra,
     }
@@ -75,15 +87,47 @@ def _edit_context(project, **extra) -> dict:
 @require_POST
 def class_add(request: HttpRequest, project_id: int) -> HttpResponse:
     project = get_member_project(request.user, project_id, Role.MANAGER)
-    form = ClassForm(request.POST)
+    form = ClassAddForm(request.POST, project=project)
     if form.is_valid():
         try:
-            services.add_class(project=project, name=form.cleaned_data["name"],
+            services.add_class(project=project, name=form.cleaned_data["name"], track=form.cleaned_data["track"],
                                colour=form.cleaned_data["colour"], shortcut=form.cleaned_data["shortcut"] or None)
         except UserFacingError as exc:
             form.add_error(None, str(exc))
     if form.errors:
         return render(request, "projects/project_edit.html", _edit_context(project, class_form=form), status=400)
+    return redirect("projects:project-edit", project.pk)
+
+
+@require_POST
+def track_add(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = get_member_project(request.user, project_id, Role.MANAGER)
+    form = TrackAddForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise UserFacingError("Give the track a name and its classes, e.g. “weather” and “sunny, rain”.")
+        track = services.add_track(project=project, name=form.cleaned_data["name"],
+                                   class_names=services.parse_class_names(form.cleaned_data["classes"]))
+    except UserFacingError as exc:
+        form.add_error(None, str(exc))
+        return render(request, "projects/project_edit.html", _edit_context(project, track_add_form=form), status=400)
+    messages.success(request, f"Track “{track.name}” added: every video's frames start as “{track.default_class}”.")
+    return redirect("projects:project-edit", project.pk)
+
+
+@require_POST
+def track_update(request: HttpRequest, project_id: int, track_id: int) -> HttpResponse:
+    project = get_member_project(request.user, project_id, Role.MANAGER)
+    track = get_object_or_404(project.tracks, pk=track_id)
+    form = TrackForm(request.POST, track=track)
+    try:
+        if not form.is_valid():
+            raise UserFacingError("Give the track a name of at most 60 characters and one of its classes.")
+        services.update_track(track=track, **form.cleaned_data)
+    except UserFacingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Track “{track.name}” saved.")
     return redirect("projects:project-edit", project.pk)
 
 

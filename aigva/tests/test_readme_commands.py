@@ -69,11 +69,13 @@ def test_every_documented_command_line_runs_as_written_on_a_fresh_data_dir(check
         if "--json" in line and ">" not in line:  # a document written to a file is read by the next line
             command = re.search(r"manage\.py (\w+)", line)[1]
             results.setdefault(command, []).append(json.loads(output.strip().splitlines()[-1]))
-    assert results["create_project"] == [{"id": 1, "name": "Dashcam", "classes": ["road", "junction", "parking"]}]
+    assert results["create_project"] == [{"id": 1, "name": "Dashcam", "classes": ["road", "junction", "parking"],
+                                          "tracks": {"class": ["road", "junction", "parking"],
+                                                     "weather": ["sunny", "rain"]}}]
     assert [(v["name"], v["status"], v["frame_count"]) for v in results["import_videos"][0]] == [
         ("evening.mp4", "ready", 120), ("morning.mp4", "ready", 120)]
     assert len(results["sample_frames"][0]["samples"]) == 20
-    assert results["import_labels"][0]["rows"] == 3
+    assert results["import_labels"][0]["rows"] == 4  # one of them on the weather track
     head, network = results["train"]
     assert (head["model"], head["updated_videos"], network["model"]) == (1, 2, 2)
     assert [job["status"] for job in results["predict"][0]] == ["succeeded", "succeeded"]

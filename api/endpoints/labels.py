@@ -22,7 +22,7 @@ from labelling import services
 from labelling.selectors import get_current_label_set
 from learning.imports import check_rows, import_labels
 from projects.models import Role
-from projects.selectors import get_member_project
+from projects.selectors import get_member_project, get_track
 from videos.selectors import get_member_video
 
 router = Router(tags=["labels"])
@@ -92,7 +92,7 @@ def undo(request: HttpRequest, video_id: Id, query: Query[TrackQuery]):
     """Undo your latest edit of the video's labels on the track (?track=, the first when left out), unless
     someone relabelled those frames since."""
     video = get_member_video(request.user, video_id, Role.LABELLER)
-    edit = services.undo_last_edit(label_set=_current(video, _track(video.project, query.track)), user=request.user)
+    edit = services.undo_last_edit(label_set=_current(video, get_track(video.project, query.track)), user=request.user)
     return {"label_set_id": edit.label_set_id, "edits": [edit.pk]}
 
 
@@ -101,7 +101,7 @@ def set_reviewed(request: HttpRequest, video_id: Id, body: ReviewedIn):
     """Mark the video's labels on a track (the first when `track` is left out) reviewed (a person checked every
     frame: Blitz training data) or not."""
     video = get_member_video(request.user, video_id, Role.LABELLER)
-    label_set = services.set_reviewed(label_set=_current(video, _track(video.project, body.track)),
+    label_set = services.set_reviewed(label_set=_current(video, get_track(video.project, body.track)),
                                       reviewed=body.reviewed, user=request.user)
     return {"reviewed": label_set.reviewed, "reviewed_by": label_set.reviewed_by.username if label_set.reviewed_by
             else None, "reviewed_at": label_set.reviewed_at}
@@ -115,18 +115,6 @@ def import_rows(request: HttpRequest, project_id: Id, body: ImportIn):
     rows = [{key: "" if value is None else str(value) for key, value in row.model_dump(by_alias=True).items()
              if value is not None} for row in body.rows]
     return import_labels(project=project, rows=check_rows(project, rows), user=request.user, reviewed=body.reviewed)
-
-
-def _track(project, name: str | None):
-    """The project's track of that name (any case), or its first."""
-    if name is None:
-        return project.first_track
-    tracks = list(project.tracks.all())
-    track = next((track for track in tracks if track.name.casefold() == name.strip().casefold()), None)
-    if track is None:
-        raise UserFacingError(f"“{name[:60]}” is not a track of this project; its tracks: "
-                              f"{', '.join(track.name for track in tracks)}.")
-    return track
 
 
 def _current(video, track=None):

@@ -68,3 +68,36 @@ def test_imported_rows_label_their_class_track_and_a_wrong_track_is_refused(two_
     assert done.status_code == 200 and done.json()["edits"] == 2
     assert classes(video, weather)[:6] == ["rain"] * 5 + ["sunny"]
     assert classes(video)[:5] == ["road", "road", "junction", "junction", "road"]
+
+
+def test_a_project_is_made_with_tracks_and_a_track_added_later_labels_every_video(two_tracks):
+    api, _, _, video = two_tracks
+    made = api.post("/projects", {"name": "Lab", "tracks": [
+        {"name": "grooming", "classes": ["grooming", "not grooming"], "default_class": "not grooming"},
+        {"name": "rearing", "classes": ["rearing", "not rearing"]}]})
+    assert made.status_code == 201, made.content
+    assert [(t["name"], t["default_class"]) for t in made.json()["tracks"]] == [
+        ("grooming", "not grooming"), ("rearing", "rearing")]
+
+    project = video.project
+    added = api.post(f"/projects/{project.pk}/tracks", {"name": "light", "classes": ["day", "night"],
+                                                        "default_class": "night"})
+    assert added.status_code == 201 and added.json()["default_class"] == "night"
+    light = project.tracks.get(name="light")
+    assert classes(video, light) == ["night"] * 30 and classes(video) == ["road"] * 30
+    assert api.post(f"/projects/{project.pk}/classes", {"name": "dusk", "track": "LIGHT"}).status_code == 201
+    assert list(light.classes.values_list("name", flat=True)) == ["day", "night", "dusk"]
+
+
+@pytest.mark.parametrize("body, message", [
+    ({"name": "weather", "classes": ["fog"]}, "already has a track called “weather”"),
+    ({"name": "mood", "classes": ["rain"]}, "already has a class called “rain”"),
+    ({"name": "mood", "classes": ["calm"], "default_class": "angry"}, "not one of the track's classes"),
+])
+def test_a_track_that_clashes_is_a_clear_400_and_nothing_is_made(two_tracks, body, message):
+    api, project, _, video = two_tracks
+    refused = api.post(f"/projects/{project.pk}/tracks", body)
+    assert refused.status_code == 400 and message in refused.json()["detail"]
+    assert project.tracks.count() == 2 and video.label_sets.count() == 2
+    unknown = api.post(f"/projects/{project.pk}/classes", {"name": "dusk", "track": "mood"})
+    assert unknown.status_code == 400 and "not a track of this project" in unknown.json()["detail"]

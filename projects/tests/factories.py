@@ -4,7 +4,8 @@ import factory
 from django.contrib.auth import get_user_model
 
 from projects.models import Membership, Project, Role, Track
-from projects.services import add_class, create_project
+from projects.services import add_track as add_track_service
+from projects.services import create_project
 from videos.models import Video, VideoStatus
 
 PASSWORD = "correct-horse-battery"
@@ -33,12 +34,8 @@ def make_project(*, name: str | None = None, classes=("road", "junction", "parki
 
 
 def add_track(project: Project, name: str, classes: list[str], default: str | None = None) -> Track:
-    """A further track with its classes, made through the services (its default: the first class unless named)."""
-    track = Track.objects.create(project=project, name=name, order=project.tracks.count())
-    made = [add_class(project=project, name=class_name, track=track) for class_name in classes]
-    track.default_class = next(c for c in made if c.name == (default or classes[0]))
-    track.save(update_fields=["default_class"])
-    return track
+    """A further track with its classes, made through the service (its default: the first class unless named)."""
+    return add_track_service(project=project, name=name, class_names=classes, default_class_name=default)
 
 
 def add_member(project: Project, role: Role = Role.LABELLER, user=None):
