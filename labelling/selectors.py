@@ -1,3 +1,6 @@
+from dataclasses import dataclass
+from functools import cached_property
+
 import numpy as np
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -120,16 +123,40 @@ def summarize_project_labels(project) -> dict:
     return {"frames": frames, "labelled": labelled, "reviewed": reviewed, "classes": distribution}
 
 
-def member_player_urls(video, label_set) -> dict[str, str]:
-    """Where the analysis page's player fetches and sends things, for project members."""
-    if label_set is None:
-        return {}
+@dataclass(frozen=True)
+class PlayerTrack:
+    """One track's row in the player: its labels on the video and where the player reads and sends them."""
+
+    label_set: LabelSet
+    urls: dict[str, str]  # PLAYER_LABEL_ENDPOINTS' keys
+
+    @property
+    def name(self) -> str:
+        return self.label_set.track.name
+
+    @cached_property
+    def classes(self) -> list[dict]:
+        return list(self.label_set.track.classes.values("id", "name", "colour", "shortcut"))
+
+    def as_json(self) -> dict:
+        return {"name": self.name, "label_set": self.label_set.pk, "classes": self.classes, "urls": self.urls}
+
+
+def member_player_tracks(video) -> list[PlayerTrack]:
+    """Every track of the video's project that has labels on it, in order, with the members' URLs."""
+    sets = (video.label_sets.filter(is_current=True).select_related("track", "reviewed_by")
+            .defer("confidences", "margins").order_by("track__order", "track__pk"))
+    return [PlayerTrack(label_set, {key: reverse(f"labelling:{name}", args=[label_set.pk])
+                                    for key, name in PLAYER_LABEL_ENDPOINTS.items()}) for label_set in sets]
+
+
+def member_player_urls(video) -> dict[str, str]:
+    """Where the analysis page's player fetches the video and asks about it, for project members."""
     return {
         "media": reverse("videos:video-media", args=[video.pk]),
         "frame_times": reverse("videos:video-frame-times", args=[video.pk]),
         "similar": reverse("learning:similar-frames", args=[video.pk]),
         "retrain": reverse("learning:retrain", args=[video.project_id]),
-        **{key: reverse(f"labelling:{name}", args=[label_set.pk]) for key, name in PLAYER_LABEL_ENDPOINTS.items()},
     }
 
 

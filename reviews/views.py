@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from aigva.errors import UserFacingError
-from labelling.selectors import PLAYER_LABEL_ENDPOINTS, get_member_label_set
+from labelling.selectors import PLAYER_LABEL_ENDPOINTS, PlayerTrack, get_member_label_set
 from projects.models import Role
 from projects.selectors import get_member_project, get_role
 from reviews import services
@@ -86,12 +86,14 @@ def share_page(request: HttpRequest, token: str) -> HttpResponse:
     label_set, video = link.label_set, link.label_set.video
     if link.permission == ShareLink.Permission.REVIEW and guest is None:
         return render(request, "reviews/share_name.html", {"link": link, "video": video, "token": token})
-    urls = {key: reverse(f"reviews:share-{name}", args=[token]) for key, name in PLAYER_LABEL_ENDPOINTS.items()}
-    urls |= {"media": reverse("reviews:share-media", args=[token]),
-             "frame_times": reverse("reviews:share-frame-times", args=[token])}
+    # A link shares one track's labels: the player shows that track alone.
+    track = PlayerTrack(label_set, {key: reverse(f"reviews:share-{name}", args=[token])
+                                    for key, name in PLAYER_LABEL_ENDPOINTS.items()})
+    urls = {"media": reverse("reviews:share-media", args=[token]),
+            "frame_times": reverse("reviews:share-frame-times", args=[token])}
     return render(request, "reviews/share_page.html", {
-        "link": link, "video": video, "label_set": label_set, "urls": urls, "guest": guest,
-        "classes": list(video.project.classes.values("id", "name", "colour", "shortcut")),
+        "link": link, "video": video, "urls": urls, "guest": guest,
+        "tracks": [track], "tracks_json": [track.as_json()],
         "can_edit": guest is not None and link.permission == ShareLink.Permission.REVIEW,
     })
 

@@ -1,5 +1,7 @@
-// Entry point of the video analysis page. The page wires its parts: the player, the timeline, the labels
-// and their edits, paint and marks, the stats, keys and controls; destroy() removes every listener.
+// Entry point of the video analysis page. The page wires its parts: the player, the timeline, each track's
+// labels and their edits, paint and marks, the stats, keys and controls; destroy() removes every listener.
+// A class says which track it labels; undo, PgUp/PgDn and the edit list act on the active track, the one
+// last labelled or clicked on the timeline.
 import { FramePlayer } from "./frame-player.js";
 import { LabelEdits } from "./label-edits.js";
 import { Marks, Paint } from "./paint.js";
@@ -13,7 +15,8 @@ import { bindTimeline } from "./timeline-input.js";
 class AnalysisPage {
   constructor(root) {
     this.root = root;
-    this.classes = JSON.parse(document.getElementById("label-classes").textContent);
+    const tracks = JSON.parse(document.getElementById("label-tracks").textContent);
+    this.classes = tracks.flatMap((track, row) => track.classes.map((c) => ({ ...c, row })));
     this.byId = Object.fromEntries(this.classes.map((c) => [c.id, c]));
     this.byKey = Object.fromEntries(this.classes.filter((c) => c.shortcut).map((c) => [c.shortcut, c]));
     this.canEdit = root.dataset.canEdit === "true";
@@ -24,11 +27,13 @@ class AnalysisPage {
       Object.fromEntries(this.classes.map((c) => [c.id, c.colour])));
     const disagreement = document.getElementById("disagreement-runs");
     this.timeline.draw({ disagreement: disagreement ? JSON.parse(disagreement.textContent) : [] });
-    this.edits = new LabelEdits(root, { byId: this.byId, say: this.say, onChange: () => this.labelsChanged() });
-    this.paint = new Paint(this.player, (first, last, classId) => this.edits.labelRange(first, last, classId));
+    const options = { byId: this.byId, say: this.say, onChange: () => this.labelsChanged(), named: tracks.length > 1 };
+    this.edits = tracks.map((track, row) => new LabelEdits(root, track, row, options));
+    this.active = 0;
+    this.paint = new Paint(this.player, (first, last, classId) => this.labelRange(first, last, classId));
     this.marks = new Marks();
     this.stats = new PlayerStats(root, this.player, this.byId);
-    this.parts = [this.player, this.edits, this.stats, new PlayerKeys(this), new PlayerControls(this)];
+    this.parts = [this.player, ...this.edits, this.stats, new PlayerKeys(this), new PlayerControls(this)];
     this.aborter = new AbortController();
     this.listen(this.aborter.signal);
   }
@@ -40,21 +45,49 @@ class AnalysisPage {
       this.redraw();
     }, { signal });
     bindTimeline(this.timeline, {
-      onSeek: (frame) => this.player.seekToFrame(frame),
-      onMoveEdge: ({ first, last, classId }) => this.edits.labelRange(first, last, classId),
+      onSeek: (frame, row) => {
+        if (row != null) this.setActive(row);
+        this.player.seekToFrame(frame);
+      },
+      onMoveEdge: ({ first, last, classId }) => this.labelRange(first, last, classId),
       canEdit: () => this.canEdit,
     }, signal);
-    // Buttons that ask about "this frame" send the player's frame (no hx-vals="js:…": the CSP forbids eval).
+    // Buttons that ask about "this frame" send the player's frame (no hx-vals="js:…": the CSP forbids eval);
+    // the frame's history and the edit list are the active track's.
     document.body.addEventListener("htmx:configRequest", (event) => {
-      if (event.detail.elt.matches("[data-sends-frame]")) event.detail.parameters.frame = this.player.target;
+      const element = event.detail.elt;
+      if (element.matches("[data-sends-frame]")) event.detail.parameters.frame = this.player.target;
+      if (element.dataset.trackUrl) event.detail.path = this.activeEdits.urls[element.dataset.trackUrl];
     }, { signal });
     document.body.addEventListener("htmx:afterSwap", (event) => { // similar frames open under the timeline
       if (event.detail.target.id === "similar-frames") event.detail.target.scrollIntoView({ block: "nearest" });
     }, { signal });
   }
 
+  get activeEdits() {
+    return this.edits[this.active];
+  }
+
+  /** Make a track the one undo, PgUp/PgDn and the edit list act on. */
+  setActive(row) {
+    if (row === this.active) return;
+    this.active = row;
+    this.root.dataset.activeTrack = this.activeEdits.name;
+    const name = this.root.querySelector("[data-active-track-name]");
+    if (name) name.textContent = this.activeEdits.name;
+    this.redraw();
+    document.body.dispatchEvent(new CustomEvent("labels-changed")); // the edit list shows this track's
+  }
+
+  /** Label frames first..last with a class, on its track. */
+  labelRange(first, last, classId) {
+    const row = this.byId[classId]?.row ?? this.active;
+    this.setActive(row);
+    return this.edits[row].labelRange(first, last, classId);
+  }
+
   async load() {
-    await this.edits.load();
+    await Promise.all(this.edits.map((track) => track.load()));
     await this.player.load();
     const linked = linkedFrame(this.player.frameCount); // a link (e.g. from a sample), Back or a reload
     if (linked) this.player.seekToFrame(linked);
@@ -70,7 +103,8 @@ class AnalysisPage {
 
   redraw() {
     const marks = this.paint.marks ?? this.marks.shown;
-    this.timeline.draw({ track: this.edits.track, frame: this.player.frame, marks, confidences: this.edits.confidences });
+    const rows = this.edits.map(({ track, confidences, name }) => ({ track, confidences, name }));
+    this.timeline.draw({ rows, active: this.active, frame: this.player.frame, marks });
   }
 
   labelsChanged() {
@@ -83,7 +117,7 @@ class AnalysisPage {
   useClass(labelClass) {
     const range = this.marks.rangeTo(this.player.target);
     if (range) {
-      this.edits.labelRange(range[0], range[1], labelClass.id);
+      this.labelRange(range[0], range[1], labelClass.id);
       this.marks.clear();
     } else {
       this.paint.begin(labelClass.id);

@@ -1,12 +1,16 @@
-// A video's labels as the player holds them (the label track and the model's confidences) and the edits a
-// person sends (a range of frames, undo). Predictions made meanwhile (Retrain and update) and Back or
+// A video's labels on one track as the player holds them (the label runs and the model's confidences) and
+// the edits a person sends there (a range of frames, undo). Predictions made meanwhile (Retrain and update) and Back or
 // Forward, which restore the page as it was, bring them up to date.
 import { LabelTrack, postForm } from "./label-track.js";
 
 export class LabelEdits {
-  constructor(root, { byId, say, onChange }) {
+  /** source: one of the page's tracks ({ name, urls }); row: its place on the page. */
+  constructor(root, source, row, { byId, say, onChange, named }) {
     this.root = root;
-    this.urls = root.dataset;
+    this.where = named ? ` on “${source.name}”` : ""; // with several tracks, messages say which
+    this.name = source.name;
+    this.urls = source.urls;
+    this.row = row;
     this.byId = byId;
     this.say = say;
     this.onChange = onChange;
@@ -30,11 +34,11 @@ export class LabelEdits {
   }
 
   fetchTimeline() {
-    return fetch(this.urls.timelineUrl, { credentials: "same-origin" }).then((r) => r.json());
+    return fetch(this.urls.timeline, { credentials: "same-origin" }).then((r) => r.json());
   }
 
   fetchConfidences() {
-    return fetch(this.urls.confidencesUrl, { credentials: "same-origin" })
+    return fetch(this.urls.confidences, { credentials: "same-origin" })
       .then((r) => (r.status === 200 ? r.arrayBuffer() : null))
       .then((bytes) => { this.confidences = bytes && new Uint8Array(bytes); });
   }
@@ -43,7 +47,8 @@ export class LabelEdits {
     const replaced = this.track.labelSet !== body.label_set; // a prediction finished since the page loaded
     this.track.update(body);
     if (replaced) await this.fetchConfidences();
-    this.root.querySelector("[data-review]").checked = body.reviewed;
+    const box = this.root.querySelector(`[data-review-row="${this.row}"] [data-review]`);
+    if (box) box.checked = body.reviewed;
     this.onChange();
   }
 
@@ -51,8 +56,9 @@ export class LabelEdits {
     const [start, end] = [Math.min(first, last), Math.max(first, last)];
     const name = this.byId[classId].name;
     try {
-      await this.apply(await postForm(this.urls.rangeUrl, { start, end, class_id: classId }, this.token));
-      this.say(start === end ? `Frame ${start} is now “${name}”.` : `Frames ${start}–${end} are now “${name}”.`);
+      await this.apply(await postForm(this.urls.range, { start, end, class_id: classId }, this.token));
+      this.say(start === end ? `Frame ${start} is now “${name}”${this.where}.`
+        : `Frames ${start}–${end} are now “${name}”${this.where}.`);
     } catch (error) {
       this.say(error.message, true);
     }
@@ -60,8 +66,8 @@ export class LabelEdits {
 
   async undo() {
     try {
-      await this.apply(await postForm(this.urls.undoUrl, {}, this.token));
-      this.say("Undone.");
+      await this.apply(await postForm(this.urls.undo, {}, this.token));
+      this.say(`Undone${this.where}.`);
     } catch (error) {
       this.say(error.message, true);
     }

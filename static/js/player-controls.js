@@ -1,5 +1,5 @@
 // The player's buttons and fields: class buttons (press to paint), play, steps, help, undo, go to a frame,
-// the range form, speed, the slider and the Reviewed box.
+// the range form, speed, the slider and each track's Reviewed box.
 import { bindReviewToggle } from "./review-toggle.js";
 
 export class PlayerControls {
@@ -14,11 +14,12 @@ export class PlayerControls {
     on("[data-range-form]", "submit", (event) => {
       event.preventDefault();
       const form = new FormData(event.currentTarget);
-      page.edits.labelRange(Number(form.get("start")), Number(form.get("end")), Number(form.get("class_id")));
+      page.labelRange(Number(form.get("start")), Number(form.get("end")), Number(form.get("class_id")));
     });
     on("[data-speed]", "change", (event) => page.player.setRate(Number(event.currentTarget.value)));
-    bindReviewToggle(page.root, { url: page.root.dataset.reviewUrl, token: page.edits.token, say: page.say },
-      signal);
+    for (const track of page.edits) {
+      bindReviewToggle(page.root, { row: track.row, url: track.urls.review, token: track.token, say: page.say }, signal);
+    }
   }
 
   destroy() {
@@ -26,7 +27,8 @@ export class PlayerControls {
   }
 }
 
-function bindButtons({ root, player, byId, edits, paint, useClass }, on) {
+function bindButtons(page, on) {
+  const { root, player, byId, paint, useClass } = page;
   on("[data-class-id]", "pointerdown", (event) => useClass(byId[event.currentTarget.dataset.classId]));
   on("[data-class-id]", "pointerup", () => paint.finish());
   on("[data-action=play]", "click", () => player.toggle());
@@ -36,7 +38,7 @@ function bindButtons({ root, player, byId, edits, paint, useClass }, on) {
     player.step(seconds ? seconds * Math.max(1, Math.round(player.fps)) : Number(step));
   });
   on("[data-action=help]", "click", () => { root.querySelector("[data-help]").hidden = false; });
-  on("[data-action=undo]", "click", () => edits.undo());
+  on("[data-action=undo]", "click", () => page.activeEdits.undo());
 }
 
 function bindGoto({ player, say }, on) {

@@ -4,7 +4,7 @@ import { bindShortcuts } from "./shortcuts.js";
 export class PlayerKeys {
   constructor(page) {
     this.aborter = new AbortController();
-    const keymap = { ...movingKeys(page.player, page.edits), ...viewKeys(page), ...markKeys(page) };
+    const keymap = { ...movingKeys(page), ...viewKeys(page), ...markKeys(page) };
     if (page.canEdit) Object.assign(keymap, labelKeys(page));
     bindShortcuts(keymap, this.aborter.signal, (event) => { // letting go of the painting class's key
       if (page.paint.isPainting(page.byKey[event.key.toLowerCase()]?.id)) page.paint.finish();
@@ -16,8 +16,14 @@ export class PlayerKeys {
   }
 }
 
-function movingKeys(player, edits) {
-  const jump = (target) => { if (target != null) player.seekToFrame(target); };
+function movingKeys(page) {
+  const { player } = page;
+  const jump = (next) => { // to the next or previous change on the active track, saying which where there are several
+    const { track, where } = page.activeEdits;
+    const target = next ? track.nextChange(player.target) : track.previousChange(player.target);
+    if (target != null) player.seekToFrame(target);
+    if (where) page.say(target == null ? `No ${next ? "later" : "earlier"} change${where}.` : `Change${where}: frame ${target}.`);
+  };
   const frames = (seconds) => Math.max(1, Math.round(player.fps * seconds));
   return {
     " ": () => player.toggle(),
@@ -29,8 +35,8 @@ function movingKeys(player, edits) {
     ArrowDown: () => player.step(-frames(0.5)),
     "Shift+ArrowUp": () => player.step(frames(1)),
     "Shift+ArrowDown": () => player.step(-frames(1)),
-    PageDown: () => jump(edits.track.nextChange(player.target)),
-    PageUp: () => jump(edits.track.previousChange(player.target)),
+    PageDown: () => jump(true),
+    PageUp: () => jump(false),
     Home: () => player.seekToFrame(0),
     End: () => player.seekToFrame(player.frameCount - 1),
     "[": () => player.setRate(player.video.playbackRate / 2),
@@ -64,7 +70,7 @@ function markKeys(page) {
 }
 
 function labelKeys(page) {
-  const keys = { "Ctrl+z": () => page.edits.undo() };
+  const keys = { "Ctrl+z": () => page.activeEdits.undo() };
   for (const labelClass of page.classes.filter((c) => c.shortcut)) {
     keys[labelClass.shortcut] = (event) => { if (!event.repeat) page.useClass(labelClass); };
   }

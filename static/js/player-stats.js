@@ -1,5 +1,5 @@
-// The numbers beside the player: frame, time, how far in, and the current frame's class, confidence and
-// author; and the playback rate.
+// The numbers beside the player: frame, time, how far in, and on each track the current frame's class,
+// confidence and author; and the playback rate.
 
 export class PlayerStats {
   constructor(root, player, byId) {
@@ -11,22 +11,31 @@ export class PlayerStats {
       { signal: this.aborter.signal });
   }
 
-  stat(name) {
-    return this.root.querySelector(`[data-stat=${name}]`);
+  stat(name, row = null) {
+    return this.root.querySelector(`[data-stat=${name}]${row === null ? "" : `[data-row="${row}"]`}`);
   }
 
-  show(frame, { track, confidences }) {
+  /** tracks: every track's LabelEdits, in their rows. */
+  show(frame, tracks) {
     this.root.querySelector("[data-testid=current-frame]").textContent = String(frame);
     this.stat("time").textContent = this.player.secondsOf(frame).toFixed(3);
     this.stat("progress").textContent = ((100 * frame) / Math.max(this.player.frameCount - 1, 1)).toFixed(1);
-    if (!track) return;
-    const labelClass = this.byId[track.classAt(frame)];
-    const author = track.authorAt(frame);
-    this.stat("label").textContent = labelClass ? labelClass.name : "?";
-    this.stat("label").style.setProperty("--chip", labelClass ? labelClass.colour : "#999");
-    const confidence = author.code > 0 || !confidences ? 1 : confidences[frame] / 255;
-    this.stat("confidence").textContent = author.code === 0 ? "default (not labelled)" : confidence.toFixed(2);
-    this.stat("author").textContent = author.name;
+    for (const { track, confidences, row } of tracks) {
+      if (!track) continue;
+      const labelClass = this.byId[track.classAt(frame)];
+      const author = track.authorAt(frame);
+      const label = this.stat("label", row);
+      label.textContent = labelClass ? labelClass.name : "?";
+      label.style.setProperty("--chip", labelClass ? labelClass.colour : "#999");
+      const confidence = (author.code > 0 || !confidences ? 1 : confidences[frame] / 255).toFixed(2);
+      const detail = this.stat("detail", row); // several tracks: one line each
+      if (detail) {
+        detail.textContent = author.code === 0 ? "not labelled" : `${confidence} · ${author.name}`;
+      } else {
+        this.stat("confidence", row).textContent = author.code === 0 ? "default (not labelled)" : confidence;
+        this.stat("author", row).textContent = author.name;
+      }
+    }
   }
 
   destroy() {

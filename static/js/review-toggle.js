@@ -2,9 +2,11 @@
 // them, and reviewing would make them a person's labels: the server asks first, and so does this box.
 import { postForm } from "./label-track.js";
 
-export function bindReviewToggle(root, { url, token, say }, signal) {
-  const box = root.querySelector("[data-review]");
-  const question = root.querySelector("[data-review-confirm]");
+/** The box of the row-th track, which sends to `url`. */
+export function bindReviewToggle(root, { row, url, token, say }, signal) {
+  const box = root.querySelector(`[data-review-row="${row}"] [data-review]`);
+  const question = root.querySelector(`[data-review-row="${row}"] [data-review-confirm]`);
+  const line = root.querySelector(`[data-reviewed-by][data-row="${row}"]`);
   if (!box || !question) return;
   const send = async (fields) => {
     question.hidden = true;
@@ -17,7 +19,8 @@ export function bindReviewToggle(root, { url, token, say }, signal) {
         return;
       }
       say(""); // the line below says it, once
-      root.querySelector("[data-reviewed-by]").textContent = body.reviewed ? `Reviewed by ${body.reviewed_by}, just now.` : "Not reviewed.";
+      line.textContent = line.dataset.trackPrefix
+        + (body.reviewed ? `Reviewed by ${body.reviewed_by}, just now.` : "Not reviewed.");
     } catch (error) {
       box.checked = !box.checked;
       say(error.message, true);

@@ -1,5 +1,5 @@
 // Pointer and wheel on the timeline: wheel or pinch zooms around the pointer, Shift+wheel and
-// dragging pan, a click seeks to the exact frame under it, dragging a label boundary moves it (one
+// dragging pan, a click seeks to the exact frame under it (and makes its track the active one), dragging a label boundary moves it (one
 // edit), and the overview strip above moves the visible window.
 
 const DRAG_START = 4; // CSS pixels a press must travel before it is a drag, not a click
@@ -30,7 +30,7 @@ export function bindTimeline(timeline, { onSeek, onMoveEdge, canEdit }, signal) 
     if (event.button !== 0) return;
     const [x, y] = local(event, canvas);
     const edge = canEdit() ? timeline.edgeNear(x, y) : null;
-    press = { x, start: timeline.start, edge, moved: false };
+    press = { x, start: timeline.start, edge, row: timeline.rowAt(y), moved: false };
     canvas.setPointerCapture(event.pointerId);
   }, { signal });
 
@@ -42,7 +42,7 @@ export function bindTimeline(timeline, { onSeek, onMoveEdge, canEdit }, signal) 
     }
     press.moved ||= Math.abs(x - press.x) >= DRAG_START;
     if (!press.moved) return;
-    if (press.edge != null) {
+    if (press.edge) {
       timeline.draw({ preview: edgePreview(timeline, press.edge, x) });
     } else {
       timeline.setView(press.start - ((x - press.x) * timeline.span) / timeline.cssWidth, timeline.span);
@@ -52,16 +52,16 @@ export function bindTimeline(timeline, { onSeek, onMoveEdge, canEdit }, signal) 
   const release = (event, cancelled) => {
     if (!press) return;
     const [x] = local(event, canvas);
-    const { edge, moved } = press;
+    const { edge, row, moved } = press;
     press = null;
     if (cancelled) {
       timeline.draw({ preview: null });
-    } else if (edge != null && moved) {
+    } else if (edge && moved) {
       const preview = edgePreview(timeline, edge, x);
       timeline.draw({ preview: null });
       if (preview) onMoveEdge(preview);
     } else if (!moved) {
-      onSeek(timeline.frameAt(x));
+      onSeek(timeline.frameAt(x), row);
     }
   };
   canvas.addEventListener("pointerup", (event) => release(event, false), { signal });
@@ -83,16 +83,16 @@ export function bindTimeline(timeline, { onSeek, onMoveEdge, canEdit }, signal) 
   overview.addEventListener("dblclick", () => timeline.setView(0, timeline.frameCount), { signal });
 }
 
-/** The frames that dragging the change of class at `boundary` to x relabels, and their new class; null
- * when it did not move. The boundary stays between its neighbours, so no stretch of a class disappears. */
-function edgePreview(timeline, boundary, x) {
-  const track = timeline.state.track;
+/** The frames that dragging the change of class at `boundary` of a row to x relabels, and their new class;
+ * null when it did not move. The boundary stays between its neighbours, so no stretch of a class disappears. */
+function edgePreview(timeline, { row, boundary }, x) {
+  const track = timeline.state.rows[row].track;
   const lowest = track.classStretch(boundary - 1)[0] + 1;
   const highest = track.classStretch(boundary)[1];
   const wanted = Math.round(timeline.start + (x / timeline.cssWidth) * timeline.span);
   const target = Math.min(highest, Math.max(lowest, wanted));
   if (target === boundary) return null;
   return target > boundary
-    ? { first: boundary, last: target - 1, classId: track.classAt(boundary - 1) } // the left stretch grows
-    : { first: target, last: boundary - 1, classId: track.classAt(boundary) }; // the right stretch grows
+    ? { row, first: boundary, last: target - 1, classId: track.classAt(boundary - 1) } // the left one grows
+    : { row, first: target, last: boundary - 1, classId: track.classAt(boundary) }; // the right one grows
 }

@@ -1,16 +1,25 @@
-// The timeline: a frame ruler, the label bar, the confidence heat-map and reviewers' disagreement,
-// zoomed and panned together, with an overview strip of the whole video and the visible window
-// above it. Drawn from runs and per-column summaries, never a node per frame; a column summary is
-// kept until the view or the data changes, so a playing video redraws only the playhead.
+// The timeline: a frame ruler, then per track a label bar and its confidence heat-map, and reviewers'
+// disagreement, zoomed and panned together, with an overview strip of the whole video (the active
+// track) and the visible window above it. Drawn from runs and per-column summaries, never a node per
+// frame; the summaries and the picture they make are kept until the view or the data changes, so a
+// playing video redraws only the playhead.
 
 const MAX_FRAME_WIDTH = 40; // CSS pixels of one frame when zoomed in furthest
 const TICK_GAP = 64; // CSS pixels between numbered ticks, at least
 const EDGE_GRAB = 5; // CSS pixels either side of a label boundary that pick it up
-// Bands of the main canvas, in CSS pixels from the top.
+const HEAT_SHADES = 32; // steps of the heat-map's darkness
+// Bands of the main canvas, in CSS pixels from the top: the ruler, a row per track, the disagreement.
 const RULER = { top: 0, height: 14 };
-const LABELS = { top: 14, height: 22 };
-const HEAT = { top: 36, height: 10 };
-const DISAGREE = { top: 46, height: 6 };
+const LABEL_HEIGHT = 22;
+const HEAT_HEIGHT = 10;
+const ROW_HEIGHT = LABEL_HEIGHT + HEAT_HEIGHT;
+const DISAGREE_HEIGHT = 6;
+
+/** The label bar and heat-map of the row-th track. */
+function rowBands(row) {
+  const top = RULER.height + row * ROW_HEIGHT;
+  return { labels: { top, height: LABEL_HEIGHT }, heat: { top: top + LABEL_HEIGHT, height: HEAT_HEIGHT } };
+}
 
 export class Timeline {
   constructor(canvas, overview, colours) {
@@ -22,6 +31,7 @@ export class Timeline {
     this.frameCount = 0;
     this.state = {};
     this.cache = new Map();
+    this.sure = [];
     new ResizeObserver(() => this.draw()).observe(canvas);
   }
 
@@ -62,23 +72,40 @@ export class Timeline {
     return ((frame - this.start) / this.span) * this.cssWidth;
   }
 
-  /** The first frame after a change of class within reach of (x, y) on the label bar, else null. */
+  get bottom() {
+    return RULER.height + (this.state.rows?.length ?? 1) * ROW_HEIGHT + DISAGREE_HEIGHT;
+  }
+
+  /** The track row under a CSS y offset of the main canvas, or null on the ruler or below the rows. */
+  rowAt(y) {
+    const row = Math.floor((y - RULER.height) / ROW_HEIGHT);
+    return y >= RULER.height && row < (this.state.rows?.length ?? 0) ? row : null;
+  }
+
+  /** { row, boundary }: the first frame after a change of class within reach of (x, y) on a label bar,
+   * else null. */
   edgeNear(x, y) {
-    const track = this.state.track;
-    if (!track || y < LABELS.top || y > LABELS.top + LABELS.height) return null;
-    const [first, last] = track.classStretch(this.frameAt(x));
+    const row = this.rowAt(y);
+    if (row === null || y - rowBands(row).labels.top > LABEL_HEIGHT) return null;
+    const [first, last] = this.state.rows[row].track.classStretch(this.frameAt(x));
     for (const boundary of [first, last + 1]) {
-      if (boundary > 0 && boundary < this.frameCount && Math.abs(this.xOf(boundary) - x) <= EDGE_GRAB) return boundary;
+      if (boundary > 0 && boundary < this.frameCount && Math.abs(this.xOf(boundary) - x) <= EDGE_GRAB) {
+        return { row, boundary };
+      }
     }
     return null;
   }
 
-  /** state: { track, frame, marks: {in, out}, confidences: Uint8Array | null, disagreement: [[s, e]],
-   * preview: {first, last, classId} (a boundary being dragged) }; fields left out keep their value. */
+  /** state: { rows: [{ track, confidences: Uint8Array | null, name }], active: the row keys act on, frame,
+   * marks: {in, out}, disagreement: [[s, e]], preview: {row, first, last, classId} (a boundary being dragged) };
+   * fields left out keep their value. */
   draw(changes = {}) {
     Object.assign(this.state, changes);
-    const { track, frame = 0 } = this.state;
+    const { rows, frame = 0 } = this.state;
+    const track = rows?.[0]?.track;
     if (!track) return;
+    const height = `${this.bottom}px`;
+    if (this.canvas.style.height !== height) this.canvas.style.height = height;
     if (track.frameCount !== this.frameCount) {
       this.frameCount = track.frameCount;
       [this.start, this.span] = [0, track.frameCount];
@@ -90,19 +117,38 @@ export class Timeline {
     }
     this.lastFrame = frame;
     const context = this.fit(this.canvas);
-    const scale = this.canvas.width / this.cssWidth; // device pixels per CSS pixel
+    context.drawImage(this.baseLayer(), 0, 0);
     context.save();
-    context.scale(scale, scale);
-    this.drawRuler(context);
-    this.drawColumns(context, this.labelColumns(), LABELS);
-    this.drawHeat(context);
-    this.drawDisagreement(context);
+    context.scale(this.canvas.width / this.cssWidth, this.canvas.width / this.cssWidth); // to CSS pixels
     this.drawMarks(context);
     context.fillStyle = this.style("--playhead", "#111");
-    context.fillRect(Math.round(this.xOf(frame + 0.5)) - 1, 0, 2, DISAGREE.top + DISAGREE.height);
+    context.fillRect(Math.round(this.xOf(frame + 0.5)) - 1, 0, 2, this.bottom);
     context.restore();
     this.drawOverview();
     Object.assign(this.canvas.dataset, { viewStart: this.start.toFixed(3), viewSpan: this.span.toFixed(3) });
+  }
+
+  /** The ruler, every row, the disagreement and the names, drawn anew only when the view or the data change:
+   * a playing video copies it and draws the playhead. */
+  baseLayer() {
+    const { rows, active, disagreement } = this.state;
+    const inputs = [this.canvas.width, this.canvas.height, active, disagreement, this.style("--ruler", ""),
+      ...rows.flatMap(({ track, confidences }) => [track.starts, track.classes, track.authors, track.confidenceBins,
+        confidences])];
+    return this.columns("base", inputs, () => {
+      this.layer ??= document.createElement("canvas");
+      Object.assign(this.layer, { width: this.canvas.width, height: this.canvas.height }); // also clears it
+      const context = this.layer.getContext("2d");
+      context.scale(this.layer.width / this.cssWidth, this.layer.width / this.cssWidth);
+      this.drawRuler(context);
+      rows.forEach((row, index) => {
+        this.drawColumns(context, this.labelColumns(index), rowBands(index).labels);
+        this.drawHeat(context, index);
+      });
+      this.drawDisagreement(context);
+      this.drawNames(context);
+      return this.layer;
+    });
   }
 
   fit(canvas) {
@@ -128,10 +174,10 @@ export class Timeline {
     return value;
   }
 
-  /** Runs of equal class across the view's columns, as [x0, x1, class id] in CSS pixels. */
-  labelColumns() {
-    const track = this.state.track;
-    return this.columns("labels", [track.starts, track.classes], (width, perColumn) => {
+  /** Runs of equal class across the view's columns of a row, as [x0, x1, class id] in CSS pixels. */
+  labelColumns(row) {
+    const track = this.state.rows[row].track;
+    return this.columns(`labels ${row}`, [track.starts, track.classes], (width, perColumn) => {
       const pieces = [];
       const first = track.runAt(Math.floor(this.start));
       const last = track.runAt(Math.min(this.frameCount - 1, Math.ceil(this.start + this.span) - 1));
@@ -173,20 +219,19 @@ export class Timeline {
     }
   }
 
-  /** The least confident frame of each column (people's frames count as sure), 1 = sure. */
-  heatColumns() {
-    const { track, confidences } = this.state;
-    return this.columns("heat", [track.starts, track.authors, confidences, track.confidenceBins], (width, perColumn) => {
+  /** The least confident frame of each column of a row (people's frames count as sure), 1 = sure. */
+  heatColumns(row) {
+    const { track, confidences } = this.state.rows[row];
+    const inputs = [track.starts, track.authors, confidences, track.confidenceBins];
+    return this.columns(`heat ${row}`, inputs, (width, perColumn) => {
       const least = new Float32Array(width).fill(1);
-      const sure = confidences && this.peopleSure(track, confidences);
+      const sure = confidences && this.peopleSure(row, track, confidences);
       const bins = track.confidenceBins;
       for (let x = 0; x < width; x++) {
         const f0 = Math.floor(this.start + x * perColumn);
         const f1 = Math.max(f0 + 1, Math.min(this.frameCount, Math.floor(this.start + (x + 1) * perColumn)));
-        let low = 255;
         if (sure) {
-          for (let f = f0; f < f1; f++) if (sure[f] < low) low = sure[f];
-          least[x] = low / 255;
+          least[x] = sure.least(f0, f1) / 255;
         } else if (bins.length) {
           const b0 = Math.floor((f0 * bins.length) / this.frameCount);
           const b1 = Math.max(b0 + 1, Math.ceil((f1 * bins.length) / this.frameCount));
@@ -197,28 +242,36 @@ export class Timeline {
     });
   }
 
-  /** Per-frame confidences with people's frames as 255 (sure), rebuilt only when the labels change. */
-  peopleSure(track, confidences) {
-    const kept = this.sure;
+  /** Per-frame confidences with people's frames as 255 (sure), as a MinPyramid, rebuilt only when the labels
+   * change. */
+  peopleSure(row, track, confidences) {
+    const kept = this.sure[row];
     if (kept && kept.starts === track.starts && kept.authors === track.authors && kept.confidences === confidences) {
       return kept.value;
     }
-    const value = Uint8Array.from(confidences);
+    const sure = Uint8Array.from(confidences);
     for (let run = 0; run < track.starts.length; run++) {
-      if (track.authors[run] > 0) value.fill(255, track.starts[run], track.runEnd(run) + 1);
+      if (track.authors[run] > 0) sure.fill(255, track.starts[run], track.runEnd(run) + 1);
     }
-    this.sure = { starts: track.starts, authors: track.authors, confidences, value };
+    const value = new MinPyramid(sure);
+    this.sure[row] = { starts: track.starts, authors: track.authors, confidences, value };
     return value;
   }
 
-  drawHeat(context) {
-    const least = this.heatColumns();
+  drawHeat(context, row) {
+    const least = this.heatColumns(row);
+    const band = rowBands(row).heat;
     const colour = this.style("--unsure", "17, 17, 17");
-    for (let x = 0; x < least.length; x++) {
-      const badness = Math.min(1, Math.max(0, (1 - least[x]) / 0.6)); // 1.0: clear; <= 0.4: full
-      if (badness < 0.01) continue;
-      context.fillStyle = `rgba(${colour}, ${badness.toFixed(3)})`;
-      context.fillRect(x, HEAT.top, 1, HEAT.height);
+    // Darkness in HEAT_SHADES steps, each drawn with one fill style, neighbours of one shade as one rectangle.
+    const shades = Array.from(least, (value) => Math.round(Math.min(1, Math.max(0, (1 - value) / 0.6)) * HEAT_SHADES));
+    for (let shade = 1; shade <= HEAT_SHADES; shade++) { // 1.0: clear; <= 0.4: full
+      context.fillStyle = `rgba(${colour}, ${(shade / HEAT_SHADES).toFixed(3)})`;
+      for (let x = 0; x < shades.length; x++) {
+        if (shades[x] !== shade) continue;
+        const first = x;
+        while (shades[x + 1] === shade) x++;
+        context.fillRect(first, band.top, x + 1 - first, band.height);
+      }
     }
   }
 
@@ -226,11 +279,12 @@ export class Timeline {
     const runs = this.state.disagreement;
     if (!runs?.length) return;
     context.fillStyle = this.style("--disagree", "#7b2cbf");
+    const top = this.bottom - DISAGREE_HEIGHT;
     const end = this.start + this.span;
     for (const [first, last] of runs) {
       if (last + 1 <= this.start || first >= end) continue;
       const x0 = this.xOf(Math.max(first, this.start));
-      context.fillRect(x0, DISAGREE.top, Math.max(this.xOf(Math.min(last + 1, end)) - x0, 1), DISAGREE.height);
+      context.fillRect(x0, top, Math.max(this.xOf(Math.min(last + 1, end)) - x0, 1), DISAGREE_HEIGHT);
     }
   }
 
@@ -240,7 +294,7 @@ export class Timeline {
       context.globalAlpha = 0.75;
       context.fillStyle = this.colours[preview.classId] ?? "#999";
       const x0 = this.xOf(preview.first);
-      context.fillRect(x0, LABELS.top, Math.max(this.xOf(preview.last + 1) - x0, 1), LABELS.height);
+      context.fillRect(x0, rowBands(preview.row).labels.top, Math.max(this.xOf(preview.last + 1) - x0, 1), LABEL_HEIGHT);
       context.globalAlpha = 1;
     }
     if (marks.in == null) return;
@@ -248,12 +302,28 @@ export class Timeline {
     const [first, last] = [Math.min(marks.in, end), Math.max(marks.in, end)];
     context.fillStyle = "rgba(47, 111, 222, 0.35)";
     const x0 = this.xOf(first);
-    context.fillRect(x0, 0, Math.max(this.xOf(last + 1) - x0, 2), DISAGREE.top + DISAGREE.height);
+    context.fillRect(x0, 0, Math.max(this.xOf(last + 1) - x0, 2), this.bottom);
+  }
+
+  /** With several tracks, each row's name at its left; the active one (keys act on it) marked. */
+  drawNames(context) {
+    const { rows, active = 0 } = this.state;
+    if (rows.length < 2) return;
+    context.font = "11px system-ui, sans-serif";
+    context.textBaseline = "middle";
+    rows.forEach(({ name }, row) => {
+      const text = row === active ? `▸ ${name}` : name;
+      const top = rowBands(row).labels.top;
+      context.fillStyle = `rgba(${this.style("--wash", "255, 255, 255")}, 0.8)`;
+      context.fillRect(0, top + 3, context.measureText(text).width + 8, LABEL_HEIGHT - 6);
+      context.fillStyle = this.style("--playhead", "#111");
+      context.fillText(text, 4, top + LABEL_HEIGHT / 2);
+    });
   }
 
   drawOverview() {
     const canvas = this.overview;
-    const track = this.state.track;
+    const track = this.state.rows?.[this.state.active ?? 0]?.track;
     if (!canvas || !track) return;
     const context = this.fit(canvas);
     const width = canvas.width;
@@ -273,6 +343,32 @@ export class Timeline {
     context.strokeRect(x0 + 0.5, 0.5, x1 - x0 - 1, height - 1);
     context.fillStyle = this.style("--playhead", "#111");
     context.fillRect(Math.round((((this.state.frame ?? 0) + 0.5) / this.frameCount) * width), 0, 1, height);
+  }
+}
+
+/** Bytes per frame and their least over each aligned block of 2, 4, 8, ... frames, so that the least of any
+ * stretch takes a few lookups, not one per frame: a column of the whole video spans about a thousand. */
+class MinPyramid {
+  constructor(values) {
+    this.levels = [values];
+    while (this.levels.at(-1).length > 1) {
+      const below = this.levels.at(-1);
+      const level = new Uint8Array(Math.ceil(below.length / 2));
+      for (let i = 0; i < level.length; i++) level[i] = Math.min(below[2 * i], below[2 * i + 1] ?? 255);
+      this.levels.push(level);
+    }
+  }
+
+  /** The least value of frames [first, end). */
+  least(first, end) {
+    let low = 255;
+    while (first < end) {
+      let level = 0; // the largest aligned block that starts at `first` and ends by `end`
+      while (level + 1 < this.levels.length && first % (2 << level) === 0 && first + (2 << level) <= end) level++;
+      low = Math.min(low, this.levels[level][first >> level]);
+      first += 1 << level;
+    }
+    return low;
   }
 }
 
