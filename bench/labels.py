@@ -83,8 +83,7 @@ REDRAW_PAGE = """<!doctype html><html><body style="margin:0;width:1200px">
 import { LabelTrack } from "/static/js/label-track.js";
 import { Timeline } from "/static/js/timeline.js";
 window.bench = (bodies, confidences) => {
-  const rows = bodies.map((body, i) => ({ track: new LabelTrack(body), confidences: new Uint8Array(confidences[i]),
-    name: `track ${i}` }));
+  const rows = bodies.map((body, i) => ({ track: new LabelTrack(body), confidences: new Uint8Array(confidences[i]) }));
   const colours = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [i, `hsl(${i * 37}, 60%, 55%)`]));
   const timeline = new Timeline(document.querySelector(".timeline"), document.querySelector(".timeline-overview"),
     colours);

@@ -97,7 +97,8 @@ def test_a_key_labels_its_own_track_and_undo_and_page_down_follow_the_active_tra
     expect(status).to_have_text("Change on “class”: frame 60.")
     seek(page, 60)
 
-    page.mouse.click(*point_at(page, 60.5, 1))
+    page.get_by_role("button", name="weather", exact=True).click()  # its name makes it the active track too
+    expect(page.get_by_role("button", name="weather", exact=True)).to_have_attribute("aria-pressed", "true")
     with page.expect_response(lambda r: r.url.endswith("/undo/") and r.ok):
         page.keyboard.press("Control+z")
     expect(status).to_have_text("Undone on “weather”.")

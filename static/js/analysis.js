@@ -73,6 +73,9 @@ class AnalysisPage {
     if (row === this.active) return;
     this.active = row;
     this.root.dataset.activeTrack = this.activeEdits.name;
+    this.root.querySelectorAll("[data-track-row]").forEach((button) => {
+      button.setAttribute("aria-pressed", String(Number(button.dataset.trackRow) === row));
+    });
     const name = this.root.querySelector("[data-active-track-name]");
     if (name) name.textContent = this.activeEdits.name;
     this.redraw();
@@ -103,7 +106,7 @@ class AnalysisPage {
 
   redraw() {
     const marks = this.paint.marks ?? this.marks.shown;
-    const rows = this.edits.map(({ track, confidences, name }) => ({ track, confidences, name }));
+    const rows = this.edits.map(({ track, confidences }) => ({ track, confidences }));
     this.timeline.draw({ rows, active: this.active, frame: this.player.frame, marks });
   }
 

@@ -39,6 +39,7 @@ function bindButtons(page, on) {
   });
   on("[data-action=help]", "click", () => { root.querySelector("[data-help]").hidden = false; });
   on("[data-action=undo]", "click", () => page.activeEdits.undo());
+  on("[data-track-row]", "click", (event) => page.setActive(Number(event.currentTarget.dataset.trackRow)));
 }
 
 function bindGoto({ player, say }, on) {

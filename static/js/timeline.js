@@ -96,7 +96,7 @@ export class Timeline {
     return null;
   }
 
-  /** state: { rows: [{ track, confidences: Uint8Array | null, name }], active: the row keys act on, frame,
+  /** state: { rows: [{ track, confidences: Uint8Array | null }], active: the row the overview shows, frame,
    * marks: {in, out}, disagreement: [[s, e]], preview: {row, first, last, classId} (a boundary being dragged) };
    * fields left out keep their value. */
   draw(changes = {}) {
@@ -128,11 +128,11 @@ export class Timeline {
     Object.assign(this.canvas.dataset, { viewStart: this.start.toFixed(3), viewSpan: this.span.toFixed(3) });
   }
 
-  /** The ruler, every row, the disagreement and the names, drawn anew only when the view or the data change:
+  /** The ruler, every row and the disagreement, drawn anew only when the view or the data change:
    * a playing video copies it and draws the playhead. */
   baseLayer() {
-    const { rows, active, disagreement } = this.state;
-    const inputs = [this.canvas.width, this.canvas.height, active, disagreement, this.style("--ruler", ""),
+    const { rows, disagreement } = this.state;
+    const inputs = [this.canvas.width, this.canvas.height, disagreement, this.style("--ruler", ""),
       ...rows.flatMap(({ track, confidences }) => [track.starts, track.classes, track.authors, track.confidenceBins,
         confidences])];
     return this.columns("base", inputs, () => {
@@ -146,7 +146,6 @@ export class Timeline {
         this.drawHeat(context, index);
       });
       this.drawDisagreement(context);
-      this.drawNames(context);
       return this.layer;
     });
   }
@@ -303,22 +302,6 @@ export class Timeline {
     context.fillStyle = "rgba(47, 111, 222, 0.35)";
     const x0 = this.xOf(first);
     context.fillRect(x0, 0, Math.max(this.xOf(last + 1) - x0, 2), this.bottom);
-  }
-
-  /** With several tracks, each row's name at its left; the active one (keys act on it) marked. */
-  drawNames(context) {
-    const { rows, active = 0 } = this.state;
-    if (rows.length < 2) return;
-    context.font = "11px system-ui, sans-serif";
-    context.textBaseline = "middle";
-    rows.forEach(({ name }, row) => {
-      const text = row === active ? `▸ ${name}` : name;
-      const top = rowBands(row).labels.top;
-      context.fillStyle = `rgba(${this.style("--wash", "255, 255, 255")}, 0.8)`;
-      context.fillRect(0, top + 3, context.measureText(text).width + 8, LABEL_HEIGHT - 6);
-      context.fillStyle = this.style("--playhead", "#111");
-      context.fillText(text, 4, top + LABEL_HEIGHT / 2);
-    });
   }
 
   drawOverview() {
