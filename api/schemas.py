@@ -273,10 +273,15 @@ class ModelOut(Schema):
     name: str
     kind: str
     backbone: str
+    track: str = Field(description="The track it labels; `classes` are that track's.")
     classes: list[str]
     metrics: dict
     problems: list[str] = Field(description="Why not to trust it, when its training figures say so.")
     created_at: datetime
+
+    @staticmethod
+    def resolve_track(model) -> str:
+        return model.track.name
 
 
 class CheckpointIn(Schema):
@@ -293,6 +298,8 @@ class TrainIn(Schema):
     propagate: bool = False
     predict: bool = Field(False, description="With head_only: then update every unreviewed video's labels.")
     backbone: text(40) | None = None
+    track: text(60) | None = Field(None, description="The track whose classes the model learns; the first when "
+                                   "left out.")
 
 
 class PredictIn(Schema):

@@ -1,8 +1,9 @@
 from django import forms
 
-from aigva.params import IdsField
+from aigva.params import IdField, IdsField
 from learning.services import default_sample_method
 from prediction.backbone_choices import available_backbones, default_backbone
+from projects.models import Track
 
 
 class SampleForm(forms.Form):
@@ -26,6 +27,8 @@ class SampleLabelForm(forms.Form):
 
 
 class TrainForm(forms.Form):
+    track = IdField(queryset=Track.objects.none(), empty_label=None, required=False,
+                    help_text="The question the model learns to answer: its classes are this track's.")
     kind = forms.ChoiceField(label="Learn from", initial="human", choices=[
         ("human", "Every frame a person labelled: answers, corrections, imports, reviewed videos"),
         ("cold", "Only the answered Cold Label and uncertain samples"),
@@ -39,9 +42,13 @@ class TrainForm(forms.Form):
     propagate = forms.BooleanField(required=False, label="Propagate labels to neighbouring frames of the same shot")
     backbone = forms.ChoiceField(choices=[], help_text="The network that turns frames into features.")
 
-    def __init__(self, *args, last_options: dict | None = None, **kwargs):
-        """The choices of the last training are kept (what a person set once, they mean again)."""
+    def __init__(self, *args, project, last_options: dict | None = None, **kwargs):
+        """The choices of the last training are kept (what a person set once, they mean again); the track is
+        asked only where there is a choice."""
         super().__init__(*args, **kwargs)
+        self.fields["track"].queryset = project.tracks.all()
+        if project.tracks.count() < 2:
+            self.fields["track"].widget = forms.HiddenInput()
         available = available_backbones()
         self.fields["backbone"].choices = list(available.items())
         self.fields["backbone"].initial = default_backbone()

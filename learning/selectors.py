@@ -111,10 +111,11 @@ def without_frames(ranges: list[tuple[int, int, int]], frames: np.ndarray) -> li
     return kept
 
 
-def count_human_frames(project) -> dict[int, int]:
-    """Frames people labelled, per class id, over the project's current labels."""
+def count_human_frames(project, track=None) -> dict[int, int]:
+    """Frames people labelled, per class id, over the project's current labels on a track (the first unless
+    named)."""
     counts: dict[int, int] = {}
-    for label_set in LabelSet.objects.current().filter(video__project=project).only("runs", "reviewed"):
+    for label_set in LabelSet.objects.current(track).filter(video__project=project).only("runs", "reviewed"):
         starts, ends, class_ids = person_runs(label_set)
         for class_id, length in zip(class_ids.tolist(), (ends - starts + 1).tolist(), strict=True):
             counts[class_id] = counts.get(class_id, 0) + length
@@ -130,25 +131,28 @@ def sources_for(kind: str) -> list[str]:
     return sources + [TrainingSample.Source.REVIEWED] if kind == Model.Kind.BLITZ else sources
 
 
-def human_frame_counts(project: Project, kind: str = Model.Kind.HUMAN) -> dict[int, int]:
-    """Labelled frames per class id that training of this kind learns from: every frame people labelled
-    anywhere in the project, or (cold, blitz) the answered samples of those sources."""
+def human_frame_counts(project: Project, kind: str = Model.Kind.HUMAN, track=None) -> dict[int, int]:
+    """Labelled frames per class id that training of this kind learns from: every frame people labelled on the
+    track (the first unless named) anywhere in the project, or (cold, blitz) the answered samples of those
+    sources."""
     if kind == Model.Kind.HUMAN:
-        return count_human_frames(project)
+        return count_human_frames(project, track)
     return dict(TrainingSample.objects.filter(project=project, source__in=sources_for(kind), label__isnull=False)
                 .values_list("label").annotate(n=Count("pk")))
 
 
-def training_classes(project: Project, kind: str) -> tuple[list, list]:
-    """(classes the model learns, classes left out for want of labelled frames: fewer than 2, so one stray
-    label does not stop the loop); refuses too little data."""
-    counts = human_frame_counts(project, kind)
-    classes = list(project.first_track.classes.all())  # models learn the first track (P-4)
+def training_classes(project: Project, kind: str, track=None) -> tuple[list, list]:
+    """(classes of the track (the first unless named) the model learns, classes left out for want of labelled
+    frames: fewer than 2, so one stray label does not stop the loop); refuses too little data."""
+    track = track or project.first_track
+    counts = human_frame_counts(project, kind, track)
+    classes = list(track.classes.all())
     learnt = [c for c in classes if counts.get(c.pk, 0) >= 2]
     if len(learnt) < 2:
         have = f"only “{learnt[0].name}” has" if learnt else "none has"
-        raise UserFacingError(f"Training needs at least two classes with 2 or more labelled frames each; {have}. "
-                              "Label more frames.")
+        where = f" on “{track.name}”" if project.tracks.count() > 1 else ""
+        raise UserFacingError(f"Training needs at least two classes with 2 or more labelled frames each{where}; "
+                              f"{have}. Label more frames.")
     return learnt, [c for c in classes if counts.get(c.pk, 0) < 2]
 
 

@@ -14,7 +14,7 @@ from learning.selectors import SAMPLE_FILTERS, TRAIN_KINDS, list_label_queue, tr
 from prediction.backbone_choices import check_backbone, default_backbone
 from prediction.models import Model
 from projects.jobs import create_job, enqueue_job
-from projects.models import Job, LabelClass, Project
+from projects.models import Job, LabelClass, Project, Track
 from videos.models import VideoStatus
 
 SAMPLE_METHODS = ("uniform", "unique", "representative")
@@ -105,27 +105,46 @@ def label_frames(*, project: Project, frames: list[tuple[int, int]], label_class
     return len(frames)
 
 
+def start_retraining(
+    *, project: Project, started_by: AbstractBaseUser | None, **options
+) -> tuple[list[Job], list[str]]:
+    """A training job (start_training's options) per track that has labels enough, and why each other waits;
+    refuses, saying why, when no track has."""
+    jobs, waiting = [], []
+    for track in project.tracks.all():
+        try:
+            jobs.append(start_training(project=project, track=track, started_by=started_by, **options))
+        except UserFacingError as exc:
+            waiting.append(str(exc))
+    if not jobs:
+        raise UserFacingError(waiting[0])
+    return jobs, waiting
+
+
 @transaction.atomic
 def start_training(
     *, project: Project, kind: str = Model.Kind.HUMAN, epochs: int = 10, val_split: float = 0.2, patience: int = 3,
     head_only: bool = False, propagate: bool = False, predict: bool = False, backbone: str | None = None,
-    started_by: AbstractBaseUser | None, enqueue: bool = True,
+    started_by: AbstractBaseUser | None, enqueue: bool = True, track: Track | None = None,
 ) -> Job:
-    """A job that trains a model on every frame people labelled, or on the Cold or Blitz samples (C-3, B-2);
-    with predict (a head only), it then updates every unreviewed video's labels from the cache."""
+    """A job that trains a model of a track (the first unless named) on every frame people labelled there, or on
+    the Cold or Blitz samples (C-3, B-2); with predict (a head only), it then updates every unreviewed video's
+    labels on that track from the cache."""
     if kind not in TRAIN_KINDS:
         raise UserFacingError("Train on every human label (human), or the Cold (cold) or Blitz (blitz) samples.")
     if predict and not head_only:
         raise UserFacingError("Updating predictions right after training is for a head on frozen features.")
     if not 1 <= epochs <= 500 or not 0 <= val_split <= 0.5 or not 1 <= patience <= 100:
         raise UserFacingError("Epochs are 1-500, the validation split 0-0.5 and the patience 1-100 epochs.")
-    training_classes(project, kind)  # too little data is refused now, not minutes later
-    active = project.jobs.filter(kind=TRAIN, options__predict=True, status__in=["queued", "running"])
+    track = track or project.first_track
+    training_classes(project, kind, track)  # too little data is refused now, not minutes later
+    active = project.jobs.filter(kind=TRAIN, options__predict=True, options__track=track.pk,
+                                 status__in=["queued", "running"])
     if predict and active.exists():
         raise UserFacingError("A retrain of this project is already under way; its updates arrive in a moment.")
     job = create_job(project_id=project.pk, kind=TRAIN, created_by=started_by, options={
         "kind": kind, "epochs": epochs, "val_split": val_split, "patience": patience, "head_only": head_only,
-        "propagate": propagate, "predict": predict, "backbone": check_backbone(backbone),
+        "propagate": propagate, "predict": predict, "backbone": check_backbone(backbone), "track": track.pk,
     })
     if enqueue:
         enqueue_job(job)

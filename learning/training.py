@@ -57,7 +57,8 @@ def run_training(job: Job, reporter: JobReporter) -> dict:
     """Train on every frame people labelled (or the kind's samples) and store the result as a new Model;
     with the predict option, then update every unreviewed video's labels with it."""
     options = job.options
-    classes, left_out = training_classes(job.project, options["kind"])
+    track = _track_of(job)
+    classes, left_out = training_classes(job.project, options["kind"], track)
     reporter.progress(0.0, "Reading labelled frames")
     device = devices.pick_device(settings.AIGVA_DEVICE)
     where = devices.describe(device, devices.use_all_cores())
@@ -76,7 +77,7 @@ def run_training(job: Job, reporter: JobReporter) -> dict:
                "f1": dict(zip(config.classes, result.f1, strict=True)), "confusion": result.confusion,
                "best_epoch": result.best_epoch, "temperature": round(result.temperature, 3), "history": history,
                "left_out": [c.name for c in left_out],
-               "warnings": thin_class_warnings(job.project, options["kind"]),
+               "warnings": thin_class_warnings(job.project, options["kind"], track), "track": track.name,
                "human_labelled": data.human_labelled, "training_images": len(data.labels),
                "propagated": data.propagated, "device": where,
                "bf16": result.bf16}
@@ -143,11 +144,11 @@ def _gather(job: Job, model: FrameClassifier, classes: list, device) -> _Gathere
                      propagated)
 
 
-def thin_class_warnings(project, kind: str) -> list[str]:
-    """Classes with fewer than 3 labelled frames: too few to learn or check well."""
-    counts = human_frame_counts(project, kind)
+def thin_class_warnings(project, kind: str, track) -> list[str]:
+    """Classes of the track with fewer than 3 labelled frames: too few to learn or check well."""
+    counts = human_frame_counts(project, kind, track)
     return [f"“{c.name}” has only {counts[c.pk]} labelled frame{'s' if counts[c.pk] != 1 else ''}"
-            for c in project.first_track.classes.all() if 0 < counts.get(c.pk, 0) < 3]
+            for c in track.classes.all() if 0 < counts.get(c.pk, 0) < 3]
 
 
 def _propagated(project, kind: str, classes: list):
@@ -178,12 +179,19 @@ def _propagated(project, kind: str, classes: list):
                     yield neighbour[1], index_of[sample.label_id], video.pk
 
 
+def _track_of(job: Job):
+    """The track the job trains a model for: the one its options name, or the project's first."""
+    track_id = job.options.get("track")
+    return job.project.tracks.get(pk=track_id) if track_id else job.project.first_track
+
+
 def _store_model(job: Job, model: FrameClassifier, metrics: dict, images: int) -> Model:
     options = job.options
     head_only = options["head_only"]
     kind = Model.Kind(options["kind"])
-    name = trained_model_name(job.project, kind, metrics["accuracy"], head_only)
-    stored = Model(project=job.project, name=name, kind=kind, backbone=model.config.backbone,
+    track = _track_of(job)
+    name = trained_model_name(job.project, kind, metrics["accuracy"], head_only, track)
+    stored = Model(project=job.project, track=track, name=name, kind=kind, backbone=model.config.backbone,
                    backbone_digest=backbone_digest(model), classes=list(model.config.classes), metrics=metrics,
                    training_images=images, created_by=job.created_by)
     with tempfile.TemporaryDirectory() as folder:

@@ -34,13 +34,13 @@ class TrainingSet:
     human_labelled: int  # frames people labelled, of which `inputs` are the distinct ones
 
 
-def labelled_ranges(project, kind: str) -> dict[int, list[tuple[int, int, int]]]:
-    """video id -> (start, end, class id) a person labelled: every human label, or (cold, blitz) the answered
-    samples of those sources; audit frames never (they test the model)."""
+def labelled_ranges(project, kind: str, track=None) -> dict[int, list[tuple[int, int, int]]]:
+    """video id -> (start, end, class id) a person labelled: every human label on the track (the first unless
+    named), or (cold, blitz) the answered samples of those sources; audit frames never (they test the model)."""
     ranges: dict[int, list] = {}
     if kind == "human":
         held_out = held_out_frames(project)
-        for label_set in LabelSet.objects.current().filter(video__project=project).defer(*HEAVY_FIELDS):
+        for label_set in LabelSet.objects.current(track).filter(video__project=project).defer(*HEAVY_FIELDS):
             runs = list(zip(*(part.tolist() for part in person_runs(label_set)), strict=True))
             if label_set.video_id in held_out:
                 runs = without_frames(runs, held_out[label_set.video_id])
@@ -56,11 +56,11 @@ def labelled_ranges(project, kind: str) -> dict[int, list[tuple[int, int, int]]]
 
 def build_training_set(project, kind: str, classes: list, image_size: int, embeddings_key: str,
                        featurize: Callable[[np.ndarray], np.ndarray] | None) -> TrainingSet:
-    """The distinct labelled frames of the learnt classes; features (cached, or featurize(images)) when
-    featurize is given, else images."""
+    """The distinct labelled frames of the learnt classes (of one track); features (cached, or featurize(images))
+    when featurize is given, else images."""
     index_of = {label_class.pk: i for i, label_class in enumerate(classes)}
     inputs, labels, groups, human = [], [], [], 0
-    ranges = labelled_ranges(project, kind)
+    ranges = labelled_ranges(project, kind, classes[0].track_id)
     for video in Video.objects.filter(pk__in=ranges, status=VideoStatus.READY).order_by("pk"):
         video_ranges = [r for r in ranges[video.pk] if r[2] in index_of]
         if not video_ranges:

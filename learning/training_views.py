@@ -26,12 +26,14 @@ def train_page(request: HttpRequest, project_id: int) -> HttpResponse:
     jobs = project.jobs.filter(kind=TRAIN)
     job_id = parse_int(request.GET.get("job"))
     shown = jobs.filter(pk=job_id).first() if job_id is not None else jobs.first()
-    counts = selectors.human_frame_counts(project)
+    counts = {}  # every track's classes, each counted on its own track
+    for track in project.tracks.all():
+        counts |= selectors.human_frame_counts(project, track=track)
     # The last training the page started (not a retrain, whose options are fixed) sets the form again.
     last = jobs.exclude(options__predict=True).first()
     return render(request, "learning/train.html", {
         "project": project, "role": get_role(request.user, project),
-        "form": TrainForm(last_options=last.options if last else None), "cores": os.cpu_count(),
+        "form": TrainForm(project=project, last_options=last.options if last else None), "cores": os.cpu_count(),
         "device": settings.AIGVA_DEVICE,
         "human_counts": [{"class": c, "count": counts.get(c.pk, 0)} for c in project.classes.all()],
         "labelled_frames": sum(counts.values()),
@@ -42,7 +44,7 @@ def train_page(request: HttpRequest, project_id: int) -> HttpResponse:
 @require_POST
 def train(request: HttpRequest, project_id: int) -> HttpResponse:
     project = get_member_project(request.user, project_id, Role.LABELLER)
-    form = TrainForm(request.POST)
+    form = TrainForm(request.POST, project=project)
     try:
         if not form.is_valid():
             raise UserFacingError("Check the training options: epochs 1-500, validation split 0-0.5, patience 1-100.")
@@ -58,18 +60,21 @@ RETRAIN = {"kind": "human", "head_only": True, "predict": True, "epochs": 30, "p
 
 @require_POST
 def retrain(request: HttpRequest, project_id: int) -> HttpResponse:
-    """Retrain a head on every human label and update every unreviewed video's predictions (C-3)."""
+    """Retrain a head per track on every human label there and update every unreviewed video's predictions
+    (C-3)."""
     project = get_member_project(request.user, project_id, Role.LABELLER)
     try:
-        job = services.start_training(project=project, started_by=request.user, **RETRAIN)
+        jobs, waiting = services.start_retraining(project=project, started_by=request.user, **RETRAIN)
     except UserFacingError as exc:
         if request.htmx:
             return render(request, "learning/_retrain.html", {"error": str(exc), "project": project})
         messages.error(request, str(exc))
         return redirect("learning:train-page", project.pk)
     if request.htmx:
-        return render(request, "learning/_retrain.html", {"job": job, "project": project})
-    return redirect(f"{reverse('learning:train-page', args=[project.pk])}?job={job.pk}")
+        return render(request, "learning/_retrain.html", {"jobs": jobs, "waiting": waiting, "project": project})
+    for reason in waiting:
+        messages.info(request, reason)
+    return redirect(f"{reverse('learning:train-page', args=[project.pk])}?job={jobs[0].pk}")
 
 
 def _training_job(request: HttpRequest, job_id: int) -> Job:
@@ -83,7 +88,7 @@ def _training_job(request: HttpRequest, job_id: int) -> Job:
 def retrain_progress(request: HttpRequest, job_id: int) -> HttpResponse:
     """The player's retrain status, polled while it runs; once done it tells the page to reload its labels."""
     job = _training_job(request, job_id)
-    response = render(request, "learning/_retrain.html", {"job": job, "project": job.project})
+    response = render(request, "learning/_retrain_job.html", {"job": job})
     if job.status == JobStatus.SUCCEEDED:
         response["HX-Trigger"] = "labels-updated"
     return response

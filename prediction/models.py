@@ -13,6 +13,8 @@ class Model(models.Model):
         CUSTOM = "custom", "Custom code"
 
     project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="models")
+    # The question it answers (P-4): its classes are that track's, and its predictions label that track.
+    track = models.ForeignKey("projects.Track", on_delete=models.CASCADE, related_name="models")
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=12, choices=Kind.choices)
     backbone = models.CharField(max_length=40, blank=True)
@@ -32,6 +34,11 @@ class Model(models.Model):
     def __str__(self) -> str:
         kind = self.get_kind_display()
         return self.name if kind in self.name else f"{self.name} ({kind})"
+
+    def save(self, *args, **kwargs):
+        if self.track_id is None and self.project_id is not None:
+            self.track_id = self.project.first_track.pk  # made naming no track: the first, as one-track code means
+        super().save(*args, **kwargs)
 
     @property
     def problems(self) -> list[str]:

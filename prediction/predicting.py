@@ -80,10 +80,10 @@ def run_prediction(job: Job, reporter: JobReporter) -> dict:
 
 def update_predictions(model: Model, reporter: JobReporter, *, created_by, start: float = 0.0,
                        classifier: TorchClassifier | None = None) -> int:
-    """Re-label every ready, unreviewed video of the model's project, keeping people's labels (from the
+    """Re-label the model's track of every ready video not reviewed there, keeping people's labels (from the
     embeddings cache where it has the video, so in seconds); returns how many videos. `classifier`: the
     stored model already in memory (training just made it), instead of loading its file again."""
-    reviewed = LabelSet.objects.current().filter(reviewed=True).values("video_id")
+    reviewed = LabelSet.objects.current(model.track_id).filter(reviewed=True).values("video_id")
     videos = list(Video.objects.filter(project_id=model.project_id, status=VideoStatus.READY)
                   .exclude(pk__in=reviewed).select_related("project").order_by("pk"))
     classifier = classifier or build_classifier(model)
@@ -107,24 +107,16 @@ class _Scaled:
 
 
 def predict_labels(video: Video, model: Model, classifier, options: dict, reporter, *, created_by) -> dict:
-    """One video's new current labels from the model; people's frames stay unless options say overwrite."""
-    pk_of = dict(video.project.first_track.classes.values_list("name", "pk"))  # models label the first track
+    """One video's new current labels on the model's track; people's frames stay unless options say overwrite."""
+    pk_of = dict(model.track.classes.values_list("name", "pk"))
     missing = sorted(set(model.classes) - set(pk_of))
     if missing:
         raise UserFacingError(f"The project lost the model's classes {', '.join(missing)}; the labels were kept.")
     model_pks = np.asarray([pk_of[name] for name in model.classes], dtype=np.int64)
     keep_people = not options.get("overwrite_people", False)
-    device = getattr(classifier, "device", None)
-    backbone = classifier.model.config.backbone if isinstance(classifier, TorchClassifier) else None
-    batch_size = (video.project.prediction_batch_size or settings.AIGVA_PREDICT_BATCH
-                  or devices.batch_size_for(device, backbone))
-    frame_skip = options.get("frame_skip", 1)
-    gated = not options.get("every_frame", False) and frame_skip == 1
-    config = PipelineConfig(batch_size=batch_size, frame_skip=frame_skip, smooth=options.get("smooth", 1),
-                            switch_probability=switch_probability(video) if options.get("shots", True) else None,
-                            gate=GateConfig.for_frame_rate(float(video.fps or 25)) if gated else None,
-                            hold_previous=HOLD_PREVIOUS)
-    people, previous = current_classes(video, model_pks)
+    config = _pipeline_config(video, model, classifier, options)
+    frame_skip, gated = config.frame_skip, config.gate is not None
+    people, previous = current_classes(video, model_pks, model.track_id)
     fixed = people if keep_people else None
     key = model.embeddings_key
     cached = embeddings.load(video, key, frame_skip, gated) if key else None
@@ -145,6 +137,20 @@ def predict_labels(video: Video, model: Model, classifier, options: dict, report
     return {"frames": video.frame_count, "predicted_frames": len(prediction.predicted_frames),
             "model_frames": prediction.model_frames, "mode": "gated" if gated else "every frame" if frame_skip == 1
             else f"1 in {frame_skip} frames", "from_cache": cached is not None, **precision_metrics(classifier)}
+
+
+def _pipeline_config(video: Video, model: Model, classifier, options: dict) -> PipelineConfig:
+    """How the prediction runs: batch size, every k-th frame or gated by picture change, shots decoded or not."""
+    device = getattr(classifier, "device", None)
+    backbone = classifier.model.config.backbone if isinstance(classifier, TorchClassifier) else None
+    batch_size = (video.project.prediction_batch_size or settings.AIGVA_PREDICT_BATCH
+                  or devices.batch_size_for(device, backbone))
+    frame_skip = options.get("frame_skip", 1)
+    gated = not options.get("every_frame", False) and frame_skip == 1
+    return PipelineConfig(batch_size=batch_size, frame_skip=frame_skip, smooth=options.get("smooth", 1),
+                          switch_probability=switch_probability(video, model.track_id) if options.get("shots", True)
+                          else None, gate=GateConfig.for_frame_rate(float(video.fps or 25)) if gated else None,
+                          hold_previous=HOLD_PREVIOUS)
 
 
 def precision_metrics(classifier) -> dict:
@@ -176,12 +182,12 @@ def _reader(video: Video, classifier: TorchClassifier, stack: ExitStack):
     return read
 
 
-def switch_probability(video: Video) -> float:
-    """The chance that the label changes from one frame to the next, for decoding shots: a label change per
-    SHOT_SECONDS of video to begin with, moving to the rate in the project's reviewed videos (whole videos a
-    person labelled, so their changes are not a chosen few)."""
+def switch_probability(video: Video, track_id: int) -> float:
+    """The chance that the track's label changes from one frame to the next, for decoding shots: a change per
+    SHOT_SECONDS of video to begin with, moving to the rate in the project's videos reviewed on that track
+    (whole videos a person labelled, so their changes are not a chosen few)."""
     changes, frames = 0, 0
-    for label_set in LabelSet.objects.current().filter(video__project_id=video.project_id,
+    for label_set in LabelSet.objects.current(track_id).filter(video__project_id=video.project_id,
                                                        reviewed=True).only("runs", "frame_count"):
         class_ids = label_set.label_runs.class_ids
         changes += int((class_ids[1:] != class_ids[:-1]).sum())
@@ -189,10 +195,10 @@ def switch_probability(video: Video) -> float:
     return (changes + 1) / (frames + SHOT_SECONDS * float(video.fps or 25))
 
 
-def current_classes(video: Video, model_pks: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """(people, previous): (N,) for each frame of the current labels, the model's index of its class where a
-    person labelled it (people) or a model did (previous); -1 elsewhere. (None, None) without current labels."""
-    current = LabelSet.objects.current().filter(video=video).only("runs").first()
+def current_classes(video: Video, model_pks: np.ndarray, track_id: int) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """(people, previous): (N,) for each frame of the track's current labels, the model's index of its class where
+    a person labelled it (people) or a model did (previous); -1 elsewhere. (None, None) without current labels."""
+    current = LabelSet.objects.current(track_id).filter(video=video).only("runs").first()
     if current is None:
         return None, None
     class_ids, authors = current.label_runs.to_frames()

@@ -12,7 +12,7 @@ from prediction.jobs import PREDICT
 from prediction.models import Model
 from prediction.selectors import REVIEWED, reasons_not_to_predict
 from projects.jobs import active_duplicate, create_job, enqueue_job
-from projects.models import Job, Project
+from projects.models import Job, Project, Track
 from videos.models import Video
 
 
@@ -26,17 +26,26 @@ def rename_model(*, model: Model, name: str) -> Model:
     return model
 
 
-def trained_model_name(project: Project, kind: str, accuracy: float, head_only: bool) -> str:
-    """“Cold Label #3 · 96.4 %” (“· head” for a head on frozen features): which, how many, how good."""
+def trained_model_name(project: Project, kind: str, accuracy: float, head_only: bool, track: Track) -> str:
+    """“Cold Label #3 · 96.4 %” (“· head” for a head on frozen features; “· weather” for a track other than the
+    first): which, how many, how good."""
     number = project.models.filter(kind=kind).count() + 1
-    return f"{Model.Kind(kind).label} #{number} · {accuracy * 100:.1f} %" + (" · head" if head_only else "")
+    where = f" · {track.name}" if track.pk != project.first_track.pk else ""
+    return f"{Model.Kind(kind).label} #{number}{where} · {accuracy * 100:.1f} %" + (" · head" if head_only else "")
 
 
-def _check_classes(project: Project, names: list[str]) -> None:
-    missing = sorted(set(names) - set(project.first_track.classes.values_list("name", flat=True)))
-    if missing:
-        raise UserFacingError(f"The model predicts classes the project's first track “{project.first_track}” lacks: "
-                              f"{', '.join(missing)}.")
+def _track_of_classes(project: Project, names: list[str]) -> Track:
+    """The track whose classes the model predicts (class names say which: they are unique in a project)."""
+    tracks = list(project.tracks.prefetch_related("classes"))
+    for track in tracks:
+        if set(names) <= {c.name for c in track.classes.all()}:
+            return track
+    first = {c.name for c in tracks[0].classes.all()}
+    missing = ", ".join(sorted(set(names) - first))
+    if len(tracks) == 1:
+        raise UserFacingError(f"The model predicts classes the project lacks: {missing}.")
+    raise UserFacingError(f"The model predicts classes no one track of the project has together (the first track "
+                          f"“{tracks[0].name}” lacks: {missing}).")
 
 
 def register_checkpoint(*, project: Project, path: Path, name: str = "", created_by: AbstractBaseUser | None) -> Model:
@@ -50,8 +59,8 @@ def register_checkpoint(*, project: Project, path: Path, name: str = "", created
     except (CheckpointError, WeightsUnavailable) as exc:
         raise UserFacingError(str(exc)) from exc
     classes = list(classifier.config.classes)
-    _check_classes(project, classes)
-    model = Model(project=project, name=name or path.stem, kind=Model.Kind.CHECKPOINT, created_by=created_by,
+    model = Model(project=project, track=_track_of_classes(project, classes), name=name or path.stem,
+                  kind=Model.Kind.CHECKPOINT, created_by=created_by,
                   backbone=classifier.config.backbone, backbone_digest=backbone_digest(classifier),
                   classes=classes, size=path.stat().st_size)
     with path.open("rb") as handle:

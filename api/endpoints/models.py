@@ -12,7 +12,7 @@ from learning import services as learning
 from prediction import services
 from prediction.selectors import get_member_model
 from projects.models import Role
-from projects.selectors import get_member_project
+from projects.selectors import get_member_project, get_track
 
 router = Router(tags=["models"])
 
@@ -46,7 +46,9 @@ def start_training(request: HttpRequest, project_id: Id, body: TrainIn):
     """Train a model on every frame people labelled (or the Cold / Blitz samples): poll the job; its metrics
     name the model it made. `head_only` with `predict` is the Train page's "Retrain and update" (labellers)."""
     project = get_member_project(request.user, project_id, Role.LABELLER)
-    return Status(202, learning.start_training(project=project, started_by=request.user, **body.model_dump()))
+    options = body.model_dump(exclude={"track"})
+    return Status(202, learning.start_training(project=project, track=get_track(project, body.track),
+                                               started_by=request.user, **options))
 
 
 @router.post("/projects/{project_id}/predictions", response={202: list[JobOut], **ERRORS})

@@ -1,26 +1,60 @@
-"""Models learn the project's first track (issue 33, until each track has its head): labels on other tracks never
-become classes of a model, and a checkpoint naming them is refused."""
+"""Each track learns (issue 33): a model learns one track's classes from people's labels there, and its
+predictions label that track alone; Retrain and update trains a head per track that has labels enough."""
 
 import pytest
+from django.core.management import call_command
 
 from aigva.errors import UserFacingError
+from labelling.selectors import get_current_label_set
 from labelling.tests.factories import label_as
+from labelling.tests.shots import write_shots_video
+from learning import services
 from learning.selectors import training_classes
+from learning.tests.factories import labelled_project
+from learning.training_views import RETRAIN
 from prediction.models import Model
-from prediction.services import _check_classes
-from projects.tests.factories import UserFactory, add_track, labelled_video, make_project
+from prediction.services import _track_of_classes
+from projects.tests.factories import UserFactory, add_track, last_json_line
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("random_init")]
 
 
-def test_training_learns_the_first_track_whatever_other_tracks_hold():
-    project = make_project(classes=["road", "junction"])
-    video = labelled_video(project, [project.classes.get(name="road").pk] * 40)
-    add_track(project, "weather", ["sunny", "rain"])  # the video gets its labels on it
+@pytest.fixture(scope="module")
+def shots_video(tmp_path_factory):
+    return write_shots_video(tmp_path_factory.mktemp("shots") / "shots.mp4", [25, 15, 30, 20])
+
+
+def test_a_track_trains_its_own_head_and_its_predictions_label_that_track_alone(capsys, shots_video):
+    project, video = labelled_project(shots_video, label=False)  # nobody answered the first track
+    light = add_track(project, "light", ["dim", "bright"])
     person = UserFactory()
-    for name, start in [("road", 0), ("junction", 10), ("sunny", 20), ("rain", 30)]:
-        label_as(person, video, name, start, start + 4)
-    learnt, left_out = training_classes(project, Model.Kind.HUMAN)
-    assert [c.name for c in learnt] == ["road", "junction"] and left_out == []
-    with pytest.raises(UserFacingError, match="first track “class” lacks: rain"):
-        _check_classes(project, ["road", "rain"])
+    for name, start, end in [("dim", 0, 24), ("bright", 25, 39), ("dim", 40, 69)]:
+        label_as(person, video, name, start, end)
+    first_track = get_current_label_set(video)
+    assert [c.name for c in training_classes(project, "human", light)[0]] == ["dim", "bright"]
+    with pytest.raises(UserFacingError, match="none has"):
+        training_classes(project, "human")
+
+    call_command("train", "Shots", "--track", "light", "--head-only", "--predict", "--epochs", "3", "--json")
+    result = last_json_line(capsys)
+    model = Model.objects.get(pk=result["model"])
+    assert (model.track, model.classes, result["track"]) == (light, ["dim", "bright"], "light")
+    assert " · light · " in model.name and result["updated_videos"] == 1
+    predicted = get_current_label_set(video, light)
+    authors = predicted.label_runs.to_frames()[1]
+    assert predicted.source_model == model and (authors[:70] > 0).all() and (authors[70:] == -model.pk).all()
+    assert get_current_label_set(video) == first_track  # the other track is untouched
+
+    jobs, waiting = services.start_retraining(project=project, started_by=None, enqueue=False, **RETRAIN)
+    assert [job.options["track"] for job in jobs] == [light.pk]
+    assert waiting == ["Training needs at least two classes with 2 or more labelled frames each on “class”; none "
+                       "has. Label more frames."]
+
+
+def test_a_checkpoint_belongs_to_the_track_whose_classes_it_predicts(shots_video):
+    project, _ = labelled_project(shots_video, label=False)
+    light = add_track(project, "light", ["dim", "bright"])
+    assert _track_of_classes(project, ["bright", "dim"]) == light
+    assert _track_of_classes(project, ["a", "c"]) == project.first_track
+    with pytest.raises(UserFacingError, match="no one track of the project has together .* lacks: bright"):
+        _track_of_classes(project, ["a", "bright"])

@@ -110,10 +110,11 @@ def test_the_chance_of_a_label_change_is_learnt_from_reviewed_videos(corrected):
 
     video, model, person, bright = corrected
     fps = float(video.fps)
-    assert switch_probability(video) == pytest.approx(1 / (SHOT_SECONDS * fps))
+    assert switch_probability(video, video.project.first_track.pk) == pytest.approx(1 / (SHOT_SECONDS * fps))
     labelling_services.set_reviewed(label_set=get_current_label_set(video), reviewed=True, user=person)
     # One reviewed video: dark, bright at 10-19, dark again: two changes in its frames.
-    assert switch_probability(video) == pytest.approx(3 / (video.frame_count + SHOT_SECONDS * fps))
+    track = video.project.first_track.pk
+    assert switch_probability(video, track) == pytest.approx(3 / (video.frame_count + SHOT_SECONDS * fps))
 
 
 def test_a_new_model_changes_an_earlier_model_label_only_where_it_is_clearly_surer(corrected, monkeypatch):

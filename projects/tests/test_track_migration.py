@@ -1,4 +1,5 @@
-"""Issue 33: a database made before tracks keeps every label, edit and its undo on the one track it gets."""
+"""Issue 33: a database made before tracks keeps every label, edit and its undo on the one track it gets, and its
+models answer that track."""
 
 import numpy as np
 import pytest
@@ -8,8 +9,8 @@ from django.db.migrations.executor import MigrationExecutor
 from aigva.tests.on_sqlite import run_on_sqlite
 from labelling.runs import LabelRuns
 
-BEFORE = [("projects", "0009_job_message_and_worker"), ("labelling", "0009_labelset_accuracy")]
-TRACKS = [("projects", "0010_tracks"), ("labelling", "0010_label_set_track")]
+BEFORE = [("projects", "0009_job_message_and_worker"), ("labelling", "0009_labelset_accuracy"),
+          ("prediction", "0004_human_kind")]
 
 def migrate(targets):
     """Migrate to `targets` (all the latest when None); the models as they were there, other apps' latest."""
@@ -39,6 +40,8 @@ def make_old_project(apps, name: str, with_default: bool) -> dict:
     label_set = LabelSet.objects.create(video=video, frame_count=10, runs=after.to_bytes())
     label_set.edits.create(start=3, end=5, label_class=junction, author=user, previous=before.window(3, 5).to_bytes())
     old = LabelSet.objects.create(video=video, frame_count=10, runs=before.to_bytes(), is_current=False)
+    apps.get_model("prediction", "Model").objects.create(project=project, name="cold", kind="cold",
+                                                         classes=["road", "junction"])
     return {"project": project.pk, "user": user.pk, "runs": after.to_bytes(), "sets": {label_set.pk, old.pk},
             "default": (junction if with_default else road).pk}
 
@@ -74,6 +77,7 @@ def check_on_one_track(old: dict) -> None:
     assert set(LabelSet.objects.filter(track=track).values_list("pk", flat=True)) == old["sets"]
     current = LabelSet.objects.get(track=track, is_current=True)
     assert bytes(current.runs) == old["runs"] and current.edits.count() == 1
+    assert list(project.models.values_list("track", flat=True)) == [track.pk]  # models answer the one track
     undo_last_edit(label_set=current, user=user)
     current.refresh_from_db()
     assert current.label_runs.to_frames()[0].tolist() == [track.classes.get(name="road").pk] * 10

@@ -7,14 +7,16 @@ from aigva.errors import UserFacingError
 from learning import sampling, services
 from projects.commands import json_line, resolve_project, run_here
 from projects.models import JobStatus
+from projects.selectors import get_track
 
 
 class Command(BaseCommand):
-    help = ("Train a model on every frame people labelled in the project (or, with --kind, only the Cold Label or "
+    help = ("Train a model of a track on every frame people labelled there (or, with --kind, only the Cold Label or "
             "Blitz samples); prints the model id and metrics.")
 
     def add_arguments(self, parser):
         parser.add_argument("project", help="project id or name")
+        parser.add_argument("--track", help="the track whose classes the model learns (default: the first)")
         parser.add_argument("--kind", choices=["human", "cold", "blitz"], default="human",
                             help="human (default): every human label; cold: answered samples; blitz: also reviewed")
         parser.add_argument("--epochs", type=int, default=10)
@@ -40,7 +42,8 @@ class Command(BaseCommand):
             self._collect(project, options["frame_skip"])
         try:
             job = services.start_training(
-                project=project, kind=options["kind"], epochs=options["epochs"], val_split=options["val_split"],
+                project=project, track=get_track(project, options["track"]), kind=options["kind"],
+                epochs=options["epochs"], val_split=options["val_split"],
                 patience=options["patience"], head_only=options["head_only"], propagate=options["propagate"],
                 predict=options["predict"], backbone=options["backbone"], started_by=None, enqueue=options["enqueue"],
             )
