@@ -1,5 +1,7 @@
 """The learning loop's reads: the answer queue, what collecting would give, what training learns from."""
 
+from dataclasses import dataclass
+
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count
@@ -12,7 +14,7 @@ from labelling.selectors import HEAVY_FIELDS
 from learning.doubt import doubtful_runs
 from learning.models import TrainingSample
 from prediction.models import Model
-from projects.models import Project, Role
+from projects.models import LabelClass, Project, Role, Track
 from projects.selectors import require_role
 
 # The samples a person labels one by one (C-2); frames of reviewed videos are labelled already.
@@ -185,3 +187,26 @@ def list_doubtful_runs(project: Project, *, limit: int, videos=None) -> list[dic
     names = dict(project.classes.values_list("pk", "name"))
     return [{"video": video.name, "video_id": video.pk, "start": run.start, "end": run.end,
              "class": names.get(run.class_id), "doubt": run.doubt} for run, video in found[:limit]]
+
+
+@dataclass(frozen=True)
+class SampleTrack:
+    """One question a sample's card asks: the track, its classes and the frame's label on it now."""
+
+    track: Track
+    classes: list[LabelClass]
+    current: LabelClass | None  # the class the frame has on the track now (a person's, a model's or the default)
+    answered: bool  # a person gave it
+
+
+def sample_tracks(sample: TrainingSample) -> list[SampleTrack]:
+    """Every track of the sample's project with the sample frame's label on it, in order."""
+    sets = {s.track_id: s for s in LabelSet.objects.filter(video_id=sample.video_id, is_current=True).only(
+        "track_id", "runs")}
+    rows = []
+    for track in sample.project.tracks.prefetch_related("classes"):
+        classes = list(track.classes.all())
+        label_set = sets.get(track.pk)
+        class_id, author = label_set.label_runs.at(sample.frame) if label_set else (None, 0)
+        rows.append(SampleTrack(track, classes, next((c for c in classes if c.pk == class_id), None), author > 0))
+    return rows

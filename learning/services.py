@@ -10,7 +10,7 @@ from labelling.selectors import HEAVY_FIELDS
 from labelling.services import label_range
 from learning.jobs import COLLECT, SAMPLE, TRAIN
 from learning.models import TrainingSample
-from learning.selectors import SAMPLE_FILTERS, TRAIN_KINDS, list_label_queue, training_classes
+from learning.selectors import SAMPLE_FILTERS, TRAIN_KINDS, list_label_queue, sample_tracks, training_classes
 from prediction.backbone_choices import check_backbone, default_backbone
 from prediction.models import Model
 from projects.jobs import create_job, enqueue_job
@@ -58,15 +58,42 @@ def label_sample(*, sample: TrainingSample, label_class: LabelClass | None, user
     if label_class is not None and label_class.project_id != sample.project_id:
         raise UserFacingError("That class belongs to another project.")
     if label_class is not None:
-        label_set = (LabelSet.objects.current(label_class.track_id).filter(video_id=sample.video_id)
-                     .defer(*HEAVY_FIELDS).first())
-        if label_set is None:
-            raise UserFacingError("This video has no labels yet; it is still being prepared.")
-        label_range(label_set=label_set, start=sample.frame, end=sample.frame, label_class=label_class, user=user)
+        label_range(label_set=_current_set(sample, label_class.track_id), start=sample.frame, end=sample.frame,
+                    label_class=label_class, user=user)
     sample.label, sample.skipped = label_class, label_class is None
     sample.labelled_by, sample.labelled_at = user, timezone.now()
     sample.save(update_fields=["label", "skipped", "labelled_by", "labelled_at"])
     return sample
+
+
+def answer_sample(*, sample: TrainingSample, label_class: LabelClass, user: AbstractBaseUser) -> bool:
+    """A person's answer for the sample's frame on the class's track (P-4): on the first track it is the sample's
+    answer; on another it labels that frame there. Returns whether every track of the frame now has a person's
+    label, so the card may move on."""
+    if label_class.project_id != sample.project_id:
+        raise UserFacingError("That class belongs to another project.")
+    if label_class.track_id == sample.project.first_track.pk:
+        label_sample(sample=sample, label_class=label_class, user=user)
+    else:
+        label_range(label_set=_current_set(sample, label_class.track_id), start=sample.frame, end=sample.frame,
+                    label_class=label_class, user=user)
+    return all(row.answered for row in sample_tracks(sample))
+
+
+@transaction.atomic
+def accept_current_labels(*, sample: TrainingSample, user: AbstractBaseUser) -> None:
+    """`Enter` on a sample card: the person agrees with what each track they did not answer says at the frame
+    (a model's guess, or the default), which becomes their answer there."""
+    for row in sample_tracks(sample):
+        if not row.answered and row.current is not None:
+            answer_sample(sample=sample, label_class=row.current, user=user)
+
+
+def _current_set(sample: TrainingSample, track_id: int) -> LabelSet:
+    label_set = LabelSet.objects.current(track_id).filter(video_id=sample.video_id).defer(*HEAVY_FIELDS).first()
+    if label_set is None:
+        raise UserFacingError("This video has no labels yet; it is still being prepared.")
+    return label_set
 
 
 def reopen_skipped_samples(*, project: Project) -> int:

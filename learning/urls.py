@@ -10,6 +10,7 @@ urlpatterns = [
     path("projects/<id:project_id>/samples/answers/", views.sample_review, name="sample-review"),
     path("projects/<id:project_id>/samples/reopen-skipped/", views.reopen_skipped, name="reopen-skipped"),
     path("samples/<id:sample_id>/label/", views.sample_label, name="sample-label"),
+    path("samples/<id:sample_id>/accept/", views.sample_accept, name="sample-accept"),
     path("samples/<id:sample_id>/card/", views.sample_card, name="sample-card"),
     path("samples/<id:sample_id>/image/", views.sample_image, name="sample-image"),
     path("projects/<id:project_id>/collect/preview/", views.collect_preview, name="collect-preview"),

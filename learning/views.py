@@ -63,23 +63,35 @@ def sample_label_page(request: HttpRequest, project_id: int) -> HttpResponse:
 
 @require_POST
 def sample_label(request: HttpRequest, sample_id: int) -> HttpResponse:
-    """Label (or, with no class, skip) one sample and show the next one."""
+    """Answer one track of a sample (with no class, skip it); the next sample once every track is answered."""
     sample = get_member_sample(request.user, sample_id, Role.LABELLER)
     form = SampleLabelForm(request.POST)
     error = ""
     try:
         class_id = form.cleaned_data["class_id"] if form.is_valid() else None
-        # Samples answer the first track for now: the question models learn (P-4).
-        classes = sample.project.first_track.classes
-        label_class = classes.filter(pk=class_id).first() if class_id is not None else None
+        label_class = sample.project.classes.filter(pk=class_id).first() if class_id is not None else None
         if class_id is not None and label_class is None:
             raise UserFacingError("That class is not one of this project's.")
-        if label_class is not None or sample.label_id is None:  # skipping an answered sample leaves its answer
-            services.label_sample(sample=sample, label_class=label_class, user=request.user)
-        shown = selectors.get_next_sample(sample.project, after=sample)
+        complete = True
+        if label_class is not None:
+            complete = services.answer_sample(sample=sample, label_class=label_class, user=request.user)
+        elif sample.label_id is None:  # skipping an answered sample leaves its answer
+            services.label_sample(sample=sample, label_class=None, user=request.user)
+        shown = selectors.get_next_sample(sample.project, after=sample) if complete else sample
     except UserFacingError as exc:
         error, shown = str(exc), sample
     return _render_sample(request, sample.project, shown, error=error)
+
+
+@require_POST
+def sample_accept(request: HttpRequest, sample_id: int) -> HttpResponse:
+    """`Enter`: every track not answered yet takes what it says at the frame now; then the next sample."""
+    sample = get_member_sample(request.user, sample_id, Role.LABELLER)
+    try:
+        services.accept_current_labels(sample=sample, user=request.user)
+    except UserFacingError as exc:
+        return _render_sample(request, sample.project, sample, error=str(exc))
+    return _render_sample(request, sample.project, selectors.get_next_sample(sample.project, after=sample))
 
 
 @require_GET
@@ -92,7 +104,8 @@ def sample_card(request: HttpRequest, sample_id: int) -> HttpResponse:
 def _render_sample(request, project, sample, *, page: bool = False, error: str = "") -> HttpResponse:
     context = {
         "project": project, "sample": sample, "error": error, "progress": selectors.get_queue_progress(project),
-        "previous": selectors.get_previous_sample(project, sample), "classes": project.first_track.classes.all(),
+        "previous": selectors.get_previous_sample(project, sample),
+        "tracks": selectors.sample_tracks(sample) if sample else [],
         "can_label": get_role(request.user, project) != Role.VIEWER,
     }
     template = "learning/sample_label.html" if page and not request.htmx else "learning/sample_label.html#sample-card"

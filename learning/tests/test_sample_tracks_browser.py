@@ -1,0 +1,55 @@
+"""The Cold Label card with several tracks, in Debian Chromium (issue 33): one key per track, the card says which
+are answered and moves on once every track is; Enter takes what the unanswered tracks say."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from labelling.selectors import get_current_label_set
+from learning import actors, services
+from projects.models import Role
+from projects.tests.factories import add_member, add_track, make_project
+from videos.tests.browser import log_in
+from videos.tests.factories import ingest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def label_at(video, track, frame: int) -> tuple[str, bool]:
+    """(class name, whether a person gave it) of a frame on a track."""
+    class_id, author = get_current_label_set(video, track).label_runs.at(frame)
+    return video.project.classes.get(pk=class_id).name, author > 0
+
+
+def test_a_card_asks_every_track_and_enter_agrees_with_the_rest(page: Page, live_server, video_files):
+    project = make_project(classes=["road", "junction"])
+    weather = add_track(project, "weather", ["sunny", "rain"])  # keys 3 and 4
+    video = ingest(project, video_files["cfr.mp4"])
+    job = services.start_sampling(project=project, videos=[video], per_video=3, method="uniform", started_by=None,
+                                  enqueue=False)
+    actors.sample_frames(job.pk)
+    user = add_member(project, Role.LABELLER)
+    log_in(page, live_server, user)
+    page.goto(f"{live_server.url}/projects/{project.pk}/samples/label/")
+    expect(page.locator("body")).to_have_attribute("data-shortcuts", "ready")
+    first = int(page.get_by_test_id("sample-frame").inner_text())
+    weather_row = page.locator("[data-track=weather]")
+    expect(weather_row).to_have_attribute("data-answered", "false")
+    expect(weather_row).to_contain_text("sunny?")  # what the track says now, to agree with
+
+    page.keyboard.press("4")  # rain: the weather answer; the road type is still open, so the card stays
+    expect(weather_row).to_have_attribute("data-answered", "true")
+    expect(weather_row).to_contain_text("rain ✓")
+    expect(page.get_by_test_id("sample-frame")).to_have_text(str(first))
+    assert label_at(video, weather, first) == ("rain", True) and label_at(video, None, first) == ("road", False)
+
+    page.keyboard.press("2")  # junction: every track answered, the next frame comes
+    expect(page.get_by_test_id("sample-frame")).not_to_have_text(str(first))
+    second = int(page.get_by_test_id("sample-frame").inner_text())
+    assert label_at(video, None, first) == ("junction", True)
+    assert video.samples.get(frame=first).label.name == "junction"
+
+    page.keyboard.press("Enter")  # agree with both tracks as they are
+    expect(page.get_by_test_id("sample-frame")).not_to_have_text(str(second))
+    assert label_at(video, None, second) == ("road", True) and label_at(video, weather, second) == ("sunny", True)
+    assert video.samples.get(frame=second).label.name == "road"
+    expect(page.get_by_test_id("sample-progress")).to_have_text("2 / 3")
