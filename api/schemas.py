@@ -304,6 +304,8 @@ class TrainIn(Schema):
 
 class PredictIn(Schema):
     model_id: Id
+    more_model_ids: list[Id] = Field([], max_length=8, description="A model of each further track to label in the "
+                                     "same pass: each video is decoded once.")
     video_ids: list[Id] | None = Field(None, max_length=10_000, description="Every video of the project if left out.")
     frame_skip: Annotated[int, Field(ge=1, le=1000)] = 1
     smooth: Annotated[int, Field(ge=1, le=1000)] = 1

@@ -87,7 +87,7 @@ def run_training(job: Job, reporter: JobReporter) -> dict:
     if options.get("predict"):
         metrics["updated_videos"] = update_predictions(stored, reporter, created_by=job.created_by, start=0.9,
                                                        classifier=torch_classifier(model, stored.backbone_digest))
-        metrics["reviewed_left_alone"] = list_reviewed_video_names(job.project_id)
+        metrics["reviewed_left_alone"] = list_reviewed_video_names(job.project_id, _track_of(job))
         metrics["labels_right"] = refresh_accuracy(job.project)[0].as_dict()  # what the Review page shows next
     return {**metrics, "model": stored.pk}
 

@@ -72,10 +72,23 @@ def _remember_precision(classifier, digest: str) -> None:
 
 
 def run_prediction(job: Job, reporter: JobReporter) -> dict:
-    """Predict every frame of the job's video; the new label set becomes current only at the end."""
+    """Predict every frame of the job's video on its model's track, then on the tracks of its more_models: the
+    first decodes the video and runs the backbone, the others (heads on the same backbone) read what it kept in
+    the embeddings cache. Each track's new label set becomes current as it is done."""
     video = Video.objects.select_related("project").get(pk=job.video_id)
-    model = Model.objects.get(pk=job.model_id)
-    return predict_labels(video, model, build_classifier(model), job.options, reporter, created_by=job.created_by)
+    models = [Model.objects.select_related("track").get(pk=pk)
+              for pk in [job.model_id, *job.options.get("more_models", [])]]
+    if not job.options.get("overwrite_people"):  # a track a person reviewed on this video is left alone
+        reviewed = set(LabelSet.objects.filter(video=video, is_current=True, reviewed=True)
+                       .values_list("track_id", flat=True))
+        models = models[:1] + [model for model in models[1:] if model.track_id not in reviewed]
+    results = {}
+    for position, model in enumerate(models):
+        part = _Scaled(reporter, position / len(models), 1 / len(models))
+        results[model.track.name] = predict_labels(video, model, build_classifier(model), job.options, part,
+                                                   created_by=job.created_by)
+    first = next(iter(results.values()))
+    return first if len(results) == 1 else {**first, "tracks": results}
 
 
 def update_predictions(model: Model, reporter: JobReporter, *, created_by, start: float = 0.0,

@@ -21,25 +21,27 @@ def get_member_model(user: AbstractBaseUser, model_id: int, min_role: Role = Rol
 REVIEWED = "reviewed: a person checked every frame (“Overwrite people's labels” predicts it anyway)"
 
 
-def reasons_not_to_predict(videos: list, *, overwrite_people: bool = False) -> dict[int, str]:
-    """Video id -> why a prediction leaves it out: not ready yet, or reviewed (unless people may be overwritten)."""
+def reasons_not_to_predict(videos: list, *, overwrite_people: bool = False, track=None) -> dict[int, str]:
+    """Video id -> why a prediction (of a track, the first unless named) leaves it out: not ready yet, or
+    reviewed there (unless people may be overwritten)."""
     reasons = {video.pk: f"not ready ({video.get_status_display().lower()})" for video in videos
                if video.status != "ready"}
     if not overwrite_people:
-        reviewed = LabelSet.objects.current().filter(
+        reviewed = LabelSet.objects.current(track).filter(
             video__in=[video for video in videos if video.pk not in reasons], reviewed=True,
         ).values_list("video_id", flat=True)
         reasons |= dict.fromkeys(reviewed, REVIEWED)
     return reasons
 
 
-def list_reviewed_video_names(project_id: int) -> list[str]:
-    """The project's reviewed videos, which updating predictions leaves alone."""
-    return list(LabelSet.objects.current().filter(video__project_id=project_id, reviewed=True)
+def list_reviewed_video_names(project_id: int, track=None) -> list[str]:
+    """The project's videos reviewed on a track (the first unless named), which updating its predictions leaves
+    alone."""
+    return list(LabelSet.objects.current(track).filter(video__project_id=project_id, reviewed=True)
                 .order_by("video__name").values_list("video__name", flat=True))
 
 
-def describe_left_out(videos: list, *, overwrite_people: bool = False) -> str:
+def describe_left_out(videos: list, *, overwrite_people: bool = False, track=None) -> str:
     """"a.mp4 (reviewed: …); b.mp4 (not ready (probing))" for the videos a prediction leaves out."""
-    reasons = reasons_not_to_predict(videos, overwrite_people=overwrite_people)
+    reasons = reasons_not_to_predict(videos, overwrite_people=overwrite_people, track=track)
     return "; ".join(f"{video.name} ({reasons[video.pk]})" for video in videos if video.pk in reasons)

@@ -78,21 +78,29 @@ def register_custom(*, project: Project, custom_name: str, created_by: AbstractB
     )
 
 
+def _check_one_per_track(models: list[Model]) -> None:
+    if any(model.project_id != models[0].project_id for model in models):
+        raise UserFacingError("The models belong to different projects.")
+    if len({model.track_id for model in models}) < len(models):
+        raise UserFacingError("Choose one model per track: two of these label the same track.")
+
+
 @transaction.atomic
 def start_predictions(
     *, model: Model, videos: list[Video], frame_skip: int = 1, smooth: int = 1, shots: bool = True,
     overwrite_people: bool = False, every_frame: bool = False, started_by: AbstractBaseUser | None,
-    enqueue: bool = True,
+    enqueue: bool = True, more_models: list[Model] = (),
 ) -> list[Job]:
-    """One prediction job per ready video of the model's project (X-1). People's labels are kept, and reviewed
-    videos left alone, unless overwrite_people (L-6). With shots, labels are decoded as shots (Viterbi) rather
-    than frame by frame. The model sees only the frames change gating picks, unless every_frame (or a frame
-    skip)."""
+    """One prediction job per ready video of the model's project (X-1), labelling the model's track and those
+    of more_models (one per track) in one pass over the video. People's labels are kept, and reviewed videos
+    left alone, unless overwrite_people (L-6). With shots, labels are decoded as shots (Viterbi) rather than
+    frame by frame. The model sees only the frames change gating picks, unless every_frame (or a frame skip)."""
     if frame_skip < 1 or smooth < 1:
         raise UserFacingError("Frame skip and smoothing are whole numbers of at least 1.")
     if any(video.project_id != model.project_id for video in videos):
         raise UserFacingError("The model and the videos belong to different projects.")
-    left_out = reasons_not_to_predict(videos, overwrite_people=overwrite_people)
+    _check_one_per_track([model, *more_models])
+    left_out = reasons_not_to_predict(videos, overwrite_people=overwrite_people, track=model.track)
     ready = [video for video in videos if video.pk not in left_out]
     if not ready and REVIEWED in left_out.values():
         raise UserFacingError("These videos are all reviewed, so a person has checked every frame; "
@@ -100,7 +108,7 @@ def start_predictions(
     if not ready:
         raise UserFacingError("None of these videos is ready to predict.")
     options = {"frame_skip": frame_skip, "smooth": smooth, "shots": shots, "overwrite_people": overwrite_people,
-               "every_frame": every_frame}
+               "every_frame": every_frame, **({"more_models": [m.pk for m in more_models]} if more_models else {})}
     # Videos this model is predicting this way already are left to that job; all of them: refused.
     fresh = [video for video in ready if active_duplicate(
         project_id=model.project_id, kind=PREDICT, options=options, video=video, model=model) is None]

@@ -46,7 +46,7 @@ def predict(request: HttpRequest, project_id: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Predicting {len(jobs)} video{pluralize(len(jobs))} with {data['model'].name}.")
-        left_out = describe_left_out(videos, overwrite_people=data["overwrite_people"])
+        left_out = describe_left_out(videos, overwrite_people=data["overwrite_people"], track=data["model"].track)
         if left_out:
             messages.warning(request, f"Left out: {left_out}.")
     return redirect("prediction:model-list", project.pk)

@@ -54,16 +54,18 @@ def start_training(request: HttpRequest, project_id: Id, body: TrainIn):
 @router.post("/projects/{project_id}/predictions", response={202: list[JobOut], **ERRORS})
 def start_predictions(request: HttpRequest, project_id: Id, body: PredictIn):
     """Predict every frame of the chosen videos (all of the project's when left out) with a model of the
-    project; one job per video. People's labels are kept unless `overwrite_people` (labellers)."""
+    project, on its track (and with `more_model_ids`, on theirs in the same pass); one job per video. People's
+    labels are kept unless `overwrite_people` (labellers)."""
     project = get_member_project(request.user, project_id, Role.LABELLER)
-    model = project.models.filter(pk=body.model_id).first()
-    if model is None:
+    model, *more_models = (project.models.filter(pk=pk).first() for pk in [body.model_id, *body.more_model_ids])
+    if model is None or None in more_models:
         raise UserFacingError("That model is not one of this project's.")
     videos = project.videos.all()
     if body.video_ids is not None:
         videos = videos.filter(pk__in=body.video_ids)
         if len(videos) != len(set(body.video_ids)):
             raise UserFacingError("Some of those videos are not this project's.")
-    options = body.model_dump(exclude={"model_id", "video_ids"})
-    jobs = services.start_predictions(model=model, videos=list(videos), started_by=request.user, **options)
+    options = body.model_dump(exclude={"model_id", "more_model_ids", "video_ids"})
+    jobs = services.start_predictions(model=model, videos=list(videos), started_by=request.user,
+                                      more_models=more_models, **options)
     return Status(202, jobs)

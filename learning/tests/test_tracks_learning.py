@@ -2,7 +2,7 @@
 predictions label that track alone; Retrain and update trains a head per track that has labels enough."""
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from aigva.errors import UserFacingError
 from labelling.selectors import get_current_label_set
@@ -14,6 +14,7 @@ from learning.tests.factories import labelled_project
 from learning.training_views import RETRAIN
 from prediction.models import Model
 from prediction.services import _track_of_classes
+from projects.models import Job
 from projects.tests.factories import UserFactory, add_track, last_json_line
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("random_init")]
@@ -58,3 +59,27 @@ def test_a_checkpoint_belongs_to_the_track_whose_classes_it_predicts(shots_video
     assert _track_of_classes(project, ["a", "c"]) == project.first_track
     with pytest.raises(UserFacingError, match="no one track of the project has together .* lacks: bright"):
         _track_of_classes(project, ["a", "bright"])
+
+
+def test_one_pass_predicts_every_track_decoding_the_video_once(capsys, shots_video):
+    project, video = labelled_project(shots_video)  # the first track: answered samples, a and b
+    light = add_track(project, "light", ["dim", "bright"])
+    person = UserFactory()
+    for name, start, end in [("dim", 0, 24), ("bright", 25, 39)]:
+        label_as(person, video, name, start, end)
+    models = []
+    for track in ("class", "light"):
+        call_command("train", "Shots", "--track", track, "--head-only", "--epochs", "2", "--json")
+        models.append(last_json_line(capsys)["model"])
+
+    call_command("predict", "Shots", "--model", str(models[0]), "--model", str(models[1]), "--json")
+    [result] = last_json_line(capsys)
+    job = Job.objects.get(pk=result["job"])
+    first, second = job.metrics["tracks"]["class"], job.metrics["tracks"]["light"]
+    assert not first["from_cache"] and first["model_frames"] > 0  # decoded, the backbone ran
+    assert second["from_cache"] and second["model_frames"] < first["model_frames"]  # heads on what it kept
+    assert get_current_label_set(video).source_model_id == models[0]
+    assert get_current_label_set(video, light).source_model_id == models[1]
+
+    with pytest.raises(CommandError, match="one model per track"):
+        call_command("predict", "Shots", "--model", str(models[1]), "--model", str(models[1]))

@@ -11,11 +11,13 @@ from projects.models import Job
 
 
 class Command(BaseCommand):
-    help = "Predict a label for every frame of a project's videos with a model."
+    help = ("Predict a label for every frame of a project's videos with a model, on its track (with a model per track, "
+            "on each, decoding each video once).")
 
     def add_arguments(self, parser):
         parser.add_argument("project", help="project id or name")
-        parser.add_argument("--model", required=True, type=int, help="model id")
+        parser.add_argument("--model", required=True, type=int, action="append",
+                            help="model id; repeat it with a model of each further track to label them in one pass")
         parser.add_argument("--videos", nargs="*", default=[], help="video ids or file names (default: all)")
         parser.add_argument("--frame-skip", type=int, default=1)
         parser.add_argument("--smooth", type=int, default=1, help="a label change must last this many frames")
@@ -31,9 +33,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         project = resolve_project(options["project"])
-        model = Model.objects.filter(pk=options["model"], project=project).first()
-        if model is None:
-            raise CommandError(f"Project “{project.name}” has no model {options['model']}.")
+        models = [Model.objects.filter(pk=pk, project=project).first() for pk in options["model"]]
+        if None in models:
+            missing = options["model"][models.index(None)]
+            raise CommandError(f"Project “{project.name}” has no model {missing}.")
+        model, *more_models = models
         if options["device"]:
             from django.conf import settings
 
@@ -44,10 +48,10 @@ class Command(BaseCommand):
                                               smooth=options["smooth"], shots=not options["frame_by_frame"],
                                               overwrite_people=options["overwrite_people"],
                                               every_frame=options["every_frame"], started_by=None,
-                                              enqueue=options["enqueue"])
+                                              enqueue=options["enqueue"], more_models=more_models)
         except UserFacingError as exc:
             raise CommandError(str(exc)) from exc
-        left_out = describe_left_out(videos, overwrite_people=options["overwrite_people"])
+        left_out = describe_left_out(videos, overwrite_people=options["overwrite_people"], track=model.track)
         if left_out:
             self.stderr.write(f"Left out: {left_out}.")
         if not options["enqueue"]:
