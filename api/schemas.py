@@ -321,6 +321,8 @@ class ExportIn(Schema):
                                                                                         "left out.")
     quality: Annotated[int, Field(ge=1, le=100)] = Field(90, description="JPEG quality.")
     split: Annotated[float, Field(ge=0, le=0.5)] = Field(0.0, description="Share of videos held out as val/.")
+    track: text(60) | None = Field(None, description="The track whose classes name the folders; the first when "
+                                   "left out (metadata.jsonl has every track).")
 
 
 class ExportOut(Schema):

@@ -1,10 +1,12 @@
 from django import forms
 
-from aigva.params import IdsField
+from aigva.params import IdField, IdsField
 from exports.selectors import ExportOptions
 
 
 class ExportForm(forms.Form):
+    track = IdField(queryset=None, required=False, empty_label=None, label="Class folders of",
+                    help_text="The track whose classes name the ZIP's folders; metadata.jsonl has every track.")
     videos = IdsField(queryset=None, required=False, help_text="None chosen: every ready video.")
     reviewed_only = forms.BooleanField(required=False, label="Reviewed videos only")
     # Not required: the JSON downloads share this form and ignore them.
@@ -17,10 +19,14 @@ class ExportForm(forms.Form):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["videos"].queryset = project.videos.filter(status="ready").order_by("name")
+        self.fields["track"].queryset = project.tracks.all()
+        if project.tracks.count() < 2:
+            self.fields["track"].widget = forms.HiddenInput()
         self.fields["frame_skip"].initial = project.default_frame_skip
 
     def options(self) -> ExportOptions:
         data = self.cleaned_data
         return ExportOptions(video_ids=tuple(v.pk for v in data["videos"]), reviewed_only=data["reviewed_only"],
                              frame_skip=data["frame_skip"] or self.fields["frame_skip"].initial,
-                             quality=data["quality"] or self.fields["quality"].initial, split=data["split"] or 0.0)
+                             quality=data["quality"] or self.fields["quality"].initial, split=data["split"] or 0.0,
+                             track=data["track"].pk if data["track"] else None)

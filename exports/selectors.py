@@ -26,6 +26,7 @@ class ExportOptions:
     frame_skip: int = 1
     quality: int = 90
     split: float = 0.0  # share of videos held out as val/
+    track: int | None = None  # the track whose classes name the folders (its pk); None: the first
 
     def check(self) -> None:
         if not 1 <= self.frame_skip <= 100_000 or not 1 <= self.quality <= 100 or not 0 <= self.split <= 0.5:
@@ -62,9 +63,11 @@ def unique_names(names: dict[int, str]) -> dict[int, str]:
     return result
 
 
-def list_export_label_sets(project: Project, *, video_ids=(), reviewed_only: bool = False) -> list[LabelSet]:
-    """The current label set of each chosen ready video, in name order; other projects' ids never match."""
-    sets = LabelSet.objects.current().filter(video__project=project, video__status=VideoStatus.READY)
+def list_export_label_sets(project: Project, *, video_ids=(), reviewed_only: bool = False,
+                           track: int | None = None) -> list[LabelSet]:
+    """The current label set on a track (the first unless named) of each chosen ready video, in name order;
+    other projects' ids never match."""
+    sets = LabelSet.objects.current(track).filter(video__project=project, video__status=VideoStatus.READY)
     if video_ids:
         sets = sets.filter(video__pk__in=video_ids)
     if reviewed_only:
@@ -87,7 +90,10 @@ def class_folders(project: Project) -> dict[int, str]:
 def plan_dataset(project: Project, options: ExportOptions) -> list[VideoPlan]:
     """The frames each chosen video gives, with held-out videos picked by a fixed shuffle."""
     options.check()
-    label_sets = list_export_label_sets(project, video_ids=options.video_ids, reviewed_only=options.reviewed_only)
+    if options.track is not None and not project.tracks.filter(pk=options.track).exists():
+        raise UserFacingError("That track is not one of this project's.")
+    label_sets = list_export_label_sets(project, video_ids=options.video_ids, reviewed_only=options.reviewed_only,
+                                        track=options.track)
     held_out = _held_out(len(label_sets), options.split)
     stems = unique_names({s.pk: s.video.name.rsplit(".", 1)[0] for s in label_sets})
     plans = []

@@ -10,7 +10,7 @@ from exports.models import Export
 from exports.responses import serve_export
 from exports.selectors import ExportOptions
 from projects.models import Job, Role
-from projects.selectors import get_member_job, get_member_project
+from projects.selectors import get_member_job, get_member_project, get_track
 
 router = Router(tags=["exports"])
 
@@ -23,7 +23,7 @@ def start_export(request: HttpRequest, project_id: Id, body: ExportIn):
     project = get_member_project(request.user, project_id, Role.LABELLER)
     options = ExportOptions(video_ids=tuple(body.video_ids or ()), reviewed_only=body.reviewed_only,
                             frame_skip=body.frame_skip or project.default_frame_skip, quality=body.quality,
-                            split=body.split)
+                            split=body.split, track=get_track(project, body.track).pk)
     job = services.start_dataset_export(project=project, options=options, started_by=request.user)
     return Status(202, _export_out(job))
 

@@ -5,7 +5,7 @@ import os
 import zipfile
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from labelling.tests.factories import label_as
 from projects.models import Role
@@ -57,3 +57,13 @@ def test_a_split_loads_as_train_and_validation(tmp_path, dashcam):
     assert sorted(loaded) == ["train", "validation"]
     assert sum(len(part) for part in loaded.values()) == 6
     assert {row["video"] for row in loaded["validation"]}.isdisjoint({row["video"] for row in loaded["train"]})
+
+
+def test_the_folders_may_be_another_tracks_classes(tmp_path, dashcam):
+    call_command("export", "Dashcam", "--format", "zip", "--frame-skip", "16", "--track", "weather",
+                 "--out", str(tmp_path / "weather.zip"))
+    names = zipfile.ZipFile(tmp_path / "weather.zip").namelist()
+    folders = {name.split("/")[0] for name in names if name.endswith(".jpg")}
+    assert folders == {"sunny", "rain"} and sum(name.startswith("rain/") for name in names) == 2
+    with pytest.raises(CommandError, match="“mood” is not a track of this project; its tracks: class, weather."):
+        call_command("export", "Dashcam", "--format", "zip", "--track", "mood", "--out", str(tmp_path / "x.zip"))

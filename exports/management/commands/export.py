@@ -12,6 +12,7 @@ from exports.models import Export
 from exports.selectors import ExportOptions, list_export_label_sets
 from projects.commands import json_line, resolve_project, resolve_videos, run_here
 from projects.models import JobStatus
+from projects.selectors import get_track
 
 FORM_OF = {"json": "frames"}  # --format names that differ from the forms'
 
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         parser.add_argument("--frame-skip", type=int, default=1, help="zip: every k-th frame")
         parser.add_argument("--quality", type=int, default=90, help="zip: JPEG quality 1-100")
         parser.add_argument("--split", type=float, default=0.0, help="zip: share of videos held out as val/")
+        parser.add_argument("--track", help="zip: the track whose classes name the folders (default: the first)")
         parser.add_argument("--json", action="store_true", help="print the result as JSON on the last line")
 
     def handle(self, *args, **options):
@@ -37,10 +39,14 @@ class Command(BaseCommand):
         out: Path = options["out"]
         if not out.parent.is_dir():
             raise CommandError(f"No folder {out.parent} to write {out.name} into.")
+        try:
+            track = get_track(project, options["track"])
+        except UserFacingError as exc:
+            raise CommandError(str(exc)) from exc
         if options["format"] == "zip":
             result = self._zip(project, out, ExportOptions(
                 video_ids=video_ids, reviewed_only=options["reviewed_only"], frame_skip=options["frame_skip"],
-                quality=options["quality"], split=options["split"]))
+                quality=options["quality"], split=options["split"], track=track.pk))
         else:
             label_sets = list_export_label_sets(project, video_ids=video_ids, reviewed_only=options["reviewed_only"])
             chunks = LABEL_FORMS[FORM_OF.get(options["format"], options["format"])].stream(project, label_sets)
