@@ -7,6 +7,9 @@ from videos.models import VideoStatus
 
 class PredictForm(forms.Form):
     model = IdField(queryset=Model.objects.none())
+    more_models = IdsField(queryset=Model.objects.none(), required=False, label="And on other tracks",
+                           help_text="A model of each further track to label in the same pass: each video is "
+                                     "decoded once.")
     videos = IdsField(queryset=None, required=False, help_text="None selected: all videos.")
     frame_skip = forms.IntegerField(min_value=1, initial=1, help_text="Predict every k-th frame, fill the rest.")
     shots = forms.BooleanField(
@@ -34,6 +37,10 @@ class PredictForm(forms.Form):
         self.fields["model"].initial = model_id if model_id in {m.pk for m in models} else next(
             (m.pk for m in models if not m.problems), None)
         self.fields["videos"].queryset = project.videos.filter(status=VideoStatus.READY)
+        self.fields["more_models"].queryset = project.models.select_related("track")
+        self.fields["more_models"].label_from_instance = lambda m: f"{m.track.name}: {m}"
+        if project.tracks.count() < 2:
+            self.fields["more_models"].widget = forms.MultipleHiddenInput()
         self.fields["frame_skip"].initial = project.default_frame_skip
         self.fields["smooth"].initial = project.default_smoothing
         self.fields["shots"].initial = project.decode_shots

@@ -20,7 +20,7 @@ def model_list(request: HttpRequest, project_id: int) -> HttpResponse:
     project = get_member_project(request.user, project_id)
     return render(request, "prediction/model_list.html", {
         "project": project, "role": get_role(request.user, project),
-        "models": project.models.all(),
+        "models": project.models.select_related("track"), "several_tracks": project.tracks.count() > 1,
         "form": PredictForm(project=project, model_id=parse_int(request.GET.get("model"))),
         "custom_form": CustomModelForm(names=sorted(registry.available_custom_models())),
         "jobs": project.jobs.filter(kind=PREDICT).select_related("video", "model")[:20],
@@ -40,7 +40,7 @@ def predict(request: HttpRequest, project_id: int) -> HttpResponse:
         jobs = services.start_predictions(model=data["model"], videos=videos,
                                           frame_skip=data["frame_skip"], smooth=data["smooth"],
                                           shots=data["shots"], overwrite_people=data["overwrite_people"],
-                                          every_frame=data["every_frame"],
+                                          every_frame=data["every_frame"], more_models=list(data["more_models"]),
                                           started_by=request.user)
     except UserFacingError as exc:
         messages.error(request, str(exc))

@@ -40,3 +40,24 @@ def test_viewers_cannot_predict_and_strangers_get_404(client, video_files):
     assert response.status_code == 403 and not Job.objects.exists()
     client.force_login(add_member(make_project()))
     assert client.get(reverse("prediction:model-list", args=[project.pk])).status_code == 404
+
+
+def test_the_predict_form_labels_more_tracks_in_the_same_pass(client, video_files):
+    from prediction.models import Model
+    from projects.tests.factories import add_track
+
+    project = make_project(classes=["dark", "bright"])
+    light = add_track(project, "light", ["dim", "lit"])
+    ingest(project, video_files["cfr.mp4"])
+    model = services.register_custom(project=project, custom_name="brightness", created_by=None)
+    other = Model.objects.create(project=project, track=light, name="lights", kind=Model.Kind.CUSTOM,
+                                 custom_name="brightness", classes=["dim", "lit"])
+    client.force_login(add_member(project, Role.LABELLER))
+    page = client.get(reverse("prediction:model-list", args=[project.pk])).content.decode()
+    assert "<strong>light</strong>: dim, lit" in page and "light: lights" in page  # the table and the choice
+    client.post(reverse("prediction:predict", args=[project.pk]), {
+        "model": model.pk, "more_models": [other.pk], "frame_skip": 1, "smooth": 1, "shots": "on"})
+    assert Job.objects.get(kind=PREDICT).options["more_models"] == [other.pk]
+    refused = client.post(reverse("prediction:predict", args=[project.pk]), {
+        "model": model.pk, "more_models": [model.pk], "frame_skip": 1, "smooth": 1}, follow=True)
+    assert "Choose one model per track" in refused.content.decode() and Job.objects.filter(kind=PREDICT).count() == 1
