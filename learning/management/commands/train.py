@@ -42,11 +42,9 @@ class Command(BaseCommand):
             self._collect(project, options["frame_skip"])
         try:
             job = services.start_training(
-                project=project, track=get_track(project, options["track"]), kind=options["kind"],
-                epochs=options["epochs"], val_split=options["val_split"],
-                patience=options["patience"], head_only=options["head_only"], propagate=options["propagate"],
-                predict=options["predict"], backbone=options["backbone"], started_by=None, enqueue=options["enqueue"],
-            )
+                project=project, track=get_track(project, options["track"]), started_by=None,
+                **{name: options[name] for name in ("kind", "epochs", "val_split", "patience", "head_only",
+                                                    "propagate", "predict", "backbone", "enqueue")})
         except UserFacingError as exc:
             raise CommandError(str(exc)) from exc
         if options["enqueue"]:
