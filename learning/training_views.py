@@ -31,13 +31,18 @@ def train_page(request: HttpRequest, project_id: int) -> HttpResponse:
         counts |= selectors.human_frame_counts(project, track=track)
     # The last training the page started (not a retrain, whose options are fixed) sets the form again.
     last = jobs.exclude(options__predict=True).first()
+    recent = list(jobs[:10])
+    if project.tracks.count() > 1:  # each job says which track it trains
+        names = dict(project.tracks.values_list("pk", "name"))
+        for row in [*recent, *([shown] if shown else [])]:
+            row.track_name = names.get(row.options.get("track"), "")
     return render(request, "learning/train.html", {
         "project": project, "role": get_role(request.user, project),
         "form": TrainForm(project=project, last_options=last.options if last else None), "cores": os.cpu_count(),
         "device": settings.AIGVA_DEVICE,
         "human_counts": [{"class": c, "count": counts.get(c.pk, 0)} for c in project.classes.all()],
         "labelled_frames": sum(counts.values()),
-        "jobs": jobs[:10], "job": shown, "collect_jobs": project.jobs.filter(kind=COLLECT)[:1],
+        "jobs": recent, "job": shown, "collect_jobs": project.jobs.filter(kind=COLLECT)[:1],
     })
 
 

@@ -25,7 +25,7 @@ def shots_video(tmp_path_factory):
     return write_shots_video(tmp_path_factory.mktemp("shots") / "shots.mp4", [25, 15, 30, 20])
 
 
-def test_a_track_trains_its_own_head_and_its_predictions_label_that_track_alone(capsys, shots_video):
+def test_a_track_trains_its_own_head_and_its_predictions_label_that_track_alone(capsys, shots_video, client):
     project, video = labelled_project(shots_video, label=False)  # nobody answered the first track
     light = add_track(project, "light", ["dim", "bright"])
     person = UserFactory()
@@ -50,6 +50,9 @@ def test_a_track_trains_its_own_head_and_its_predictions_label_that_track_alone(
     assert [job.options["track"] for job in jobs] == [light.pk]
     assert waiting == ["Training needs at least two classes with 2 or more labelled frames each on “class”; none "
                        "has. Label more frames."]
+    client.force_login(UserFactory(is_superuser=True))
+    page = client.get(f"/projects/{project.pk}/train/").content.decode()
+    assert page.count("<td>light, human,") == 2  # the retrain and the command's training, each named by track
 
 
 def test_a_checkpoint_belongs_to_the_track_whose_classes_it_predicts(shots_video):
