@@ -4,6 +4,7 @@ Sureness is the margin between the label's probability and the likeliest other c
 where decoding shots overrode the frame's own best guess), over frames below UNSURE_BELOW.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,31 +73,48 @@ def start_uncertain(*, project: Project, count: int, started_by, enqueue: bool =
 
 
 def _predicted_sets(project: Project):
-    return LabelSet.objects.current().filter(video__project=project, confidences__isnull=False,
+    """Every track's current predicted labels that nobody reviewed (P-4: a card asks every track)."""
+    return LabelSet.objects.filter(video__project=project, is_current=True, confidences__isnull=False,
                                    reviewed=False).select_related("video")
 
 
-def run_uncertain(job: Job, reporter: JobReporter) -> dict:
-    """Find each shot's least sure frame (shots by pHash, as unique sampling), then keep the least sure."""
-    label_sets = list(_predicted_sets(job.project).order_by("video_id"))
-    known = set(TrainingSample.objects.filter(project=job.project).values_list("video_id", "frame"))
-    per_video, videos, runs_of, confidences_of = {}, {}, {}, {}
-    for position, label_set in enumerate(label_sets):
-        video = videos.setdefault(label_set.video_id, label_set.video)
-
-        def progress(frame: int, position=position, video=video) -> None:
-            reporter.progress(0.9 * (position + frame / video.frame_count) / len(label_sets),
-                              f"Finding shots in {video.name}")
-
-        with local_copy(video.file) as path:
-            starts = choose_frames(path, video, job.options | {"method": "unique"}, progress)
+def _least_sure(label_sets: list[LabelSet]) -> tuple[np.ndarray, Callable[[int], tuple[int, float]]]:
+    """A video's doubt per frame over its tracks' predictions: the least sure track's margin (inf where every
+    track is settled: a person labelled it, or the model is sure), and guess(frame): that track's (class id,
+    confidence) there."""
+    ranked, guesses = [], []
+    for label_set in label_sets:
         runs = label_set.label_runs
         confidences = label_set.model_confidences().astype(np.float32)
         margins = label_set.model_margins()
         # A frame a person labelled is settled: never offered, and never the least sure of its shot.
         settled = runs.person_frames() | (confidences >= UNSURE_BELOW)
-        ranked = np.where(settled, np.inf, confidences if margins is None else margins.astype(np.float32))
-        runs_of[video.pk], confidences_of[video.pk] = runs, confidences
+        ranked.append(np.where(settled, np.inf, confidences if margins is None else margins.astype(np.float32)))
+        guesses.append(lambda frame, runs=runs, confidences=confidences: (runs.at(frame)[0],
+                                                                           float(confidences[frame])))
+    doubt = np.minimum.reduce(ranked)
+    least = np.argmin(np.stack(ranked), axis=0)
+    return doubt, lambda frame: guesses[least[frame]](frame)
+
+
+def run_uncertain(job: Job, reporter: JobReporter) -> dict:
+    """Find each shot's least sure frame on any track (shots by pHash, as unique sampling), then keep the least
+    sure."""
+    by_video: dict[int, list[LabelSet]] = {}
+    for label_set in _predicted_sets(job.project).order_by("video_id", "track__order"):
+        by_video.setdefault(label_set.video_id, []).append(label_set)
+    known = set(TrainingSample.objects.filter(project=job.project).values_list("video_id", "frame"))
+    per_video, videos, guess_of = {}, {}, {}
+    for position, label_sets in enumerate(by_video.values()):
+        video = videos.setdefault(label_sets[0].video_id, label_sets[0].video)
+
+        def progress(frame: int, position=position, video=video) -> None:
+            reporter.progress(0.9 * (position + frame / video.frame_count) / len(by_video),
+                              f"Finding shots in {video.name}")
+
+        with local_copy(video.file) as path:
+            starts = choose_frames(path, video, job.options | {"method": "unique"}, progress)
+        ranked, guess_of[video.pk] = _least_sure(label_sets)
         per_video[video.pk] = [(f, m) for f, m in least_sure_per_shot(ranked, starts) if (video.pk, f) not in known]
     picks = spread_picks(per_video, job.options["count"])
     created = 0
@@ -105,9 +123,7 @@ def run_uncertain(job: Job, reporter: JobReporter) -> dict:
         frames = sorted(pick.frame for pick in picks if pick.video_id == video_id)
         with local_copy(video.file) as path:
             images = read_frames(path, video.frame_pts_array(), frames, video.picture.jpeg)
-            created += store_samples(video, images, lambda frame, video=video:
-                                     TrainingSample(project_id=video.project_id, video=video, frame=frame,
-                                                    source=TrainingSample.Source.UNCERTAIN,
-                                                    guess_id=runs_of[video.pk].at(frame)[0],
-                                                    confidence=float(confidences_of[video.pk][frame])))
-    return {"videos": len(label_sets), "samples": created}
+            created += store_samples(video, images, lambda frame, video=video: TrainingSample(
+                project_id=video.project_id, video=video, frame=frame, source=TrainingSample.Source.UNCERTAIN,
+                guess_id=guess_of[video.pk](frame)[0], confidence=guess_of[video.pk](frame)[1]))
+    return {"videos": len(by_video), "samples": created}

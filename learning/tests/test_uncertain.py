@@ -80,3 +80,22 @@ def test_frames_are_ranked_by_the_margin_between_the_two_likeliest_classes(tmp_p
     actors.find_uncertain_frames(job.pk)
     (sample,) = TrainingSample.objects.filter(source="uncertain")
     assert SHOT_OF[sample.frame] == 0 and sample.confidence == pytest.approx(0.5, abs=1e-3)
+
+
+@pytest.mark.django_db
+def test_a_frame_is_as_doubtful_as_its_least_sure_track(tmp_path):
+    from projects.tests.factories import add_track
+
+    project = make_project(classes=["a", "b"])
+    video = ingest(project, write_shots_video(tmp_path / "shots.mp4", SHOTS))
+    light = add_track(project, "light", ["dim", "lit"])
+    a, lit = project.classes.get(name="a"), light.classes.get(name="lit")
+    sure_but_shot_1 = np.where(SHOT_OF == 1, 0.6, 0.99)  # the first track doubts shot 1 a little
+    create_label_set(video=video, class_ids=np.full(90, a.pk), confidences=sure_but_shot_1.astype(np.float32))
+    light_doubt = np.full(90, 0.99)
+    light_doubt[75] = 0.3  # the light track doubts frame 75 most of all
+    create_label_set(video=video, class_ids=np.full(90, lit.pk), confidences=light_doubt.astype(np.float32))
+    job = start_uncertain(project=project, count=2, started_by=None, enqueue=False)
+    actors.find_uncertain_frames(job.pk)
+    samples = list(TrainingSample.objects.filter(source="uncertain").order_by("confidence"))
+    assert [(s.frame, s.guess, round(s.confidence, 2)) for s in samples] == [(75, lit, 0.3), (25, a, 0.6)]
