@@ -119,31 +119,30 @@ def track_add(request: HttpRequest, project_id: int) -> HttpResponse:
 def track_update(request: HttpRequest, project_id: int, track_id: int) -> HttpResponse:
     project = get_member_project(request.user, project_id, Role.MANAGER)
     track = get_object_or_404(project.tracks, pk=track_id)
-    form = TrackForm(request.POST, track=track)
-    try:
-        if not form.is_valid():
-            raise UserFacingError("Give the track a name of at most 60 characters and one of its classes.")
-        services.update_track(track=track, **form.cleaned_data)
-    except UserFacingError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Track “{track.name}” saved.")
-    return redirect("projects:project-edit", project.pk)
+    return _save_row(request, project, TrackForm(request.POST, track=track), "Track",
+                     "Give the track a name of at most 60 characters and one of its classes.",
+                     lambda **fields: services.update_track(track=track, **fields))
 
 
 @require_POST
 def class_update(request: HttpRequest, project_id: int, class_id: int) -> HttpResponse:
     project = get_member_project(request.user, project_id, Role.MANAGER)
     label_class = get_object_or_404(project.classes, pk=class_id)
-    form = ClassForm(request.POST)
+    return _save_row(request, project, ClassForm(request.POST), "Class",
+                     "Give the class a name of at most 60 characters.",
+                     lambda **fields: services.update_class(label_class=label_class, **fields))
+
+
+def _save_row(request: HttpRequest, project, form, what: str, invalid: str, save) -> HttpResponse:
+    """A settings table row's Save: what the service saved, or why not, in a message on the settings page."""
     try:
         if not form.is_valid():
-            raise UserFacingError("Give the class a name of at most 60 characters.")
-        services.update_class(label_class=label_class, **form.cleaned_data)
+            raise UserFacingError(invalid)
+        saved = save(**form.cleaned_data)
     except UserFacingError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Class “{label_class.name}” saved.")
+        messages.success(request, f"{what} “{saved.name}” saved.")
     return redirect("projects:project-edit", project.pk)
 
 

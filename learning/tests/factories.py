@@ -18,12 +18,16 @@ SHOTS = [25, 15, 30, 20]  # 10 frames/s; shots 0 and 2 are "a", shots 1 and 3 ar
 SHOT_OF = np.repeat(np.arange(4), SHOTS)
 
 
+def sample_uniformly(project, videos: list, per_video: int) -> None:
+    """Sample frames evenly spread over the videos, as the Cold Label page does, in this process."""
+    actors.sample_frames(services.start_sampling(project=project, videos=videos, per_video=per_video,
+                                                 method="uniform", started_by=None, enqueue=False).pk)
+
+
 def labelled_project(shots_video, per_video=10, label=True):
     project = make_project(name="Shots", classes=["a", "b", "c"])
     video = ingest(project, shots_video)
-    job = services.start_sampling(project=project, videos=[video], per_video=per_video, method="uniform",
-                                            started_by=None, enqueue=False)
-    actors.sample_frames(job.pk)
+    sample_uniformly(project, [video], per_video)
     a, b, _ = project.classes.all()
     if label:
         user = UserFactory()

@@ -3,8 +3,8 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from learning import actors, services
 from learning.models import TrainingSample
+from learning.tests.factories import sample_uniformly
 from projects.models import Role
 from projects.tests.factories import add_member, make_project
 from videos.tests.browser import expect_on_screen, log_in
@@ -25,9 +25,7 @@ def test_label_samples_with_keys_back_and_skip(page: Page, live_server, video_fi
     project = make_project(classes=["road", "junction", "parking"])
     road, junction, parking = project.classes.all()
     video = ingest(project, video_files["cfr.mp4"])
-    job = services.start_sampling(project=project, videos=[video], per_video=4, method="uniform", started_by=None,
-                                     enqueue=False)
-    actors.sample_frames(job.pk)
+    sample_uniformly(project, [video], 4)
     user = add_member(project, Role.LABELLER)
     log_in(page, live_server, user)
     page.goto(f"{live_server.url}/projects/{project.pk}/samples/")
@@ -78,8 +76,7 @@ def test_the_done_page_goes_back_lists_every_answer_and_offers_skipped_samples_a
     project = make_project(classes=["road", "junction", "parking"])
     road, junction, parking = project.classes.all()
     video = ingest(project, video_files["cfr.mp4"])
-    actors.sample_frames(services.start_sampling(project=project, videos=[video], per_video=4, method="uniform",
-                                                 started_by=None, enqueue=False).pk)
+    sample_uniformly(project, [video], 4)
     user = add_member(project, Role.LABELLER)
     log_in(page, live_server, user)
     page.goto(f"{live_server.url}/projects/{project.pk}/samples/label/")

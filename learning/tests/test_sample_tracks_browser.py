@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from labelling.selectors import get_current_label_set
-from learning import actors, services
+from learning.tests.factories import sample_uniformly
 from projects.models import Role
 from projects.tests.factories import add_member, add_track, make_project
 from videos.tests.browser import log_in
@@ -24,9 +24,7 @@ def test_a_card_asks_every_track_and_enter_agrees_with_the_rest(page: Page, live
     project = make_project(classes=["road", "junction"])
     weather = add_track(project, "weather", ["sunny", "rain"])  # keys 3 and 4
     video = ingest(project, video_files["cfr.mp4"])
-    job = services.start_sampling(project=project, videos=[video], per_video=3, method="uniform", started_by=None,
-                                  enqueue=False)
-    actors.sample_frames(job.pk)
+    sample_uniformly(project, [video], 3)
     user = add_member(project, Role.LABELLER)
     log_in(page, live_server, user)
     page.goto(f"{live_server.url}/projects/{project.pk}/samples/label/")

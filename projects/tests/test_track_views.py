@@ -6,18 +6,10 @@ from django.urls import reverse
 
 from labelling.services import create_initial_label_sets
 from projects.models import Project
-from projects.tests.factories import UserFactory, add_track, make_project
+from projects.tests.factories import add_track, make_project
 from videos.models import Video, VideoStatus
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def manager_client(client):
-    user = UserFactory()
-    client.force_login(user)
-    client.user = user
-    return client
 
 
 def test_the_create_form_makes_further_tracks_from_their_lines(manager_client):

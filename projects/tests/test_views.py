@@ -9,14 +9,6 @@ pytestmark = pytest.mark.django_db
 XSS = "<script>alert(1)</script>"
 
 
-@pytest.fixture
-def manager_client(client):
-    user = UserFactory()
-    client.force_login(user)
-    client.user = user
-    return client
-
-
 def test_every_page_needs_a_login(client):
     project = make_project()
     for url in [reverse("projects:dashboard"), reverse("projects:project-edit", args=[project.pk]),
