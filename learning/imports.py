@@ -76,9 +76,10 @@ def accept_runs(*, project: Project, rows: list[LabelRow], user: AbstractBaseUse
     return {"runs": result["rows"], "videos": result["videos"]}
 
 
-def accepted_rows(project: Project, rows: list[dict]) -> list[dict]:
-    """Runs a person checked as right (video,start,end) as import rows labelling them with the class they
-    carry now, so they become that person's labels; one error naming each range that is not one class."""
+def accepted_rows(project: Project, rows: list[dict], track=None) -> list[dict]:
+    """Runs a person checked as right (video,start,end) on a track (the first unless named) as import rows
+    labelling them with the class they carry now, so they become that person's labels; one error naming each
+    range that is not one class."""
     videos = _ready_videos(project)
     names, accepted, errors = dict(project.classes.values_list("pk", "name")), [], []
     for line, row in enumerate(rows, start=2):
@@ -90,7 +91,7 @@ def accepted_rows(project: Project, rows: list[dict]) -> list[dict]:
             start, end = _frame(cells["start"], "start"), _frame(cells["end"], "end")
             if not start <= end < video.frame_count:
                 raise UserFacingError(f"frames {start}-{end} are not within 0-{video.frame_count - 1} of {video.name}")
-            classes = set(get_current_label_set(video).label_runs.window(start, end).class_ids.tolist())
+            classes = set(get_current_label_set(video, track).label_runs.window(start, end).class_ids.tolist())
             if len(classes) != 1:
                 raise UserFacingError(f"frames {start}-{end} of {video.name} carry {len(classes)} classes: relabel "
                                       "them with import_labels instead")

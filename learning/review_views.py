@@ -34,47 +34,55 @@ def _history(value: str) -> list[tuple[int, int, int]]:
     return runs
 
 
-def _run(project, video_id: int | None, start: int | None, end: int | None) -> dict:
-    """A range of a video of the project as the card shows it: its class (at its first frame) now."""
+def _track(request: HttpRequest, project):
+    """The track the queue checks (P-4): ?track= or a verdict's track (its pk), else the project's first."""
+    chosen = parse_int(request.POST.get("track") or request.GET.get("track"))
+    found = project.tracks.filter(pk=chosen).first() if chosen is not None else None
+    return found or project.first_track
+
+
+def _run(project, track, video_id: int | None, start: int | None, end: int | None) -> dict:
+    """A range of a video of the project as the card shows it: its class on the track (at its first frame) now."""
     video = Video.objects.filter(pk=video_id or 0, project=project, status="ready").first()
     if video is None or start is None or end is None or not start <= end < video.frame_count:
         raise Http404("No such run.")
-    class_id, author = get_current_label_set(video).label_runs.at(start)
+    class_id, author = get_current_label_set(video, track).label_runs.at(start)
     return {"video": video.name, "video_id": video.pk, "start": start, "end": end, "checked": author > 0,
             "class": project.classes.filter(pk=class_id).values_list("name", flat=True).first(), "doubt": None}
 
 
-def _card(request: HttpRequest, project, run: dict | None, history: list, error: str = "",
+def _card(request: HttpRequest, project, track, run: dict | None, history: list, error: str = "",
           template: str = "learning/review.html#review-card") -> HttpResponse:
-    classes = list(project.first_track.classes.all())  # the review queue checks the first track's predictions
+    classes = list(track.classes.all())
     trail = ",".join(":".join(map(str, item)) for item in history[-HISTORY:])
     if run is not None:
         run = run | {"label_class": next((c for c in classes if c.name == run["class"]), None),
                      "frames": sorted({run["start"], (run["start"] + run["end"]) // 2, run["end"]}),
                      "length": run["end"] - run["start"] + 1,
                      "values": json.dumps({"video": run["video_id"], "start": run["start"], "end": run["end"],
-                                           "history": trail})}
+                                           "history": trail, "track": track.pk})}
     back = None
     if history:
         video, start, end = history[-1]
         back = f"{reverse('learning:review-card', args=[project.pk])}?" + urlencode(
-            {"video": video, "start": start, "end": end, "history": trail})
+            {"video": video, "start": start, "end": end, "history": trail, "track": track.pk})
     keys = "".join(c.shortcut for c in classes if c.shortcut)
     return render(request, template, {
         "project": project, "run": run, "classes": classes, "error": error, "back": back, "class_keys": keys,
-        "trail": trail,
+        "trail": trail, "track": track, "tracks": list(project.tracks.all()),
         "open_key": "o" if "s" in keys else "s", "can_label": get_role(request.user, project) != Role.VIEWER,
     })
 
 
-def _next_run(project) -> dict | None:
-    return next(iter(list_doubtful_runs(project, limit=1)), None)
+def _next_run(project, track) -> dict | None:
+    return next(iter(list_doubtful_runs(project, limit=1, track=track)), None)
 
 
 @require_GET
 def review_page(request: HttpRequest, project_id: int) -> HttpResponse:
     project = get_member_project(request.user, project_id)
-    return _card(request, project, _next_run(project), [], template="learning/review.html")
+    track = _track(request, project)
+    return _card(request, project, track, _next_run(project, track), [], template="learning/review.html")
 
 
 @require_GET
@@ -94,35 +102,37 @@ def _estimate_context(request: HttpRequest, project) -> dict:
 def review_card(request: HttpRequest, project_id: int) -> HttpResponse:
     """A run's card: the next most doubtful one, or (going back) a run given by video, start and end."""
     project = get_member_project(request.user, project_id)
-    history = _history(request.GET.get("history", ""))
+    track, history = _track(request, project), _history(request.GET.get("history", ""))
     if "video" not in request.GET:
-        return _card(request, project, _next_run(project), history)
-    run = _run(project, *(parse_int(request.GET.get(key)) for key in ("video", "start", "end")))
+        return _card(request, project, track, _next_run(project, track), history)
+    run = _run(project, track, *(parse_int(request.GET.get(key)) for key in ("video", "start", "end")))
     shown = (run["video_id"], run["start"], run["end"])
-    return _card(request, project, run, history[:-1] if history and history[-1] == shown else history)
+    return _card(request, project, track, run, history[:-1] if history and history[-1] == shown else history)
 
 
 @require_POST
 def review_verdict(request: HttpRequest, project_id: int) -> HttpResponse:
     """Right (the run becomes the person's label as it is), or a class for the whole run; then the next run."""
     project = get_member_project(request.user, project_id, Role.LABELLER)
-    run = _run(project, *(parse_int(request.POST.get(key)) for key in ("video", "start", "end")))
+    track = _track(request, project)
+    run = _run(project, track, *(parse_int(request.POST.get(key)) for key in ("video", "start", "end")))
     history = _history(request.POST.get("history", ""))
     verdict = request.POST.get("verdict", "")
     try:
         if verdict == "right":
             checked = {"video": str(run["video_id"]), "start": str(run["start"]), "end": str(run["end"])}
-            rows = imports.accepted_rows(project, [checked])
+            rows = imports.accepted_rows(project, [checked], track)
             imports.accept_runs(project=project, rows=imports.check_rows(project, rows), user=request.user)
         else:
-            label_class = project.first_track.classes.filter(pk=parse_int(verdict) or 0).first()
+            label_class = track.classes.filter(pk=parse_int(verdict) or 0).first()
             if label_class is None:
                 raise UserFacingError("That class is not one of this project's.")
-            label_range(label_set=get_current_label_set(Video.objects.get(pk=run["video_id"])), start=run["start"],
-                        end=run["end"], label_class=label_class, user=request.user)
+            label_range(label_set=get_current_label_set(Video.objects.get(pk=run["video_id"]), track),
+                        start=run["start"], end=run["end"], label_class=label_class, user=request.user)
     except UserFacingError as exc:
-        return _card(request, project, run, history, error=str(exc))
-    return _card(request, project, _next_run(project), history + [(run["video_id"], run["start"], run["end"])])
+        return _card(request, project, track, run, history, error=str(exc))
+    return _card(request, project, track, _next_run(project, track),
+                 history + [(run["video_id"], run["start"], run["end"])])
 
 
 @require_POST

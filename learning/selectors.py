@@ -172,10 +172,10 @@ def _through_audit_answers(runs: LabelRuns, audited: np.ndarray | None) -> Label
     return LabelRuns.from_frames(classes, authors)
 
 
-def list_doubtful_runs(project: Project, *, limit: int, videos=None) -> list[dict]:
+def list_doubtful_runs(project: Project, *, limit: int, videos=None, track=None) -> list[dict]:
     """The `limit` runs a model labelled that are most likely wrong, over the project's unreviewed current
-    labels (or those of `videos`), most doubtful first (issue 31)."""
-    label_sets = LabelSet.objects.current().filter(video__project=project, reviewed=False).select_related(
+    labels on a track (the first unless named; or those of `videos`), most doubtful first (issue 31)."""
+    label_sets = LabelSet.objects.current(track).filter(video__project=project, reviewed=False).select_related(
         "video").defer("margins", "video__frame_pts")
     if videos is not None:
         label_sets = label_sets.filter(video__in=videos)

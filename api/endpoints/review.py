@@ -7,7 +7,7 @@ from api.schemas import Frame, Id, text
 from learning import imports
 from learning.selectors import list_doubtful_runs
 from projects.models import Role
-from projects.selectors import find_videos, get_member_project
+from projects.selectors import find_videos, get_member_project, get_track
 
 router = Router(tags=["review"])
 
@@ -24,6 +24,7 @@ class DoubtfulRunOut(Schema):
 class NextFilter(Schema):
     k: int = Field(20, ge=1, le=10_000, description="How many runs.")
     videos: list[text(200)] | None = Field(None, description="Video ids or names; none: every video.")
+    track: text(60) | None = Field(None, description="The track whose runs to check; the first when left out.")
 
 
 class AcceptedRunIn(Schema):
@@ -34,6 +35,7 @@ class AcceptedRunIn(Schema):
 
 class AcceptIn(Schema):
     runs: list[AcceptedRunIn] = Field(min_length=1, max_length=20_000)
+    track: text(60) | None = Field(None, description="The track the runs were checked on; the first when left out.")
 
 
 class AcceptOut(Schema):
@@ -47,7 +49,7 @@ def next_runs(request: HttpRequest, project_id: Id, filters: Query[NextFilter]):
     other frame (`review --next`)."""
     project = get_member_project(request.user, project_id)
     videos = find_videos(project, filters.videos) if filters.videos else None
-    return list_doubtful_runs(project, limit=filters.k, videos=videos)
+    return list_doubtful_runs(project, limit=filters.k, videos=videos, track=get_track(project, filters.track))
 
 
 @router.post("/projects/{project_id}/review/accept", response={200: AcceptOut, **ERRORS})
@@ -56,5 +58,5 @@ def accept_runs(request: HttpRequest, project_id: Id, body: AcceptIn):
     Every run is checked first; a range covering two classes is refused (labellers)."""
     project = get_member_project(request.user, project_id, Role.LABELLER)
     rows = imports.accepted_rows(project, [{key: str(value) for key, value in run.model_dump().items()}
-                                           for run in body.runs])
+                                           for run in body.runs], get_track(project, body.track))
     return imports.accept_runs(project=project, rows=imports.check_rows(project, rows), user=request.user)
