@@ -67,8 +67,19 @@ def get_queue_progress(project) -> dict:
 
 
 def count_sample_labels(project) -> list[dict]:
-    """Labelled samples per class, in class order, for the Cold Label page."""
-    counts = dict(list_label_queue(project).filter(label__isnull=False).values_list("label").annotate(n=Count("pk")))
+    """Labelled samples per class, in class order, for the Cold Label page: the sample's answer on the first
+    track, a person's label of its frame on the others (where their answers are kept)."""
+    queue = list_label_queue(project)
+    counts = dict(queue.filter(label__isnull=False).values_list("label").annotate(n=Count("pk")))
+    frames: dict[int, list[int]] = {}
+    for video_id, frame in queue.values_list("video_id", "frame"):
+        frames.setdefault(video_id, []).append(frame)
+    others = LabelSet.objects.filter(video_id__in=frames, is_current=True).exclude(track=project.first_track)
+    for label_set in others.only("video_id", "runs"):
+        runs = label_set.label_runs
+        for class_id, author in (runs.at(frame) for frame in frames[label_set.video_id]):
+            if author > 0:
+                counts[class_id] = counts.get(class_id, 0) + 1
     return [{"class": label_class, "count": counts.get(label_class.pk, 0)} for label_class in project.classes.all()]
 
 

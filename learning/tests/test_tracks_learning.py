@@ -86,3 +86,17 @@ def test_one_pass_predicts_every_track_decoding_the_video_once(capsys, shots_vid
 
     with pytest.raises(CommandError, match="one model per track"):
         call_command("predict", "Shots", "--model", str(models[1]), "--model", str(models[1]))
+
+
+def test_the_cold_label_counts_count_every_tracks_answers(shots_video):
+    from learning.selectors import count_sample_labels
+
+    project, video = labelled_project(shots_video, per_video=3, label=False)
+    light = add_track(project, "light", ["dim", "bright"])
+    person = UserFactory()
+    samples = list(video.samples.order_by("frame"))
+    for sample in samples[:2]:
+        services.answer_sample(sample=sample, label_class=light.classes.get(name="dim"), user=person)
+    services.answer_sample(sample=samples[0], label_class=project.classes.get(name="a"), user=person)
+    counts = {row["class"].name: row["count"] for row in count_sample_labels(project)}
+    assert counts == {"a": 1, "b": 0, "c": 0, "dim": 2, "bright": 0}
