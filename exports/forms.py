@@ -2,6 +2,7 @@ from django import forms
 
 from aigva.params import IdField, IdsField
 from exports.selectors import ExportOptions
+from projects.forms import choose_track
 
 
 class ExportForm(forms.Form):
@@ -19,9 +20,7 @@ class ExportForm(forms.Form):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["videos"].queryset = project.videos.filter(status="ready").order_by("name")
-        self.fields["track"].queryset = project.tracks.all()
-        if project.tracks.count() < 2:
-            self.fields["track"].widget = forms.HiddenInput()
+        choose_track(self.fields["track"], project)
         self.fields["frame_skip"].initial = project.default_frame_skip
 
     def options(self) -> ExportOptions:

@@ -3,6 +3,7 @@ from django import forms
 from aigva.params import IdField, IdsField
 from learning.services import default_sample_method
 from prediction.backbone_choices import available_backbones, default_backbone
+from projects.forms import choose_track
 from projects.models import Track
 
 
@@ -46,9 +47,7 @@ class TrainForm(forms.Form):
         """The choices of the last training are kept (what a person set once, they mean again); the track is
         asked only where there is a choice."""
         super().__init__(*args, **kwargs)
-        self.fields["track"].queryset = project.tracks.all()
-        if project.tracks.count() < 2:
-            self.fields["track"].widget = forms.HiddenInput()
+        choose_track(self.fields["track"], project)
         available = available_backbones()
         self.fields["backbone"].choices = list(available.items())
         self.fields["backbone"].initial = default_backbone()

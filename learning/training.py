@@ -83,11 +83,11 @@ def run_training(job: Job, reporter: JobReporter) -> dict:
                "bf16": result.bf16}
     if result.bf16_check:
         metrics["bf16_check"] = [round(accuracy, 4) for accuracy in result.bf16_check]  # float32, bfloat16
-    stored = _store_model(job, model.cpu(), metrics, len(data.labels))
+    stored = _store_model(job, track, model.cpu(), metrics, len(data.labels))
     if options.get("predict"):
         metrics["updated_videos"] = update_predictions(stored, reporter, created_by=job.created_by, start=0.9,
                                                        classifier=torch_classifier(model, stored.backbone_digest))
-        metrics["reviewed_left_alone"] = list_reviewed_video_names(job.project_id, _track_of(job))
+        metrics["reviewed_left_alone"] = list_reviewed_video_names(job.project_id, track)
         metrics["labels_right"] = refresh_accuracy(job.project)[0].as_dict()  # what the Review page shows next
     return {**metrics, "model": stored.pk}
 
@@ -185,11 +185,10 @@ def _track_of(job: Job):
     return job.project.tracks.get(pk=track_id) if track_id else job.project.first_track
 
 
-def _store_model(job: Job, model: FrameClassifier, metrics: dict, images: int) -> Model:
+def _store_model(job: Job, track, model: FrameClassifier, metrics: dict, images: int) -> Model:
     options = job.options
     head_only = options["head_only"]
     kind = Model.Kind(options["kind"])
-    track = _track_of(job)
     name = trained_model_name(job.project, kind, metrics["accuracy"], head_only, track)
     stored = Model(project=job.project, track=track, name=name, kind=kind, backbone=model.config.backbone,
                    backbone_digest=backbone_digest(model), classes=list(model.config.classes), metrics=metrics,

@@ -7,6 +7,14 @@ from projects.models import LabelClass, Preference, Project, Role, Track
 from projects.services import parse_class_names
 
 
+def choose_track(field: forms.Field, project: Project) -> None:
+    """A form's track choice offers the project's tracks, and is asked only where there is a choice (with one
+    track the field is hidden and empty: the first track, as callers naming none mean)."""
+    field.queryset = project.tracks.all()
+    if project.tracks.count() < 2:
+        field.widget = forms.HiddenInput()
+
+
 class ProjectCreateForm(forms.Form):
     name = forms.CharField(max_length=120)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
@@ -99,9 +107,7 @@ class ClassAddForm(ClassForm):
     def __init__(self, *args, project: Project, **kwargs):
         """The track select shows only where there is a choice (the first track otherwise)."""
         super().__init__(*args, **kwargs)
-        self.fields["track"].queryset = project.tracks.all()
-        if project.tracks.count() < 2:
-            self.fields["track"].widget = forms.HiddenInput()
+        choose_track(self.fields["track"], project)
 
 
 class ClassDeleteForm(forms.Form):
