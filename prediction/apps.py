@@ -5,6 +5,7 @@ class PredictionConfig(AppConfig):
     name = "prediction"
 
     def ready(self) -> None:
-        from prediction import jobs  # app registry: models load only once it is ready
+        from prediction import jobs, receivers  # app registry: models load only once it is ready
 
         jobs.register()
+        receivers.connect()

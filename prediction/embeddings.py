@@ -31,8 +31,12 @@ def mode_of(frame_skip: int, gated: bool) -> str:
     return GATED if gated else f"skip{frame_skip}"
 
 
+def _folder(video: Video) -> str:
+    return f"embeddings/{video.project_id}/{video.pk}"
+
+
 def cache_name(video: Video, backbone_key: str, mode: str) -> str:
-    return f"embeddings/{video.project_id}/{video.pk}/{backbone_key}-{mode}.npz"
+    return f"{_folder(video)}/{backbone_key}-{mode}.npz"
 
 
 def store(video: Video, backbone_key: str, mode: str, cached: CachedEmbeddings) -> None:
@@ -89,9 +93,8 @@ def _read(video: Video, name: str) -> CachedEmbeddings | None:
 
 def find(video: Video, backbone_key: str) -> CachedEmbeddings | None:
     """The densest cache of this video under the key: every frame, else the gated one, else the smallest skip."""
-    folder = f"embeddings/{video.project_id}/{video.pk}"
     try:
-        names = video.file.storage.listdir(folder)[1]
+        names = video.file.storage.listdir(_folder(video))[1]
     except FileNotFoundError:
         return None
     modes = [name[len(backbone_key) + 1 : -4] for name in names
@@ -100,3 +103,11 @@ def find(video: Video, backbone_key: str) -> CachedEmbeddings | None:
     order = [f"skip{skip}" for skip in skips[:1] if skip == 1] + [GATED] * (GATED in modes) + [
         f"skip{skip}" for skip in skips if skip != 1]
     return _read(video, cache_name(video, backbone_key, order[0])) if order else None
+
+
+def cache_files(video: Video) -> list[str]:
+    """Every cache file of the video, under any backbone and mode."""
+    try:
+        return [f"{_folder(video)}/{name}" for name in video.file.storage.listdir(_folder(video))[1]]
+    except FileNotFoundError:
+        return []

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from aigva.errors import UserFacingError
-from prediction import services
+from prediction import embeddings, services
 from prediction.models import Model
 from prediction.tests.factories import BRIGHTNESS, checkpoint, head_checkpoint, predict_here
 from projects.models import JobStatus
@@ -50,6 +50,21 @@ def test_a_checkpoint_model_predicts_and_caches_embeddings(project, video_files,
     cache = video.file.storage.open(f"embeddings/{project.pk}/{video.pk}/{model.embeddings_key}-skip3.npz")
     with np.load(cache) as arrays:
         assert arrays["frames"].tolist() == list(range(0, 40, 3)) and arrays["embeddings"].shape == (14, 512)
+
+
+def test_deleting_a_video_deletes_its_embeddings_cache(project, video_files, tmp_path,
+                                                       django_capture_on_commit_callbacks):
+    from videos.services import delete_video
+
+    video = ingest(project, video_files["vfr.mkv"])
+    model = services.register_checkpoint(project=project, path=checkpoint(tmp_path), created_by=None)
+    predict_here(model, video, frame_skip=3)
+    predict_here(model, video, frame_skip=4)
+    storage, names = video.file.storage, embeddings.cache_files(video)
+    assert len(names) == 2 and all(storage.exists(name) for name in names)
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_video(video=video)
+    assert not any(storage.exists(name) for name in names)
 
 
 def test_a_gated_prediction_caches_the_frames_it_classified_and_re_predicts_from_them(project, tmp_path, settings):
