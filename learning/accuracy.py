@@ -87,6 +87,8 @@ def calibrate(right: np.ndarray, confidences: np.ndarray, folds: np.ndarray) -> 
     maps = []
     for fold in range(FOLDS):
         others = folds != fold
+        if not others.any():  # every draw so far is in this fold (one answer): its map is fitted on them all
+            others = np.ones_like(others)
         answers, logits = right[others] > 0.5, _logit(confidences[others])
         rights = answers.sum()
         # Platt's targets: (N+ + 1)/(N+ + 2) for a right answer, 1/(N- + 2) for a wrong one, so an audit
@@ -172,8 +174,9 @@ def _ppi_total(confidences: np.ndarray, audit: AuditDraws, calibration: Calibrat
 
 
 def _power_tuning(answered: np.ndarray, model: np.ndarray) -> float:
-    """PPI++'s λ, clipped to [0, 1]: 0 trusts only the audit, 1 the confidences fully."""
-    spread = model.var(ddof=1)
+    """PPI++'s λ, clipped to [0, 1]: 0 trusts only the audit, 1 the confidences fully (also where one draw
+    cannot tell)."""
+    spread = model.var(ddof=1) if len(model) > 1 else 0.0
     if spread <= 0:
         return 1.0
     return float(np.clip(np.cov(answered, model)[0, 1] / spread, 0.0, 1.0))

@@ -4,7 +4,7 @@ whose every frame's rightness is known."""
 import numpy as np
 import pytest
 
-from learning.accuracy import AuditDraws, audit_size, draw_chances, estimate_accuracy
+from learning.accuracy import AuditDraws, audit_size, calibrate_audits, draw_chances, estimate_accuracy
 
 
 def audit_of(rng, confidences, right, n, *, active=True):
@@ -78,6 +78,13 @@ def test_a_clean_small_audit_does_not_claim_a_narrow_interval():
     audit = AuditDraws(np.ones(20), np.full(20, 0.999), np.full(20, 0.001), np.ones(20, bool), 1000)
     estimate = estimate_accuracy(people=0, confidences=np.full(1000, 0.999), audits=[audit])
     assert estimate.high - estimate.low > 0.05  # 20 right answers cannot rule out a few percent wrong
+
+
+def test_the_first_answer_of_an_audit_gives_an_estimate_though_its_fold_holds_every_draw():
+    audit = AuditDraws(np.ones(1), np.full(1, 0.9), np.full(1, 0.01), np.ones(1, bool), 100, folds=np.full(1, 3))
+    estimate = estimate_accuracy(people=0, confidences=np.full(100, 0.9), audits=[audit],
+                                 calibration=calibrate_audits([audit]))
+    assert 0 <= estimate.low <= estimate.right <= estimate.high <= 1 and estimate.audited == 1
 
 
 def test_the_suggested_audit_grows_with_doubt_and_stays_within_its_bounds():
