@@ -263,7 +263,7 @@ class LabelsOut(Schema):
     classes: list[str]
     tracks: list[str] = Field(description="The project's tracks, first to last.")
     form: Literal["frames", "segments"]
-    accuracy: Estimate | None = None
+    accuracy: Estimate | None = Field(None, description="How right the first track's labels are.")
     videos: list[VideoLabels]
 
 

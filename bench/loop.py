@@ -40,6 +40,7 @@ from correction import FIXES_PER_VIDEO, correction_rounds  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.files import File  # noqa: E402
 from django.db import connection  # noqa: E402
+from tracks import two_tracks  # noqa: E402
 
 SIZE, FPS = (480, 270), 10
 # Classes and the photos their shots are made of (files scikit-image ships, no download).
@@ -145,6 +146,12 @@ class Loop:
             self.truth[video.pk] = truth
             self.videos.append(video)
         self.pk_of = dict(self.project.classes.values_list("name", "pk"))
+        self.more_truth: dict = {}  # {track: {video pk: class pks}}: the tracks after the first (bench/tracks.py)
+
+    def truths(self) -> dict:
+        """Each track's true class pks per video, the first track first."""
+        first = {video.pk: self.class_pks(self.truth[video.pk]) for video in self.videos}
+        return {self.project.first_track: first, **self.more_truth}
 
     def _ingest(self, path: Path):
         from projects.jobs import run_job
@@ -182,15 +189,17 @@ class Loop:
         self.answer()
 
     def answer(self) -> int:
-        """The simulated labeller answers every pending sample with its true class, as the page does."""
+        """The simulated labeller answers every pending sample with its true class on every track, as the
+        page does."""
         from learning.models import TrainingSample
-        from learning.services import label_sample
+        from learning.services import answer_sample
 
         pending = list(TrainingSample.objects.filter(project=self.project, label__isnull=True, skipped=False))
-        classes = {c.pk: c for c in self.project.classes.all()}
+        classes, truths = {c.pk: c for c in self.project.classes.all()}, self.truths().values()
         for sample in pending:
-            truth = classes[self.pk_of[self.names[self.truth[sample.video_id][sample.frame]]]]
-            label_sample(sample=sample, label_class=truth, user=self.person)
+            for truth in truths:
+                answer_sample(sample=sample, label_class=classes[int(truth[sample.video_id][sample.frame])],
+                              user=self.person)
         return len(pending)
 
     def review(self, share: float) -> list:
@@ -254,7 +263,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=120, help="per generated video (10 answers per 1,000+ frames)")
     parser.add_argument("--set", type=Path, help="a folder ../shared/evalset built (video_NN.mp4 + .csv) instead")
     parser.add_argument("--correction-only", action="store_true", help="run only the correction scenario")
+    parser.add_argument("--tracks", action="store_true",
+                        help="with --set: only the correction scenario with a second track, the background")
     args = parser.parse_args()
+    if args.tracks and not args.set:
+        parser.error("--tracks needs --set: the background track's truth is the development set's CSV column")
     from django.test.utils import setup_test_environment
 
     setup_test_environment()
@@ -270,17 +283,21 @@ def main() -> None:
             print("Backbone: EfficientNet-Lite0, ImageNet weights, head trained on frozen features. "
                   "(A random-init ResNet34 cannot learn from 10 frames.) The first prediction fills the "
                   "embeddings cache; later ones re-predict from it.", flush=True)
-            results = {} if args.correction_only else run_scenarios(loop)
-            print("Correction scenario: 10 representative frames answered per video, retrain and update; then "
-                  f"rounds of fixing the {FIXES_PER_VIDEO} longest wrong stretches of each video, retrain and update. "
-                  "First with labels decoded as shots (the default), then frame by frame.")
-            results |= correction_rounds(loop) | correction_rounds(loop, shots=False)
+            results = two_tracks(loop, args.set) if args.tracks else run_scenarios(loop, args.correction_only)
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0)
     print(" ".join(f"{key}={value}" for key, value in results.items()))
 
 
-def run_scenarios(loop: Loop) -> dict:
+def run_scenarios(loop: Loop, correction_only: bool) -> dict:
+    results = {} if correction_only else cold_and_blitz(loop)
+    print("Correction scenario: 10 representative frames answered per video, retrain and update; then "
+          f"rounds of fixing the {FIXES_PER_VIDEO} longest wrong stretches of each video, retrain and update. "
+          "First with labels decoded as shots (the default), then frame by frame.")
+    return results | correction_rounds(loop) | correction_rounds(loop, shots=False)
+
+
+def cold_and_blitz(loop: Loop) -> dict:
     results = {}
     for per_video in (5, 10):
         for method, propagate in (("uniform", False), ("unique", False), ("unique", True), ("representative", False)):

@@ -130,9 +130,9 @@ def metadata_row(name: str, video: str, frame: int, per_track: list[tuple[str, C
 
 
 def accuracy_of(plans: list[VideoPlan]) -> dict:
-    """The project's and each video's accuracy estimate when last worked out (null where never)."""
-    project = plans[0].label_set.video.project if plans else None
-    return {"project": project.accuracy if project else None,
+    """The estimate of the labels' track over the project and each video's, when last worked out (null where
+    never)."""
+    return {"project": plans[0].label_set.track.accuracy if plans else None,
             "videos": {plan.label_set.video.name: plan.label_set.accuracy for plan in plans}}
 
 

@@ -19,14 +19,14 @@ CHUNK_FRAMES = 20_000
 
 def stream_labels_json(project: Project, label_sets: list[LabelSet], *, segments: bool = False) -> Iterator[str]:
     """One JSON document: {"project", "classes", "tracks", "form", "accuracy", "videos": [{..., "frames" or
-    "segments"}]}; "accuracy" is the project's estimate of how right its labels are when last worked out
-    (issue 31). The first track's labels sit on each frame (or in "segments"); every track's, the first
+    "segments"}]}; "accuracy" is the estimate of how right the first track's labels are, when last worked
+    out (issue 31). The first track's labels sit on each frame (or in "segments"); every track's, the first
     included, in each frame's "tracks" (or the video's, of segments) by track name (issue 33)."""
     classes = dict(project.classes.values_list("pk", "name"))
-    tracks = sets_per_track(project, label_sets)
+    tracks, accuracy = sets_per_track(project, label_sets), project.first_track.accuracy
     yield (f'{{"project":{json.dumps(project.name)},"classes":{json.dumps(list(classes.values()))},'
            f'"tracks":{json.dumps([track.name for track, _ in tracks])},'
-           f'"form":"{"segments" if segments else "frames"}","accuracy":{json.dumps(project.accuracy)},"videos":[')
+           f'"form":"{"segments" if segments else "frames"}","accuracy":{json.dumps(accuracy)},"videos":[')
     class_json = {pk: json.dumps(name) for pk, name in classes.items()}
     for position, label_set in enumerate(label_sets):
         header = json.dumps(video_header(label_set))[:-1]  # left open for the rows

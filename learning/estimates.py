@@ -15,7 +15,7 @@ import numpy as np
 from labelling.models import LabelSet
 from learning.accuracy import FOLDS, AuditDraws, Calibration, Estimate, calibrate_audits, estimate_accuracy
 from learning.models import TrainingSample
-from projects.models import Project
+from projects.models import Project, Track
 
 
 @dataclass
@@ -32,8 +32,9 @@ class VideoFrames:
         return self.people + len(self.confidences)
 
 
-def answered_audit_samples(project: Project):
-    return TrainingSample.objects.filter(project=project, source=TrainingSample.Source.AUDIT, label__isnull=False)
+def answered_audit_samples(project: Project, track: Track):
+    return TrainingSample.objects.filter(project=project, source=TrainingSample.Source.AUDIT, label__isnull=False,
+                                         audit__track=track)
 
 
 def video_frames(label_set: LabelSet, answered: list[TrainingSample]) -> VideoFrames | None:
@@ -98,20 +99,20 @@ def estimate_of(states: list[VideoFrames], audits: dict, calibration: Calibratio
                              audits=_audit_draws(states, audits, per_video=per_video), calibration=calibration)
 
 
-def project_states(project: Project) -> list[VideoFrames]:
-    """Every ready video's current labels that can be estimated, by video name."""
+def project_states(project: Project, track: Track) -> list[VideoFrames]:
+    """Every ready video's current labels on the track that can be estimated, by video name."""
     answered: dict[int, list] = {}
-    for sample in answered_audit_samples(project).order_by("video_id", "frame"):
+    for sample in answered_audit_samples(project, track).order_by("video_id", "frame"):
         answered.setdefault(sample.video_id, []).append(sample)
-    label_sets = LabelSet.objects.current().filter(video__project=project, video__status="ready").defer(
+    label_sets = LabelSet.objects.current(track).filter(video__project=project, video__status="ready").defer(
         "margins", "video__frame_pts").select_related("video").order_by("video__name", "video_id")
     states = (video_frames(label_set, answered.get(label_set.video_id, [])) for label_set in label_sets)
     return [state for state in states if state is not None]
 
 
-def project_accuracy(project: Project) -> tuple[Estimate, dict[int, Estimate], list[VideoFrames]]:
-    """(the project's estimate, each video's by video id, the states they came from)."""
-    states, audits = project_states(project), {audit.pk: audit for audit in project.audits.all()}
+def project_accuracy(project: Project, track: Track) -> tuple[Estimate, dict[int, Estimate], list[VideoFrames]]:
+    """(the track's estimate over the project, each video's by video id, the states they came from)."""
+    states, audits = project_states(project, track), {audit.pk: audit for audit in track.audits.all()}
     draws = _audit_draws(states, audits, per_video=False)
     calibration = calibrate_audits(draws) if draws else None  # a video's few draws borrow the project's map
     videos = {state.label_set.video_id: estimate_of([state], audits, calibration, per_video=True) for state in states}

@@ -7,6 +7,7 @@ class Audit(models.Model):
     (issue 31). Each draw's chance is kept on its sample, so the estimate stays unbiased."""
 
     project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="audits")
+    track = models.ForeignKey("projects.Track", on_delete=models.CASCADE, related_name="audits")  # what it tests
     population = models.PositiveIntegerField()  # frames nobody had labelled when the audit was drawn
     draws = models.PositiveIntegerField()
     video_chances = models.JSONField(default=dict)  # video id -> the chance one draw fell in that video
@@ -18,7 +19,7 @@ class Audit(models.Model):
         ordering = ["pk"]
 
     def __str__(self) -> str:
-        return f"Audit of {self.draws} draws in {self.project}"
+        return f"Audit of {self.draws} draws on “{self.track}” in {self.project}"
 
 
 def sample_image_path(sample: "TrainingSample", filename: str) -> str:
@@ -61,8 +62,11 @@ class TrainingSample(models.Model):
 
     class Meta:
         ordering = ["pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["video", "frame", "source"], name="one_sample_per_frame_and_source")
+        constraints = [  # an audit frame is one audit's: each track's audit may draw the frame
+            models.UniqueConstraint(fields=["video", "frame", "source"], condition=~models.Q(source="audit"),
+                                    name="one_sample_per_frame_and_source"),
+            models.UniqueConstraint(fields=["audit", "video", "frame"], condition=models.Q(source="audit"),
+                                    name="one_draw_per_frame_and_audit"),
         ]
         indexes = [models.Index(fields=["project", "source", "label"], name="labelling_t_project_67a66c_idx")]
         db_table = "labelling_trainingsample"  # made by labelling before learning owned it

@@ -89,12 +89,13 @@ def review_page(request: HttpRequest, project_id: int) -> HttpResponse:
 def review_estimate(request: HttpRequest, project_id: int) -> HttpResponse:
     """The estimate, the stopping rule and the videos' rows; refreshed after a retrain."""
     project = get_member_project(request.user, project_id)
-    return render(request, "learning/_estimate.html", _estimate_context(request, project))
+    return render(request, "learning/_estimate.html", _estimate_context(request, project, _track(request, project)))
 
 
-def _estimate_context(request: HttpRequest, project) -> dict:
+def _estimate_context(request: HttpRequest, project, track) -> dict:
     role = get_role(request.user, project)
-    return {"project": project, "report": audits.accuracy_report(project), "can_label": role != Role.VIEWER,
+    return {"project": project, "track": track, "report": audits.accuracy_report(project, track),
+            "many_tracks": project.tracks.count() > 1, "can_label": role != Role.VIEWER,
             "can_manage": role == Role.MANAGER}
 
 
@@ -137,46 +138,51 @@ def review_verdict(request: HttpRequest, project_id: int) -> HttpResponse:
 
 @require_POST
 def mark_reviewed(request: HttpRequest, project_id: int) -> HttpResponse:
-    """Mark a video reviewed on the strength of its estimate (its low end reached the target)."""
+    """Mark a video reviewed on a track on the strength of its estimate (its low end reached the target)."""
     project = get_member_project(request.user, project_id, Role.LABELLER)
+    track = _track(request, project)
     video = Video.objects.filter(pk=parse_int(request.POST.get("video")) or 0, project=project).first()
     if video is None:
         raise Http404("No such video.")
     error = ""
     try:
-        audits.mark_reviewed_by_estimate(video=video, user=request.user)
+        audits.mark_reviewed_by_estimate(video=video, user=request.user, track=track)
     except UserFacingError as exc:
         error = str(exc)
-    return render(request, "learning/_estimate.html", _estimate_context(request, project) | {"error": error})
+    return render(request, "learning/_estimate.html", _estimate_context(request, project, track) | {"error": error})
 
 
 @require_POST
 def audit_start(request: HttpRequest, project_id: int) -> HttpResponse:
     project = get_member_project(request.user, project_id, Role.LABELLER)
+    track = _track(request, project)
     try:  # the size the page suggested (the stopping rule's), or the suggested audit
         audits.start_audit(project=project, draws=parse_int(request.POST.get("draws", ""), limit=audits.MOST_DRAWS),
-                           user=request.user)
+                           user=request.user, track=track)
     except UserFacingError as exc:
         messages.error(request, str(exc))
-        return redirect("learning:review", project.pk)
-    return redirect("learning:audit", project.pk)
+        return redirect(f"{reverse('learning:review', args=[project.pk])}?track={track.pk}")
+    return redirect(f"{reverse('learning:audit', args=[project.pk])}?track={track.pk}")
 
 
 @require_GET
 def audit_page(request: HttpRequest, project_id: int) -> HttpResponse:
     project = get_member_project(request.user, project_id)
-    return _audit_card(request, project, audits.pending_audit_frames(project).order_by("pk").first(), page=True)
+    track = _track(request, project)
+    return _audit_card(request, project, track, audits.pending_audit_frames(project, track).order_by("pk").first(),
+                       page=True)
 
 
-def _audit_card(request: HttpRequest, project, sample: TrainingSample | None, *, page: bool = False,
+def _audit_card(request: HttpRequest, project, track, sample: TrainingSample | None, *, page: bool = False,
                 error: str = "") -> HttpResponse:
-    audit = TrainingSample.objects.filter(project=project, source=TrainingSample.Source.AUDIT)
+    audit = TrainingSample.objects.filter(project=project, source=TrainingSample.Source.AUDIT, audit__track=track)
     earlier = audit.filter(label__isnull=False).order_by("-labelled_at", "-pk")
     if sample is not None and sample.labelled_at:  # going back: the answer before this one
         earlier = earlier.filter(labelled_at__lt=sample.labelled_at)
     return render(request, "learning/audit.html" if page and not request.htmx else "learning/audit.html#audit-card", {
-        "project": project, "sample": sample, "error": error, "classes": project.first_track.classes.all(),
-        "answered": audit.filter(label__isnull=False).count(), "total": audit.count(), "previous": earlier.first(),
+        "project": project, "track": track, "many_tracks": project.tracks.count() > 1, "sample": sample,
+        "error": error, "classes": track.classes.all(), "answered": audit.filter(label__isnull=False).count(),
+        "total": audit.count(), "previous": earlier.first(),
         "can_label": get_role(request.user, project) != Role.VIEWER,
     })
 
@@ -192,18 +198,19 @@ def _audit_sample(request: HttpRequest, sample_id: int, role: Role = Role.VIEWER
 def audit_card(request: HttpRequest, sample_id: int) -> HttpResponse:
     """An audit frame's card, e.g. the one answered before when the person goes back."""
     sample = _audit_sample(request, sample_id)
-    return _audit_card(request, sample.project, sample)
+    return _audit_card(request, sample.project, sample.audit.track, sample)
 
 
 @require_POST
 def audit_answer(request: HttpRequest, sample_id: int) -> HttpResponse:
     """A blind answer to an audit frame; then the next open one."""
     sample = _audit_sample(request, sample_id, Role.LABELLER)
-    label_class = sample.project.first_track.classes.filter(pk=parse_int(request.POST.get("class_id")) or 0).first()
+    project, track = sample.project, sample.audit.track
+    label_class = track.classes.filter(pk=parse_int(request.POST.get("class_id")) or 0).first()
     try:
         if label_class is None:
-            raise UserFacingError("Answer with one of this project's classes.")
+            raise UserFacingError(f"Answer with one of the classes of “{track.name}”.")
         audits.answer_audit_frame(sample=sample, label_class=label_class, user=request.user)
     except UserFacingError as exc:
-        return _audit_card(request, sample.project, sample, error=str(exc))
-    return _audit_card(request, sample.project, audits.pending_audit_frames(sample.project).order_by("pk").first())
+        return _audit_card(request, project, track, sample, error=str(exc))
+    return _audit_card(request, project, track, audits.pending_audit_frames(project, track).order_by("pk").first())

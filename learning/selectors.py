@@ -104,10 +104,13 @@ def person_runs(label_set: LabelSet) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return runs.starts[people], runs.ends[people], runs.class_ids[people]
 
 
-def held_out_frames(project) -> dict[int, np.ndarray]:
-    """video id -> the sorted frames of its audit: a test set, so never a training example (issue 31)."""
+def held_out_frames(project, track=None) -> dict[int, np.ndarray]:
+    """video id -> the sorted frames the track's audits drew (every audit's unless a track is named): a test
+    set, so never a training example (issue 31)."""
     held: dict[int, list] = {}
     audit = TrainingSample.objects.filter(project=project, source=TrainingSample.Source.AUDIT).order_by("frame")
+    if track is not None:
+        audit = audit.filter(audit__track=track)
     for video_id, frame in audit.values_list("video_id", "frame"):
         held.setdefault(video_id, []).append(frame)
     return {video_id: np.asarray(frames, dtype=np.int64) for video_id, frames in held.items()}
@@ -190,7 +193,7 @@ def list_doubtful_runs(project: Project, *, limit: int, videos=None, track=None)
         "video").defer("margins", "video__frame_pts")
     if videos is not None:
         label_sets = label_sets.filter(video__in=videos)
-    held_out = held_out_frames(project)
+    held_out = held_out_frames(project, track or project.first_track)
     found = [(run, label_set.video) for label_set in label_sets
              for run in doubtful_runs(_through_audit_answers(label_set.label_runs, held_out.get(label_set.video_id)),
                                       label_set.model_confidences())]

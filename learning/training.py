@@ -88,7 +88,7 @@ def run_training(job: Job, reporter: JobReporter) -> dict:
         metrics["updated_videos"] = update_predictions(stored, reporter, created_by=job.created_by, start=0.9,
                                                        classifier=torch_classifier(model, stored.backbone_digest))
         metrics["reviewed_left_alone"] = list_reviewed_video_names(job.project_id, track)
-        metrics["labels_right"] = refresh_accuracy(job.project)[0].as_dict()  # what the Review page shows next
+        metrics["labels_right"] = refresh_accuracy(job.project, track)[0].as_dict()  # what Review shows next
     return {**metrics, "model": stored.pk}
 
 

@@ -39,7 +39,7 @@ def labelled_ranges(project, kind: str, track=None) -> dict[int, list[tuple[int,
     named), or (cold, blitz) the answered samples of those sources; audit frames never (they test the model)."""
     ranges: dict[int, list] = {}
     if kind == "human":
-        held_out = held_out_frames(project)
+        held_out = held_out_frames(project, track or project.first_track)
         for label_set in LabelSet.objects.current(track).filter(video__project=project).defer(*HEAVY_FIELDS):
             runs = list(zip(*(part.tolist() for part in person_runs(label_set)), strict=True))
             if label_set.video_id in held_out:

@@ -35,8 +35,6 @@ class Project(models.Model):
     target_accuracy = models.FloatField(
         default=0.99, validators=[MinValueValidator(0.5), MaxValueValidator(0.9999)],
         help_text="Review is done when at least this share of frames is right with 95 % confidence.")
-    # The accuracy estimate of the whole project when last worked out (issue 31), as each label set keeps its own.
-    accuracy = models.JSONField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -62,6 +60,9 @@ class Track(models.Model):
     default_class = models.ForeignKey(
         "LabelClass", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # How right the track's labels are over the project when last worked out (issue 31), as each label set
+    # keeps its own video's.
+    accuracy = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["order", "pk"]

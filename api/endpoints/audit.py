@@ -1,12 +1,12 @@
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from pydantic import Field
 
 from api.endpoints import ERRORS
 from api.schemas import Estimate, Frame, Id, text
 from learning import audits, imports
 from projects.models import Role
-from projects.selectors import get_member_project
+from projects.selectors import get_member_project, get_track
 
 router = Router(tags=["review"])
 
@@ -17,9 +17,17 @@ class AuditFrameOut(Schema):
     frame: int
 
 
+TRACK = "The track the audit tests (each track has its own audits and estimate); the first when left out."
+
+
+class TrackFilter(Schema):
+    track: text(60) | None = Field(None, description=TRACK)
+
+
 class AuditIn(Schema):
     draws: int | None = Field(None, ge=1, le=audits.MOST_DRAWS,
                               description="Frames to draw; none: the suggested size (at most 1 % of the frames).")
+    track: text(60) | None = Field(None, description=TRACK)
 
 
 class AuditAnswerIn(Schema):
@@ -44,6 +52,7 @@ class VideoEstimateOut(Estimate):
 
 
 class AccuracyOut(Estimate):
+    track: str = Field(description="The track the estimate is of.")
     target: float
     done: bool = Field(description="Whether at least `target` of the frames are right with 95 % confidence.")
     message: str
@@ -54,15 +63,16 @@ class AccuracyOut(Estimate):
     videos: list[VideoEstimateOut]
 
 
-def _open_frames(project) -> list[dict]:
+def _open_frames(project, track) -> list[dict]:
     return [{"video": s.video.name, "video_id": s.video_id, "frame": s.frame}
-            for s in audits.pending_audit_frames(project).order_by("video__name", "frame")]
+            for s in audits.pending_audit_frames(project, track).order_by("video__name", "frame")]
 
 
 @router.get("/projects/{project_id}/audit", response={200: list[AuditFrameOut], **ERRORS})
-def open_audit_frames(request: HttpRequest, project_id: Id):
-    """The audit frames still to answer, blind (`audit --next`)."""
-    return _open_frames(get_member_project(request.user, project_id))
+def open_audit_frames(request: HttpRequest, project_id: Id, filters: Query[TrackFilter]):
+    """The audit frames of the track still to answer, blind (`audit --next`)."""
+    project = get_member_project(request.user, project_id)
+    return _open_frames(project, get_track(project, filters.track))
 
 
 @router.post("/projects/{project_id}/audit", response={200: list[AuditFrameOut], **ERRORS})
@@ -70,20 +80,23 @@ def draw_audit(request: HttpRequest, project_id: Id, body: AuditIn):
     """Draw a new audit from the frames nobody labelled, more where the model is unsure; refused while
     audit frames are open (labellers)."""
     project = get_member_project(request.user, project_id, Role.LABELLER)
-    audits.start_audit(project=project, draws=body.draws, user=request.user)
-    return _open_frames(project)
+    track = get_track(project, body.track)
+    audits.start_audit(project=project, draws=body.draws, user=request.user, track=track)
+    return _open_frames(project, track)
 
 
 @router.post("/projects/{project_id}/audit/answers", response={200: AuditAnswersOut, **ERRORS})
 def answer_audit(request: HttpRequest, project_id: Id, body: AuditAnswersIn):
-    """Your answers to audit frames (`audit --answers`): your labels, never training examples (labellers)."""
+    """Your answers to audit frames (`audit --answers`): your labels, never training examples (labellers). A
+    class answers its track's audit."""
     project = get_member_project(request.user, project_id, Role.LABELLER)
     rows = [{"video": a.video, "frame": str(a.frame), "class": a.label} for a in body.answers]
     return audits.import_audit_answers(project=project, rows=imports.check_rows(project, rows), user=request.user)
 
 
 @router.get("/projects/{project_id}/accuracy", response={200: AccuracyOut, **ERRORS})
-def accuracy(request: HttpRequest, project_id: Id):
-    """How right the labels are, with a 95 % confidence interval, for the project and each video, and what
-    the stopping rule says (`accuracy`)."""
-    return audits.accuracy_report(get_member_project(request.user, project_id))
+def accuracy(request: HttpRequest, project_id: Id, filters: Query[TrackFilter]):
+    """How right a track's labels are, with a 95 % confidence interval, for the project and each video, and
+    what the stopping rule says (`accuracy`)."""
+    project = get_member_project(request.user, project_id)
+    return audits.accuracy_report(project, get_track(project, filters.track))

@@ -42,3 +42,22 @@ def test_a_body_over_the_size_limit_is_refused_in_json():
     answers = [{"video": "x" * 200, "frame": 1, "class": "road"}] * 20_000  # about 5 MB of JSON, then twice that
     refused = TokenClient(manager).post(f"/projects/{project.pk}/audit/answers", {"answers": answers * 2})
     assert refused.status_code == 413 and "over 8 MB" in refused.json()["detail"]
+
+
+def test_the_audit_and_the_estimate_take_a_track():
+    from projects.services import add_track
+
+    manager = UserFactory(username="mia")
+    project = make_project(name="Dashcam", manager=manager, classes=["road", "junction"])
+    predicted_video(project)
+    add_track(project=project, name="weather", class_names=["sunny", "rain"])
+    api, base = TokenClient(manager), f"/projects/{project.pk}"
+    assert api.post(f"{base}/audit", {"draws": 5}).status_code == 200  # the first track's
+    refused = api.post(f"{base}/audit", {"draws": 3, "track": "weather"})
+    assert refused.status_code == 400 and "on “weather”: predict the videos first" in refused.json()["detail"]
+    assert api.get(f"{base}/audit", track="weather").json() == []
+    report = api.get(f"{base}/accuracy", track="WEATHER").json()
+    assert report["track"] == "weather" and report["audited"] == 0
+    assert api.get(f"{base}/accuracy").json()["track"] == "class"
+    unknown = api.get(f"{base}/accuracy", track="nope")
+    assert unknown.status_code == 400 and "its tracks: class, weather" in unknown.json()["detail"]

@@ -75,14 +75,14 @@ def test_the_estimate_counts_people_s_frames_as_right_and_the_model_s_by_the_aud
     junction, road = project.classes.get(name="junction"), project.classes.get(name="road")
     start_audit(project=project, draws=40, user=None, rng=np.random.default_rng(3))
     answer_all(project, lambda frame: junction if 40 <= frame < 50 else road)  # frames 50-59 are road
-    estimate, videos, _ = project_accuracy(project)
+    estimate, videos, _ = project_accuracy(project, project.first_track)
     assert estimate.low <= 0.9 <= estimate.high and estimate.frames == 100
     assert estimate.audited == TrainingSample.objects.filter(project=project, source="audit").count()  # distinct
     assert videos[project.video.pk] == estimate
     label_set = project.video.label_sets.get(is_current=True)
     label_range(label_set=label_set, start=40, end=59, label_class=junction, user=project.manager)
     label_range(label_set=label_set, start=50, end=59, label_class=road, user=project.manager)
-    fixed, _, _ = project_accuracy(project)
+    fixed, _, _ = project_accuracy(project, project.first_track)
     assert fixed.right > estimate.right and fixed.high - fixed.low < estimate.high - estimate.low
 
 
@@ -105,7 +105,7 @@ def test_audit_and_accuracy_from_the_command_line(project, capsys, tmp_path):
     wrong = tmp_path / "wrong.csv"
     wrong.write_text("video,frame,class\nclip.mp4,0,road\n")
     if 0 not in {row["frame"] for row in frames}:
-        with pytest.raises(CommandError, match="no audit frame at row 2"):
+        with pytest.raises(CommandError, match="no audit frame of the class's track at row 2"):
             call_command("audit", "Dashcam", "--answers", str(wrong))
     with pytest.raises(CommandError, match="--next is"):
         call_command("audit", "Dashcam", "--next", "-3")

@@ -1,5 +1,5 @@
 """Issue 33: a database made before tracks keeps every label, edit and its undo on the one track it gets, and its
-models answer that track."""
+models, audits and accuracy estimate are that track's."""
 
 import numpy as np
 import pytest
@@ -10,7 +10,8 @@ from aigva.tests.on_sqlite import run_on_sqlite
 from labelling.runs import LabelRuns
 
 BEFORE = [("projects", "0009_job_message_and_worker"), ("labelling", "0009_labelset_accuracy"),
-          ("prediction", "0004_human_kind")]
+          ("prediction", "0004_human_kind"), ("learning", "0002_audits")]
+ESTIMATE = {"estimate": 0.97, "low": 0.95, "high": 0.98, "frames": 10, "audited": 3, "wrong_frames": 0}
 
 def migrate(targets):
     """Migrate to `targets` (all the latest when None); the models as they were there, other apps' latest."""
@@ -28,7 +29,7 @@ def make_old_project(apps, name: str, with_default: bool) -> dict:
     Project, LabelClass = apps.get_model("projects", "Project"), apps.get_model("projects", "LabelClass")
     Video, LabelSet = apps.get_model("videos", "Video"), apps.get_model("labelling", "LabelSet")
     user = apps.get_model("auth", "User").objects.create(username=f"old-{name}")
-    project = Project.objects.create(name=name)
+    project = Project.objects.create(name=name, accuracy=ESTIMATE)
     road, junction = (LabelClass.objects.create(project=project, name=n, shortcut=k, order=i)
                       for i, (n, k) in enumerate((("road", "1"), ("junction", "2"))))
     if with_default:
@@ -42,6 +43,7 @@ def make_old_project(apps, name: str, with_default: bool) -> dict:
     old = LabelSet.objects.create(video=video, frame_count=10, runs=before.to_bytes(), is_current=False)
     apps.get_model("prediction", "Model").objects.create(project=project, name="cold", kind="cold",
                                                          classes=["road", "junction"])
+    apps.get_model("learning", "Audit").objects.create(project=project, population=10, draws=3)
     return {"project": project.pk, "user": user.pk, "runs": after.to_bytes(), "sets": {label_set.pk, old.pk},
             "default": (junction if with_default else road).pk}
 
@@ -58,6 +60,7 @@ def round_trip() -> str:
         apps = migrate(BEFORE)
         defaults = dict(apps.get_model("projects", "Project").objects.values_list("pk", "default_class_id"))
         assert defaults == {old["project"]: old["default"] for old in made}
+        assert [p.accuracy for p in apps.get_model("projects", "Project").objects.all()] == [ESTIMATE] * 2
     finally:
         migrate(None)
     return "kept"
@@ -78,6 +81,7 @@ def check_on_one_track(old: dict) -> None:
     current = LabelSet.objects.get(track=track, is_current=True)
     assert bytes(current.runs) == old["runs"] and current.edits.count() == 1
     assert list(project.models.values_list("track", flat=True)) == [track.pk]  # models answer the one track
+    assert list(project.audits.values_list("track", flat=True)) == [track.pk] and track.accuracy == ESTIMATE
     undo_last_edit(label_set=current, user=user)
     current.refresh_from_db()
     assert current.label_runs.to_frames()[0].tolist() == [track.classes.get(name="road").pk] * 10
