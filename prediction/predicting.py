@@ -73,9 +73,8 @@ def _remember_precision(classifier, digest: str) -> None:
 
 def run_prediction(job: Job, reporter: JobReporter) -> dict:
     """Predict every frame of the job's video on its model's track, then on the tracks of its more_models: the
-    first decodes the video and runs the backbone, its gate looking wherever any track's head may change; the
-    others (heads on the same backbone) read what it kept in the embeddings cache. Each track's new label set
-    becomes current as it is done."""
+    first decodes the video and runs the backbone, the others (heads on the same backbone) read what it kept in
+    the embeddings cache. Each track's new label set becomes current as it is done."""
     video = Video.objects.select_related("project").get(pk=job.video_id)
     models = [Model.objects.select_related("track").get(pk=pk)
               for pk in [job.model_id, *job.options.get("more_models", [])]]
@@ -83,21 +82,13 @@ def run_prediction(job: Job, reporter: JobReporter) -> dict:
         reviewed = set(LabelSet.objects.filter(video=video, is_current=True, reviewed=True)
                        .values_list("track_id", flat=True))
         models = models[:1] + [model for model in models[1:] if model.track_id not in reviewed]
-    classifiers, results = [build_classifier(model) for model in models], {}
-    more_heads = tuple(classifier.classify_features for model, classifier in zip(models[1:], classifiers[1:],
-                       strict=True) if _same_backbone(models[0], classifiers[0], model, classifier))
-    for position, (model, classifier) in enumerate(zip(models, classifiers, strict=True)):
+    results = {}
+    for position, model in enumerate(models):
         part = _Scaled(reporter, position / len(models), 1 / len(models))
-        results[model.track.name] = predict_labels(video, model, classifier, job.options, part,
-                                                   created_by=job.created_by, more_heads=more_heads if position == 0 else ())
+        results[model.track.name] = predict_labels(video, model, build_classifier(model), job.options, part,
+                                                   created_by=job.created_by)
     first = next(iter(results.values()))
     return first if len(results) == 1 else {**first, "tracks": results}
-
-
-def _same_backbone(first: Model, first_classifier, other: Model, other_classifier) -> bool:
-    """Whether the other model's head reads the first's features: both torch heads on the same weights."""
-    return (isinstance(first_classifier, TorchClassifier) and isinstance(other_classifier, TorchClassifier)
-            and bool(first.embeddings_key) and first.embeddings_key == other.embeddings_key)
 
 
 def update_predictions(model: Model, reporter: JobReporter, *, created_by, start: float = 0.0,
@@ -128,11 +119,8 @@ class _Scaled:
         self.reporter.progress(self.start + self.share * fraction, message)  # a part's time left is not the job's
 
 
-def predict_labels(video: Video, model: Model, classifier, options: dict, reporter, *, created_by,
-                   more_heads: tuple = ()) -> dict:
-    """One video's new current labels on the model's track; people's frames stay unless options say overwrite.
-    Where it decodes, its gate also looks wherever one of `more_heads` (other tracks' heads on its features)
-    may change."""
+def predict_labels(video: Video, model: Model, classifier, options: dict, reporter, *, created_by) -> dict:
+    """One video's new current labels on the model's track; people's frames stay unless options say overwrite."""
     pk_of = dict(model.track.classes.values_list("name", "pk"))
     missing = sorted(set(model.classes) - set(pk_of))
     if missing:
@@ -151,7 +139,7 @@ def predict_labels(video: Video, model: Model, classifier, options: dict, report
                                                video.frame_count, fixed, read=_reader(video, classifier, stack),
                                                previous=previous)
     else:
-        prediction = _decode_and_predict(video, classifier, config, reporter, fixed, previous, more_heads)
+        prediction = _decode_and_predict(video, classifier, config, reporter, fixed, previous)
     create_label_set(video=video, class_ids=model_pks[prediction.classes], confidences=prediction.confidences,
                      margins=prediction.margins, author=-model.pk, created_by=created_by, source_model=model,
                      keep_people=keep_people)
@@ -238,8 +226,7 @@ def _require_file(video: Video) -> None:
         raise UserFacingError("The video's file is missing from storage, so it cannot be decoded; upload it again.")
 
 
-def _decode_and_predict(video: Video, classifier, config: PipelineConfig, reporter, fixed, previous,
-                        more_heads: tuple = ()) -> Prediction:
+def _decode_and_predict(video: Video, classifier, config: PipelineConfig, reporter, fixed, previous) -> Prediction:
     def progress(frames: int) -> None:
         reporter.progress(frames / video.frame_count, f"Frame {frames} of {video.frame_count}")
 
@@ -247,7 +234,7 @@ def _decode_and_predict(video: Video, classifier, config: PipelineConfig, report
     with local_copy(video.file) as path:
         try:
             prediction = predict_video(path, classifier, config, on_batch=progress, fixed=fixed,
-                                       picture=video.picture, previous=previous, more_heads=more_heads)
+                                       picture=video.picture, previous=previous)
         except DecodeFailed as exc:
             raise UserFacingError(f"The video stopped decoding at frame {exc.frame}; the labels were kept.") from exc
         except CustomModelError as exc:

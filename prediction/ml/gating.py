@@ -5,11 +5,9 @@ of shots are never classified. The frames in between take their classified neigh
 A frame is *classified* when the model saw it. Between two consecutive classified frames p < q with frames in
 between, the stretch p+1..q-1 is classified too when p and q disagree or either is unsure (low margin); when q
 is a cut (its picture jumped from q-1's) only q-1 is checked first, since everything before it looked like p.
-With more heads (other tracks' heads on the same backbone features), a stretch is looked at where any head
-asks for it, so one decode serves every track.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import cv2
@@ -53,7 +51,6 @@ class Seen:
 
 
 Classify = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray | None]]
-Head = Callable[[np.ndarray], np.ndarray]  # backbone features (B, D) -> another track's probabilities (B, K)
 
 
 @dataclass(frozen=True)
@@ -87,7 +84,6 @@ class _Window:
         self.anchors: list[int] = []  # positions chosen by the change signal or the gap
         # position -> (probabilities, features, pHash) of the frames classified
         self.results: dict[int, tuple[np.ndarray, np.ndarray | None, int]] = {}
-        self.more: dict[int, list[np.ndarray]] = {}  # position -> each further head's probabilities
         self.bytes = 0
 
     def add(self, frame: int, image: object, cut: bool, anchor: bool, size: int) -> None:
@@ -102,11 +98,10 @@ class _Window:
 def gated_predict(
     batches: Iterable[tuple[np.ndarray, list, np.ndarray]], classify: Classify, gate: GateConfig, batch_size: int,
     frames: Frames, on_progress: Callable[[int], None] | None = None, must_see: frozenset[int] = frozenset(),
-    more_heads: tuple[Head, ...] = (),
 ) -> Seen:
-    """Classify the decoded (indices, frames, thumbnails) batches where the gate (or any of `more_heads`) says,
-    and the frames of `must_see`; the rest is left to filling."""
-    seen, window, look = Seen(), _Window(), _Look(classify, more_heads, gate, batch_size, frames)
+    """Classify the decoded (indices, frames, thumbnails) batches where the gate says, and the frames of
+    `must_see`; the rest is left to filling."""
+    seen, window = Seen(), _Window()
     anchor_thumb = previous_thumb = None
     last_anchor = -1
     for indices, decoded, thumbs in batches:
@@ -119,37 +114,26 @@ def gated_predict(
             previous_thumb = thumb
             window.add(frame, image, cut, anchor, frames.size_of(image))
             if len(window.anchors) >= batch_size or window.bytes >= WINDOW_BYTES:
-                window = _settle(window, look, seen)
+                window = _settle(window, classify, gate, batch_size, frames, seen)
                 if on_progress:
                     on_progress(frame + 1)
     if window.frames:
         if not window.anchors or window.anchors[-1] != len(window.frames) - 1:
             window.anchors.append(len(window.frames) - 1)  # the last frame is always seen: nothing after it
-        _settle(window, look, seen, final=True)
+        _settle(window, classify, gate, batch_size, frames, seen, final=True)
         if on_progress:
             on_progress(window.frames[-1] + 1)
     return seen
 
 
-@dataclass(frozen=True)
-class _Look:
-    """What the gate classifies with, and how."""
-
-    classify: Classify
-    more_heads: tuple[Head, ...]
-    gate: GateConfig
-    batch_size: int
-    frames: Frames
-
-
-def _settle(window: _Window, look: _Look, seen: Seen, final: bool = False) -> _Window:
+def _settle(window: _Window, classify: Classify, gate: GateConfig, batch_size: int, frames: Frames, seen: Seen,
+            final: bool = False) -> _Window:
     """Classify the window's anchors, then every stretch the gate asks for, until each gap between classified
-    frames lies between two sure frames that agree (on every head); hand on the last anchor as the next
-    window's start."""
+    frames lies between two sure frames that agree; hand on the last anchor as the next window's start."""
     wanted = [position for position in window.anchors if position not in window.results]
     while wanted:
-        _classify(window, wanted, look)
-        wanted = sorted(_stretches_to_look_at(window, look.gate))
+        _classify(window, wanted, classify, batch_size, frames)
+        wanted = list(_stretches_to_look_at(window, gate))
     done = sorted(window.results)
     last_anchor = window.anchors[-1] if window.anchors else 0  # 0: the classified frame the window began with
     keep_from = len(window.frames) if final else last_anchor
@@ -167,49 +151,34 @@ def _settle(window: _Window, look: _Look, seen: Seen, final: bool = False) -> _W
         for position in range(start, len(window.frames)):
             following.add(window.frames[position], window.images[position], window.cuts[position],
                           anchor=position != start and position in window.anchors,
-                          size=look.frames.size_of(window.images[position]))
+                          size=frames.size_of(window.images[position]))
         following.results[0] = window.results[start]
-        if start in window.more:
-            following.more[0] = window.more[start]
     return following
 
 
-def _stretches_to_look_at(window: _Window, gate: GateConfig) -> set[int]:
-    """The positions to classify next: where any head asks for a look between two classified neighbours."""
-    done, wanted = sorted(window.results), set()
+def _stretches_to_look_at(window: _Window, gate: GateConfig) -> Iterator[int]:
+    done = sorted(window.results)
     for p, q in zip(done, done[1:], strict=False):
         if q - p < 2:
             continue
-        more = zip(window.more.get(p, []), window.more.get(q, []), strict=True)
-        heads = [(window.results[p][0], window.results[q][0]), *more]
-        looks = [_look_between(np.stack(rows), window.cuts[q] and (q - 1) not in window.results, gate)
-                 for rows in heads]
-        if "all" in looks:
-            wanted.update(range(p + 1, q))
-        elif "before" in looks:
-            wanted.add(q - 1)  # a jump at q: the frames before looked like p, so q-1 settles it
-    return wanted
+        rows = np.stack([window.results[p][0], window.results[q][0]])
+        if not needs_a_look(rows, 0, 1, gate.min_margin):
+            continue
+        agree_but_unsure = rows[0].argmax() == rows[1].argmax()
+        if window.cuts[q] and not agree_but_unsure and (q - 1) not in window.results:
+            yield q - 1  # a jump at q: the frames before looked like p, so q-1 settles it
+        else:
+            yield from range(p + 1, q)
 
 
-def _look_between(rows: np.ndarray, cut_unchecked: bool, gate: GateConfig) -> str | None:
-    """One head's say about the frames between two classified ones: none, the one before a cut, or all."""
-    if not needs_a_look(rows, 0, 1, gate.min_margin):
-        return None
-    agree_but_unsure = rows[0].argmax() == rows[1].argmax()
-    return "before" if cut_unchecked and not agree_but_unsure else "all"
-
-
-def _classify(window: _Window, positions: list[int], look: _Look) -> None:
-    for start in range(0, len(positions), look.batch_size):
-        chunk = positions[start : start + look.batch_size]
-        images = np.stack([look.frames.to_input(window.images[position]) for position in chunk])
-        probabilities, features = look.classify(images)
-        more = [head(features) for head in look.more_heads] if features is not None else []
+def _classify(window: _Window, positions: list[int], classify: Classify, batch_size: int, frames: Frames) -> None:
+    for start in range(0, len(positions), batch_size):
+        chunk = positions[start : start + batch_size]
+        images = np.stack([frames.to_input(window.images[position]) for position in chunk])
+        probabilities, features = classify(images)
         for row, position in enumerate(chunk):
             window.results[position] = (probabilities[row], None if features is None else features[row],
                                         frame_hash(images[row]))
-            if more:
-                window.more[position] = [probabilities_of[row] for probabilities_of in more]
 
 
 def fill_between(classified: np.ndarray, probabilities: np.ndarray, frame_count: int) -> np.ndarray:

@@ -14,7 +14,7 @@ import torch
 
 from prediction.ml.boundaries import Read, look_between
 from prediction.ml.frame_hash import hashes_of
-from prediction.ml.gating import Frames, GateConfig, Head, fill_between, gated_predict, thumbnail
+from prediction.ml.gating import Frames, GateConfig, fill_between, gated_predict, thumbnail
 from prediction.ml.model import FrameClassifier
 from prediction.ml.shown import AS_DECODED, Shown
 from prediction.ml.smoothing import decode_shots, fill_from_nearest, hold_previous, smooth_labels
@@ -218,12 +218,10 @@ class TorchClassifier:
 def predict_video(
     path: str, classifier: BatchClassifier, config: PipelineConfig, on_batch: Callable[[int], None] | None = None,
     fixed: np.ndarray | None = None, picture: Shown = AS_DECODED, previous: np.ndarray | None = None,
-    more_heads: tuple[Head, ...] = (),
 ) -> Prediction:
     """Label every frame of the video, as shown (`picture`): by classifying each (k-th) frame, or where
-    config.gate says (or where any of `more_heads`, other tracks' heads on the classifier's features, may
-    change). on_batch(frames decoded so far) may raise to cancel. fixed: (N,) the class a person gave each
-    frame, or -1; decoded shots go through them. previous: (N,) a model's earlier label, or -1; it keeps
+    config.gate says. on_batch(frames decoded so far) may raise to cancel. fixed: (N,) the class a person gave
+    each frame, or -1; decoded shots go through them. previous: (N,) a model's earlier label, or -1; it keeps
     config.hold_previous of the frame's probability."""
     batches: queue.Queue = queue.Queue(maxsize=config.queue_batches)
     stop = threading.Event()
@@ -236,7 +234,7 @@ def predict_video(
         if config.gate is not None:
             frames = Frames(to_input=model_input(picture, classifier.image_size), size_of=_frame_bytes)
             gated = gated_predict(_drain(batches, end), classifier, config.gate, config.batch_size, frames, on_batch,
-                                  must_see=answered_frames(fixed), more_heads=more_heads)
+                                  must_see=answered_frames(fixed))
             seen, probabilities = gated.frames, gated.probabilities
             embeddings, hashes = gated.features, [np.asarray(gated.hashes, dtype=np.int64)]
         else:

@@ -59,40 +59,6 @@ def test_every_boundary_lands_on_its_exact_frame_and_the_model_sees_few_frames(s
     assert {39, 40, 94, 95} <= set(model.seen) and set(range(126, 140)) <= set(model.seen)
 
 
-class TwoHeads:
-    """The first track's head reads the truth from the frame number; its features are that number, which a
-    second track's head reads as "rain" from frame RAIN on: a change with no cut and no first-track change."""
-
-    image_size = None
-    RAIN = 70
-
-    def __init__(self) -> None:
-        self.seen: list[int] = []
-
-    def __call__(self, images):
-        numbers = np.asarray([read_frame_number(image) for image in images])
-        self.seen.extend(numbers.tolist())
-        probabilities = np.eye(len(CLASSES), dtype=np.float32)[[CLASSES.index(truth_of(n)) for n in numbers]]
-        return probabilities, numbers[:, None].astype(np.float16)
-
-    @classmethod
-    def weather(cls, features):
-        return np.eye(2, dtype=np.float32)[(features[:, 0] >= cls.RAIN).astype(int)]
-
-
-def test_the_gate_also_looks_where_another_track_s_head_changes(shots_video):
-    config = PipelineConfig(batch_size=8, gate=GateConfig(max_gap=15))
-    alone = TwoHeads()
-    predict_video(str(shots_video), alone, config)
-    assert not set(range(61, 75)) <= set(alone.seen)  # the first track alone has no reason to look there
-    both = TwoHeads()
-    prediction = predict_video(str(shots_video), both, config, more_heads=(TwoHeads.weather,))
-    weather = fill_between(prediction.predicted_frames, TwoHeads.weather(prediction.embeddings), COUNT).argmax(axis=1)
-    assert np.array_equal(weather, np.arange(COUNT) >= TwoHeads.RAIN)  # the second track's boundary, exact
-    truth = np.asarray([CLASSES.index(truth_of(frame)) for frame in range(COUNT)])
-    assert np.array_equal(prediction.classes, truth) and len(both.seen) < COUNT * 0.5
-
-
 def test_the_model_sees_every_frame_a_person_answered_so_retraining_finds_its_features(shots_video):
     model = Counting()
     fixed = np.full(COUNT, -1)
