@@ -300,6 +300,8 @@ class TrainIn(Schema):
     backbone: text(40) | None = None
     track: text(60) | None = Field(None, description="The track whose classes the model learns; the first when "
                                    "left out.")
+    every_track: bool = Field(False, description="A full fine-tune of one network with a head per track that has "
+                                                 "labels enough: a model per track, on one backbone.")
 
 
 class PredictIn(Schema):

@@ -30,6 +30,9 @@ class SampleLabelForm(forms.Form):
 class TrainForm(forms.Form):
     track = IdField(queryset=Track.objects.none(), empty_label=None, required=False,
                     help_text="The question the model learns to answer: its classes are this track's.")
+    every_track = forms.BooleanField(required=False, label="Every track in one network",
+                                     help_text="A full fine-tune: one backbone learns every track, a head each; "
+                                               "a model per track.")
     kind = forms.ChoiceField(label="Learn from", initial="human", choices=[
         ("human", "Every frame a person labelled: answers, corrections, imports, reviewed videos"),
         ("cold", "Only the answered Cold Label and uncertain samples"),
@@ -48,9 +51,13 @@ class TrainForm(forms.Form):
         asked only where there is a choice."""
         super().__init__(*args, **kwargs)
         choose_track(self.fields["track"], project)
+        if project.tracks.count() < 2:
+            del self.fields["every_track"]
         available = available_backbones()
         self.fields["backbone"].choices = list(available.items())
         self.fields["backbone"].initial = default_backbone()
+        if (last_options or {}).get("tracks") and "every_track" in self.fields:
+            self.initial.setdefault("every_track", True)
         for name, value in (last_options or {}).items():
             if name in self.fields and (name != "backbone" or value in available):
                 self.initial.setdefault(name, value)

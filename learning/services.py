@@ -148,22 +148,42 @@ def start_retraining(
     return jobs, waiting
 
 
+def _joint_tracks(project: Project, kind: str, head_only: bool, propagate: bool) -> list[Track]:
+    """The tracks with labels enough to learn, for one network with a head per track; refuses a head alone or
+    propagation (each trains one track), and too little data on every track."""
+    if head_only or propagate:
+        raise UserFacingError("Every track in one network is a full fine-tune, without propagation: a head on frozen "
+                              "features learns one track (Retrain and update trains a head per track).")
+    ready, reasons = [], []
+    for track in project.tracks.all():
+        try:
+            training_classes(project, kind, track)
+            ready.append(track)
+        except UserFacingError as exc:
+            reasons.append(str(exc))
+    if not ready:
+        raise UserFacingError(reasons[0])
+    return ready
+
+
 @transaction.atomic
 def start_training(
     *, project: Project, kind: str = Model.Kind.HUMAN, epochs: int = 10, val_split: float = 0.2, patience: int = 3,
     head_only: bool = False, propagate: bool = False, predict: bool = False, backbone: str | None = None,
-    started_by: AbstractBaseUser | None, enqueue: bool = True, track: Track | None = None,
+    started_by: AbstractBaseUser | None, enqueue: bool = True, track: Track | None = None, every_track: bool = False,
 ) -> Job:
     """A job that trains a model of a track (the first unless named) on every frame people labelled there, or on
     the Cold or Blitz samples (C-3, B-2); with predict (a head only), it then updates every unreviewed video's
-    labels on that track from the cache."""
+    labels on that track from the cache. every_track: a full fine-tune of one network with a head per track that
+    has labels enough (P-4), which makes a model per track."""
     if kind not in TRAIN_KINDS:
         raise UserFacingError("Train on every human label (human), or the Cold (cold) or Blitz (blitz) samples.")
     if predict and not head_only:
         raise UserFacingError("Updating predictions right after training is for a head on frozen features.")
     if not 1 <= epochs <= 500 or not 0 <= val_split <= 0.5 or not 1 <= patience <= 100:
         raise UserFacingError("Epochs are 1-500, the validation split 0-0.5 and the patience 1-100 epochs.")
-    track = track or project.first_track
+    tracks = _joint_tracks(project, kind, head_only, propagate) if every_track else []
+    track = (tracks[0] if tracks else track) or project.first_track
     training_classes(project, kind, track)  # too little data is refused now, not minutes later
     active = project.jobs.filter(kind=TRAIN, options__predict=True, options__track=track.pk,
                                  status__in=["queued", "running"])
@@ -172,6 +192,7 @@ def start_training(
     job = create_job(project_id=project.pk, kind=TRAIN, created_by=started_by, options={
         "kind": kind, "epochs": epochs, "val_split": val_split, "patience": patience, "head_only": head_only,
         "propagate": propagate, "predict": predict, "backbone": check_backbone(backbone), "track": track.pk,
+        **({"tracks": [t.pk for t in tracks]} if len(tracks) > 1 else {}),
     })
     if enqueue:
         enqueue_job(job)

@@ -1,61 +1,42 @@
-"""Django glue around prediction.ml.training: gathers labelled frames, trains, stores the Model (C-3, B-2).
+"""Django glue around prediction.ml.training: gathers labelled frames, trains, stores the Model (C-3, B-2); a
+job of several tracks goes to learning.joint_training.
 
 Imported only by actors and commands, so torch stays out of web processes.
 """
 
-import tempfile
-import time
-from dataclasses import asdict, dataclass
-from pathlib import Path
+from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
-from django.core.files import File
 
 from learning.audits import refresh_accuracy
+from learning.joint_training import run_joint_training
 from learning.models import TrainingSample
 from learning.sampling import phash_of
-from learning.selectors import human_frame_counts, sources_for, training_classes
+from learning.selectors import sources_for, training_classes
 from learning.training_data import build_training_set
+from learning.training_report import IMAGE_SIZE, epoch_reporter, result_metrics, store_model, thin_class_warnings
 from prediction.features import pretrained_model
 from prediction.ml import device as devices
-from prediction.ml.checkpoint import save_checkpoint
 from prediction.ml.model import FrameClassifier, ModelConfig, backbone_digest
-from prediction.ml.training import CHECKING_BF16, EpochStats, TrainConfig, extract_features, train
-from prediction.models import Model
+from prediction.ml.training import TrainConfig, extract_features, train
 from prediction.predicting import torch_classifier, update_predictions
 from prediction.selectors import list_reviewed_video_names
-from prediction.services import trained_model_name
 from projects.jobs import JobReporter
 from projects.models import Job
 from videos.frames import read_frames
 from videos.models import VideoStatus
 from videos.storage import local_copy
 
-IMAGE_SIZE = 224
 PROPAGATION_THRESHOLD = 8  # pHash bits: a neighbour this far from the labelled frame is another shot
 PROPAGATION_STEPS = 4  # neighbours per second on each side, up to one second away
-
-
-
-class EpochPace:
-    """Time left from the epochs measured so far, not from the job's start: reading frames (or a head's features)
-    before the first epoch takes no part, nor does early stopping's end, which comes sooner if at all."""
-
-    def __init__(self) -> None:
-        self.first: tuple[float, float] | None = None  # (time, share done) when the first epoch ended
-
-    def seconds_left(self, done: float, now: float) -> float | None:
-        if self.first is None:
-            self.first = (now, done)
-            return None
-        then, done_then = self.first
-        return (1 - done) * (now - then) / (done - done_then) if done > done_then else None
 
 
 def run_training(job: Job, reporter: JobReporter) -> dict:
     """Train on every frame people labelled (or the kind's samples) and store the result as a new Model;
     with the predict option, then update every unreviewed video's labels with it."""
+    if job.options.get("tracks"):
+        return run_joint_training(job, reporter)
     options = job.options
     track = _track_of(job)
     classes, left_out = training_classes(job.project, options["kind"], track)
@@ -71,45 +52,18 @@ def run_training(job: Job, reporter: JobReporter) -> dict:
                                head_only=options["head_only"], seed=options.get("seed", 0),
                                precision=devices.precision_for(device, settings.AIGVA_BF16))
     result = train(model, data.inputs, data.labels, data.groups, options["val_split"], train_config, device,
-                   _epoch_reporter(reporter, history, where, share=0.9 if options.get("predict") else 1.0))
-    metrics = {"accuracy": round(result.accuracy, 4), "evaluated_on": result.evaluated_on,
-               "validated_by": result.validated_by, "problems": result.problems,
-               "f1": dict(zip(config.classes, result.f1, strict=True)), "confusion": result.confusion,
-               "best_epoch": result.best_epoch, "temperature": round(result.temperature, 3), "history": history,
-               "left_out": [c.name for c in left_out],
-               "warnings": thin_class_warnings(job.project, options["kind"], track), "track": track.name,
-               "human_labelled": data.human_labelled, "training_images": len(data.labels),
-               "propagated": data.propagated, "device": where,
-               "bf16": result.bf16}
-    if result.bf16_check:
-        metrics["bf16_check"] = [round(accuracy, 4) for accuracy in result.bf16_check]  # float32, bfloat16
-    stored = _store_model(job, track, model.cpu(), metrics, len(data.labels))
+                   epoch_reporter(reporter, history, where, share=0.9 if options.get("predict") else 1.0))
+    metrics = result_metrics(result, config.classes) | {
+        "history": history, "left_out": [c.name for c in left_out], "device": where,
+        "warnings": thin_class_warnings(job.project, options["kind"], track), "track": track.name,
+        "human_labelled": data.human_labelled, "training_images": len(data.labels), "propagated": data.propagated}
+    stored = store_model(job, track, model.cpu(), metrics, len(data.labels))
     if options.get("predict"):
         metrics["updated_videos"] = update_predictions(stored, reporter, created_by=job.created_by, start=0.9,
                                                        classifier=torch_classifier(model, stored.backbone_digest))
         metrics["reviewed_left_alone"] = list_reviewed_video_names(job.project_id, track)
         metrics["labels_right"] = refresh_accuracy(job.project, track)[0].as_dict()  # what Review shows next
     return {**metrics, "model": stored.pk}
-
-
-def _epoch_reporter(reporter: JobReporter, history: list, where: str, share: float):
-    """on_epoch for train(): the first fold's epochs go to the live chart, every epoch to the progress line
-    (training is `share` of the job, the rest updating predictions)."""
-    pace = EpochPace()
-
-    def on_epoch(stats: EpochStats, done: float) -> None:
-        if stats.fold == 0:  # the chart shows the first validation fold; the rest only report progress
-            history.append(asdict(stats))
-            reporter.record({"history": history, "device": where})
-        reporter.progress(share * done,
-                          {0: "Epoch", -1: "Learning from every frame, epoch",
-                           CHECKING_BF16: "Checking bfloat16 on the first fold, epoch"}.get(
-                              stats.fold, f"Cross-validation fold {stats.fold + 1}, epoch")
-                          + f" {stats.epoch}: train loss {stats.train_loss:.3f}"
-                          + (f", validation loss {stats.val_loss:.3f}" if stats.val_loss is not None else ""),
-                          pace.seconds_left(done, time.monotonic()))
-
-    return on_epoch
 
 
 @dataclass
@@ -144,13 +98,6 @@ def _gather(job: Job, model: FrameClassifier, classes: list, device) -> _Gathere
                      propagated)
 
 
-def thin_class_warnings(project, kind: str, track) -> list[str]:
-    """Classes of the track with fewer than 3 labelled frames: too few to learn or check well."""
-    counts = human_frame_counts(project, kind, track)
-    return [f"“{c.name}” has only {counts[c.pk]} labelled frame{'s' if counts[c.pk] != 1 else ''}"
-            for c in track.classes.all() if 0 < counts.get(c.pk, 0) < 3]
-
-
 def _propagated(project, kind: str, classes: list):
     """(image, label, video) for frames next to an answered sample, until the picture changes (another shot)."""
     index_of = {label_class.pk: i for i, label_class in enumerate(classes)}
@@ -183,21 +130,3 @@ def _track_of(job: Job):
     """The track the job trains a model for: the one its options name, or the project's first."""
     track_id = job.options.get("track")
     return job.project.tracks.get(pk=track_id) if track_id else job.project.first_track
-
-
-def _store_model(job: Job, track, model: FrameClassifier, metrics: dict, images: int) -> Model:
-    options = job.options
-    head_only = options["head_only"]
-    kind = Model.Kind(options["kind"])
-    name = trained_model_name(job.project, kind, metrics["accuracy"], head_only, track)
-    stored = Model(project=job.project, track=track, name=name, kind=kind, backbone=model.config.backbone,
-                   backbone_digest=backbone_digest(model), classes=list(model.config.classes), metrics=metrics,
-                   training_images=images, created_by=job.created_by)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "model.pt"
-        save_checkpoint(path, model, head_only=head_only)
-        stored.size = path.stat().st_size
-        with path.open("rb") as handle:
-            stored.file.save(f"{job.project_id}-{kind.value}-job{job.pk}.pt", File(handle), save=False)
-    stored.save()
-    return stored

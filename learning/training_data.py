@@ -75,6 +75,39 @@ def build_training_set(project, kind: str, classes: list, image_size: int, embed
                        np.asarray(groups, dtype=np.int64), human)
 
 
+def build_joint_training_set(project, kind: str, classes_per_track: list[list], image_size: int) -> TrainingSet:
+    """The distinct frames labelled on any of the tracks (each a list of its learnt classes), as images, with
+    labels (N, T): each track's class index there, or -1 where nobody labelled that track there. One network
+    learns every track from them (issue 33)."""
+    index_of = [{label_class.pk: i for i, label_class in enumerate(classes)} for classes in classes_per_track]
+    ranges = [labelled_ranges(project, kind, classes[0].track_id) for classes in classes_per_track]
+    inputs, labels, groups, human = [], [], [], 0
+    for video in Video.objects.filter(pk__in=set().union(*ranges), status=VideoStatus.READY).order_by("pk"):
+        per_track = [[r for r in track.get(video.pk, []) if r[2] in index] for track, index in zip(ranges, index_of,
+                                                                                                      strict=True)]
+        human += sum(end - start + 1 for track in per_track for start, end, _ in track)
+        frames = _VideoFrames(video, image_size, None)
+        picked = np.asarray(sorted({frame for track in per_track if track for frame, _ in frames.pick(track, None)[0]}),
+                            dtype=np.int64)
+        if not len(picked):
+            continue
+        inputs.append(frames.images_of(picked))
+        labels.append(np.stack([_class_at(track, index, picked) for track, index in zip(per_track, index_of,
+                                                                                         strict=True)], axis=1))
+        groups += [video.pk] * len(picked)
+    return TrainingSet(np.concatenate(inputs) if inputs else np.zeros((0,)),
+                       np.concatenate(labels) if labels else np.zeros((0, len(ranges)), dtype=np.int64),
+                       np.asarray(groups, dtype=np.int64), human)
+
+
+def _class_at(ranges: list[tuple[int, int, int]], index_of: dict, frames: np.ndarray) -> np.ndarray:
+    """Per frame, the class index of the range holding it (ranges do not overlap), or -1."""
+    found = np.full(len(frames), -1, dtype=np.int64)
+    for start, end, class_id in ranges:
+        found[(frames >= start) & (frames <= end)] = index_of[class_id]
+    return found
+
+
 class _VideoFrames:
     """One video's frames as the model sees them: from the cache where it has them, else decoded exactly."""
 
@@ -93,7 +126,7 @@ class _VideoFrames:
                  for frame in spread_over_range(start, end, frames, hashes, RANGE_CAP, RANGE_THRESHOLD)]
         wanted = np.asarray([frame for frame, _ in picks], dtype=np.int64)
         if featurize is None:
-            return picks, self._images(wanted)
+            return picks, self.images_of(wanted)
         return picks, self._features(wanted, featurize)
 
     def _hash_candidates(self, ranges: list) -> tuple[np.ndarray, np.ndarray]:
@@ -116,7 +149,7 @@ class _VideoFrames:
             out[found] = self.cached.embeddings[at[found]]
         if not found.all():
             missing = frames[~found]
-            computed = featurize(self._images(missing))
+            computed = featurize(self.images_of(missing))
             out = out if out.shape[1] else np.zeros((len(frames), computed.shape[1]), dtype=np.float32)
             out[~found] = computed
             if self.key:  # the next retrain finds them (a person's answers are rarely frames the gate chose)
@@ -124,7 +157,7 @@ class _VideoFrames:
                 embeddings.add_to_gated(self.video, self.key, embeddings.CachedEmbeddings(missing, computed, hashes))
         return out
 
-    def _images(self, frames: np.ndarray) -> np.ndarray:
+    def images_of(self, frames: np.ndarray) -> np.ndarray:
         self._decode(frames)
         return np.stack([self.images[f] for f in frames.tolist()]) if len(frames) else np.zeros(
             (0, self.size, self.size, 3), dtype=np.uint8)

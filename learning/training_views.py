@@ -35,7 +35,7 @@ def train_page(request: HttpRequest, project_id: int) -> HttpResponse:
     if project.tracks.count() > 1:  # each job says which track it trains
         names = dict(project.tracks.values_list("pk", "name"))
         for row in [*recent, *([shown] if shown else [])]:
-            row.track_name = names.get(row.options.get("track"), "")
+            row.track_name = "every track" if row.options.get("tracks") else names.get(row.options.get("track"), "")
     return render(request, "learning/train.html", {
         "project": project, "role": get_role(request.user, project),
         "form": TrainForm(project=project, last_options=last.options if last else None), "cores": os.cpu_count(),

@@ -183,7 +183,7 @@ def test_a_retrain_is_refused_while_one_runs(shots_video):
 
 
 def test_training_time_left_comes_from_the_epochs_measured_not_from_reading_frames(shots_video):
-    from learning.training import EpochPace
+    from learning.training_report import EpochPace
     from projects.jobs import JobReporter
     from projects.models import Job
 

@@ -132,7 +132,14 @@ class _Training:
         targets = torch.from_numpy(self.labels.astype(np.int64))
         if self.inputs.ndim == 2:
             return _HeadSteps(self.model, torch.from_numpy(self.inputs), targets, self.config, self.device)
+        return self.fine_tune(targets)
+
+    def fine_tune(self, targets: torch.Tensor) -> "_FineTuneSteps":
+        """The steps of a fine-tune (a subclass learns several heads)."""
         return _FineTuneSteps(self.model, self.inputs, targets, self.config, self.device, self.result.bf16)
+
+    def calibrate(self, logits: torch.Tensor, truth: np.ndarray) -> None:
+        self.result.temperature = calibrate(self.model, logits, truth)
 
     def cross_validated(self, folds: list) -> tuple[np.ndarray, torch.Tensor]:
         """Validate for the figures (the first fold is charted), then learn from every frame."""
@@ -159,7 +166,7 @@ class _Training:
         everything = np.arange(len(self.labels))
         _fit(self.steps(), everything, np.arange(0), final, _part(on_epoch, parts - 1, parts), [], fold=-1)
         truth, logits = np.concatenate(truth), torch.cat(logits)
-        result.temperature = calibrate(model, logits, truth)
+        self.calibrate(logits, truth)
         return truth, logits
 
     def on_every_frame(self) -> tuple[np.ndarray, torch.Tensor]:
@@ -170,12 +177,17 @@ class _Training:
         return self.labels, step.evaluate(everything)[2]
 
 
-def calibrate(model: FrameClassifier, held_out_logits: torch.Tensor, truth: np.ndarray) -> float:
+def calibrate(model: FrameClassifier, held_out_logits: torch.Tensor, truth: np.ndarray,
+              rows: slice = slice(None)) -> float:
     """Temperature scaling (Guo et al., 2017): a head trained on few, alike frames is surer than it is right,
     and decoding shots weighs its probabilities against people's fixed frames. The temperature that best
-    predicts held-out frames is folded into the head (W/T, b/T), so nothing else changes."""
-    targets = torch.from_numpy(truth.astype(np.int64))
-    logits = held_out_logits.double()
+    predicts held-out frames is folded into the head (W/T, b/T), so nothing else changes. `rows`: the head's
+    outputs of one track, where one network has a head per track (truth -1: a frame not labelled there)."""
+    labelled = truth >= 0
+    if not labelled.any():
+        return 1.0
+    targets = torch.from_numpy(truth[labelled].astype(np.int64))
+    logits = held_out_logits[torch.from_numpy(labelled)][:, rows].double()
 
     def held_out_loss(log_temperature: float) -> float:
         return float(functional.cross_entropy(logits / np.exp(log_temperature), targets))
@@ -183,8 +195,8 @@ def calibrate(model: FrameClassifier, held_out_logits: torch.Tensor, truth: np.n
     found = optimize.minimize_scalar(held_out_loss, bounds=(0.0, np.log(MAX_TEMPERATURE)), method="bounded")
     temperature = float(np.exp(found.x))
     with torch.no_grad():
-        model.head.weight /= temperature
-        model.head.bias /= temperature
+        model.head.weight[rows] /= temperature
+        model.head.bias[rows] /= temperature
     return temperature
 
 
@@ -196,7 +208,7 @@ def _check_bf16(model: FrameClassifier, initial: dict, result: TrainResult, refe
     train_idx, val_idx = fold
     float32_accuracy = reference.evaluate(val_idx)[1]
     model.load_state_dict(initial)
-    fast = _FineTuneSteps(model, reference.images, reference.targets, config, reference.device, bf16=True)
+    fast = reference.again(bf16=True)
     _fit(fast, train_idx, val_idx, config, on_epoch, [], CHECKING_BF16)
     result.bf16_check = (float32_accuracy, fast.evaluate(val_idx)[1])
     result.bf16 = bf16_keeps_accuracy(*result.bf16_check)
@@ -294,9 +306,23 @@ class _FineTuneSteps:
         ], weight_decay=1e-4)
         self.generator = torch.Generator().manual_seed(config.seed)
 
+    def again(self, bf16: bool) -> "_FineTuneSteps":
+        """Fresh steps on the same data (the model as it is now), in the given precision."""
+        return _FineTuneSteps(self.model, self.images, self.targets, self.config, self.device, bf16)
+
+    def weights(self, indices: np.ndarray) -> torch.Tensor:
+        return class_weights(self.targets[indices], self.model.head.out_features).to(self.device)
+
+    def loss(self, logits: torch.Tensor, targets: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:
+        return functional.cross_entropy(logits, targets, weight=weights)
+
+    def hits(self, logits: torch.Tensor, targets: torch.Tensor) -> float:
+        """Right answers in the batch (a share of one per frame)."""
+        return float((logits.argmax(1) == targets).sum())
+
     def train_epoch(self, indices: np.ndarray) -> tuple[float, float]:
         self.model.train()
-        weights = class_weights(self.targets[indices], self.model.head.out_features).to(self.device)
+        weights = self.weights(indices)
         order = indices[torch.randperm(len(indices), generator=self.generator).numpy()]
         losses, hits = [], 0
         for start in range(0, len(order), self.config.batch_size):
@@ -307,12 +333,12 @@ class _FineTuneSteps:
             target = self.targets[batch].to(self.device)
             with self._autocast():
                 logits = self.model(images).float()
-            loss = functional.cross_entropy(logits, target, weight=weights)
+            loss = self.loss(logits, target, weights)
             self.optimizer.zero_grad()
             loss.backward()
             self.optimizer.step()
             losses.append(loss.item() * len(batch))
-            hits += int((logits.argmax(1) == target).sum())
+            hits += self.hits(logits, target)
         return sum(losses) / max(len(order), 1), hits / max(len(order), 1)
 
     @torch.inference_mode()
@@ -322,8 +348,7 @@ class _FineTuneSteps:
             logits = torch.cat([self.model(torch.from_numpy(self.images[indices[s : s + 32]]).to(self.device)).float()
                                 for s in range(0, len(indices), 32)])
         target = self.targets[indices].to(logits.device)
-        accuracy = float((logits.argmax(1) == target).float().mean())
-        return float(functional.cross_entropy(logits, target)), accuracy, logits.cpu()
+        return float(self.loss(logits, target)), self.hits(logits, target) / max(len(indices), 1), logits.cpu()
 
     def _autocast(self):
         return torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.bf16)

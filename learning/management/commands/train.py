@@ -17,6 +17,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("project", help="project id or name")
         parser.add_argument("--track", help="the track whose classes the model learns (default: the first)")
+        parser.add_argument("--every-track", action="store_true",
+                            help="a full fine-tune of one network with a head per track: a model per track")
         parser.add_argument("--kind", choices=["human", "cold", "blitz"], default="human",
                             help="human (default): every human label; cold: answered samples; blitz: also reviewed")
         parser.add_argument("--epochs", type=int, default=10)
@@ -44,7 +46,7 @@ class Command(BaseCommand):
             job = services.start_training(
                 project=project, track=get_track(project, options["track"]), started_by=None,
                 **{name: options[name] for name in ("kind", "epochs", "val_split", "patience", "head_only",
-                                                    "propagate", "predict", "backbone", "enqueue")})
+                                                    "propagate", "predict", "backbone", "enqueue", "every_track")})
         except UserFacingError as exc:
             raise CommandError(str(exc)) from exc
         if options["enqueue"]:
@@ -58,19 +60,22 @@ class Command(BaseCommand):
             sys.exit(1)
         result = {"job": job.pk, **{k: v for k, v in job.metrics.items() if k != "history"},
                   "epochs": len(job.metrics["history"])}
-        if options["json"]:
-            self.stdout.write(json_line(result))
-            return
+        self.stdout.write(json_line(result) if options["json"] else self._text(result))
+
+    def _text(self, result: dict) -> str:
         lines = [f"Model {result['model']}: {result['evaluated_on']} accuracy {result['accuracy']:.3f} "
                  f"({result['validated_by']}) after {result['epochs']} epochs (best {result['best_epoch']}); "
                  f"F1 {result['f1']}"]
+        lines[0] = f"{result['track']}: {lines[0]}" if result.get("tracks") else lines[0]
+        lines += [f"{part['track']}: model {part['model']}: {part['evaluated_on']} accuracy {part['accuracy']:.3f}; "
+                  f"F1 {part['f1']}" for part in result.get("tracks", [])[1:]]
         lines += [f"Warning: {text}." for text in result["warnings"] + result["problems"]]
         if "updated_videos" in result:
             lines.append(f"Updated the predictions of {result['updated_videos']} videos.")
         if result.get("reviewed_left_alone"):
             names = ", ".join(result["reviewed_left_alone"])
             lines.append(f"Left alone, reviewed (a person checked every frame): {names}.")
-        self.stdout.write("\n".join(lines))
+        return "\n".join(lines)
 
     def _collect(self, project, frame_skip: int) -> None:
         try:
