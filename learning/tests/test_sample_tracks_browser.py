@@ -51,3 +51,29 @@ def test_a_card_asks_every_track_and_enter_agrees_with_the_rest(page: Page, live
     assert label_at(video, None, second) == ("road", True) and label_at(video, weather, second) == ("sunny", True)
     assert video.samples.get(frame=second).label.name == "road"
     expect(page.get_by_test_id("sample-progress")).to_have_text("2 / 3")
+
+
+def test_a_second_track_s_key_typed_while_the_first_answer_is_on_its_way_still_counts(page: Page, live_server,
+                                                                                     video_files):
+    project = make_project(classes=["road", "junction"])
+    weather = add_track(project, "weather", ["sunny", "rain"])  # keys 3 and 4
+    video = ingest(project, video_files["cfr.mp4"])
+    sample_uniformly(project, [video], 3)
+    log_in(page, live_server, add_member(project, Role.LABELLER))
+    page.goto(f"{live_server.url}/projects/{project.pk}/samples/label/")
+    expect(page.locator("body")).to_have_attribute("data-shortcuts", "ready")
+    first = int(page.get_by_test_id("sample-frame").inner_text())
+    page.keyboard.press("2")
+    page.keyboard.press("4")  # at once: the junction answer is still on its way
+    expect(page.get_by_test_id("sample-frame")).not_to_have_text(str(first))
+    assert label_at(video, None, first) == ("junction", True) and label_at(video, weather, first) == ("rain", True)
+    second = int(page.get_by_test_id("sample-frame").inner_text())
+    page.keyboard.press("1")
+    page.keyboard.press("3")
+    page.keyboard.press("3")  # a double press: it must not answer the third frame
+    expect(page.get_by_test_id("sample-frame")).not_to_have_text(str(second))
+    third = int(page.get_by_test_id("sample-frame").inner_text())
+    page.wait_for_timeout(500)
+    expect(page.get_by_test_id("sample-frame")).to_have_text(str(third))
+    assert label_at(video, weather, third) == ("sunny", False)  # still the default, nobody answered it
+    expect(page.get_by_test_id("sample-progress")).to_have_text("2 / 3")

@@ -1,13 +1,17 @@
 // Keys of a page of cards (Cold Label, the audit, the review queue): each key presses a button of the
 // card, looked up when pressed (the card is swapped after each answer), and waits for the answer before
-// it: a fast person never answers one card twice. A link (open in the player) is followed.
+// it. A key pressed meanwhile (another track's answer, typed fast) follows once the answer is in, if the
+// card still shows the same frame: a fast person never answers the next card by a double press. A link
+// (open in the player) is followed.
 import { bindShortcuts } from "./shortcuts.js";
 
 export function bindCardKeys(card, actions, classKeys) {
   let busy = false;
-  const press = (selector) => (event) => {
+  let waiting = null; // { selector, shown }: a key pressed while an answer was on its way
+  const shown = () => JSON.stringify({ ...document.querySelector(card)?.dataset });
+  const send = (selector) => {
     const button = document.querySelector(`${card} ${selector}`);
-    if (event.repeat || busy || !button || button.disabled) return;
+    if (!button || button.disabled) return;
     if (button.tagName === "A") {
       window.location.assign(button.href);
       return;
@@ -16,8 +20,17 @@ export function bindCardKeys(card, actions, classKeys) {
     const url = button.getAttribute(method === "POST" ? "hx-post" : "hx-get");
     const values = JSON.parse(button.getAttribute("hx-vals") || "{}");
     busy = true;
-    window.htmx.ajax(method, url, { source: button, target: card, swap: "outerHTML", values })
-      .finally(() => { busy = false; });
+    window.htmx.ajax(method, url, { source: button, target: card, swap: "outerHTML", values }).finally(() => {
+      busy = false;
+      const next = waiting;
+      waiting = null;
+      if (next && next.shown === shown()) send(next.selector);
+    });
+  };
+  const press = (selector) => (event) => {
+    if (event.repeat) return;
+    if (busy) waiting = { selector, shown: shown() };
+    else send(selector);
   };
   const keymap = {};
   for (const [key, selector] of Object.entries(actions)) keymap[key] = press(selector);
