@@ -85,7 +85,10 @@ def build_joint_training_set(project, kind: str, classes_per_track: list[list], 
     for video in Video.objects.filter(pk__in=set().union(*ranges), status=VideoStatus.READY).order_by("pk"):
         per_track = [[r for r in track.get(video.pk, []) if r[2] in index] for track, index in zip(ranges, index_of,
                                                                                                       strict=True)]
-        human += sum(end - start + 1 for track in per_track for start, end, _ in track)
+        labelled = np.zeros(video.frame_count, dtype=bool)  # frames a person labelled on any of the tracks
+        for start, end, _ in (r for track in per_track for r in track):
+            labelled[start : end + 1] = True
+        human += int(labelled.sum())
         frames = _VideoFrames(video, image_size, None)
         picked = np.asarray(sorted({frame for track in per_track if track for frame, _ in frames.pick(track, None)[0]}),
                             dtype=np.int64)

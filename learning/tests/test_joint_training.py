@@ -85,6 +85,8 @@ def test_every_track_in_one_network_stores_a_model_per_track_that_predict_in_one
     assert first.classes == ["a", "b"] and second.classes == ["day", "night"]
     assert first.backbone_digest == second.backbone_digest and first.embeddings_key == second.embeddings_key
     assert second.metrics["joint"] == ["class", "light"] and "light" in second.name
+    labelled = {s.frame for s in video.samples.all()} | set(range(0, len(SHOT_OF), 9))
+    assert result["human_labelled"] == len(labelled)  # frames a person labelled on either track
     [job] = prediction_services.start_predictions(model=first, videos=[video], more_models=[second],
                                                   started_by=None, enqueue=False)
     run_job(job.pk, predicting.run_prediction)
