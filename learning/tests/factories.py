@@ -10,7 +10,8 @@ from labelling.tests.factories import make_labelled_video
 from learning import actors, services
 from learning.models import TrainingSample
 from prediction.models import Model
-from projects.tests.factories import UserFactory, make_project
+from projects.models import Role
+from projects.tests.factories import UserFactory, add_member, make_project
 from videos.tests.factories import ingest
 from videos.tests.numbered_video import read_frame_number
 
@@ -41,6 +42,14 @@ def shown_frame(sample_row: TrainingSample) -> int:
         image = Image.open(io.BytesIO(handle.read())).convert("RGB")
     full_size = (sample_row.video.width, sample_row.video.height)  # the bit strip is laid out at full size
     return read_frame_number(np.asarray(image.resize(full_size, Image.NEAREST)))
+
+
+def predicted_project():
+    """“Dashcam” (road, junction) with its manager and a predicted_video."""
+    project = make_project(name="Dashcam", classes=["road", "junction"])
+    project.manager = add_member(project, Role.MANAGER)
+    project.video = predicted_video(project)
+    return project
 
 
 def predicted_video(project):

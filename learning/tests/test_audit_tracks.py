@@ -9,12 +9,11 @@ from django.urls import reverse
 from aigva.errors import UserFacingError
 from labelling.services import create_label_set, label_range
 from learning.audits import accuracy_report, answer_audit_frame, pending_audit_frames, start_audit
-from learning.tests.factories import predicted_video
+from learning.tests.factories import predicted_project
 from learning.training_data import labelled_ranges
 from prediction.models import Model
-from projects.models import Role
 from projects.services import add_track
-from projects.tests.factories import add_member, last_json_line, make_project
+from projects.tests.factories import last_json_line
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def project():
     """The first track predicted road/junction (unsure of the junction); "weather" predicted sunny/rain."""
-    project = make_project(name="Dashcam", classes=["road", "junction"])
-    project.manager = add_member(project, Role.MANAGER)
-    project.video = predicted_video(project)
+    project = predicted_project()
     project.weather = add_track(project=project, name="weather", class_names=["sunny", "rain"])
     sunny, rain = project.weather.classes.all()
     model = Model.objects.create(project=project, name="w", kind=Model.Kind.CUSTOM, track=project.weather)

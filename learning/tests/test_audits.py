@@ -15,20 +15,16 @@ from learning.audits import accuracy_report, answer_audit_frame, pending_audit_f
 from learning.estimates import project_accuracy
 from learning.models import TrainingSample
 from learning.selectors import list_doubtful_runs
-from learning.tests.factories import predicted_video
+from learning.tests.factories import predicted_project
 from learning.training_data import labelled_ranges
-from projects.models import Role
-from projects.tests.factories import add_member, last_json_line, make_project
+from projects.tests.factories import last_json_line
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def project():
-    project = make_project(name="Dashcam", classes=["road", "junction"])
-    project.manager = add_member(project, Role.MANAGER)
-    project.video = predicted_video(project)
-    return project
+    return predicted_project()
 
 
 def answer_all(project, truth):
