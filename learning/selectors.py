@@ -153,8 +153,35 @@ def human_frame_counts(project: Project, kind: str = Model.Kind.HUMAN, track=Non
     sources."""
     if kind == Model.Kind.HUMAN:
         return count_human_frames(project, track)
-    return dict(TrainingSample.objects.filter(project=project, source__in=sources_for(kind), label__isnull=False)
-                .values_list("label").annotate(n=Count("pk")))
+    counts: dict[int, int] = {}
+    for answers in sample_answers(project, kind, track).values():
+        for _, class_id in answers:
+            counts[class_id] = counts.get(class_id, 0) + 1
+    return counts
+
+
+def sample_answers(project: Project, kind: str, track=None) -> dict[int, list[tuple[int, int]]]:
+    """video id -> (frame, class id) of each answered sample of the kind's sources on a track (or its id; the
+    first unless named): a sample's own answer on the first track; on another, a person's label there at the
+    sample's frame (what the card took on that track, or the reviewed video's label)."""
+    samples = TrainingSample.objects.filter(project=project, source__in=sources_for(kind), skipped=False)
+    found: dict[int, list] = {}
+    track_id = getattr(track, "pk", track)  # a Track or its id
+    if track_id is None or track_id == project.first_track.pk:
+        for video_id, frame, class_id in samples.filter(label__isnull=False).values_list(
+                "video_id", "frame", "label_id").order_by("video_id", "frame"):
+            found.setdefault(video_id, []).append((frame, class_id))
+        return found
+    frames: dict[int, set] = {}
+    for video_id, frame in samples.values_list("video_id", "frame"):
+        frames.setdefault(video_id, set()).add(frame)
+    for label_set in LabelSet.objects.current(track_id).filter(video_id__in=frames).defer(*HEAVY_FIELDS):
+        runs = label_set.label_runs
+        for frame in sorted(frames[label_set.video_id]):
+            class_id, author = runs.at(frame)
+            if author > 0 or label_set.reviewed:
+                found.setdefault(label_set.video_id, []).append((frame, class_id))
+    return found
 
 
 def training_classes(project: Project, kind: str, track=None) -> tuple[list, list]:

@@ -13,8 +13,7 @@ import numpy as np
 
 from labelling.models import LabelSet
 from labelling.selectors import HEAVY_FIELDS
-from learning.models import TrainingSample
-from learning.selectors import held_out_frames, person_runs, sources_for, without_frames
+from learning.selectors import held_out_frames, person_runs, sample_answers, without_frames
 from prediction import embeddings
 from prediction.ml.frame_hash import HASH_STRIDE, frame_hash, spread_over_range
 from videos.frames import read_frames
@@ -36,7 +35,8 @@ class TrainingSet:
 
 def labelled_ranges(project, kind: str, track=None) -> dict[int, list[tuple[int, int, int]]]:
     """video id -> (start, end, class id) a person labelled: every human label on the track (the first unless
-    named), or (cold, blitz) the answered samples of those sources; audit frames never (they test the model)."""
+    named), or (cold, blitz) the answered samples of those sources there; audit frames never (they test the
+    model)."""
     ranges: dict[int, list] = {}
     if kind == "human":
         held_out = held_out_frames(project, track or project.first_track)
@@ -47,11 +47,8 @@ def labelled_ranges(project, kind: str, track=None) -> dict[int, list[tuple[int,
             if runs:
                 ranges[label_set.video_id] = runs
         return ranges
-    answered = TrainingSample.objects.filter(project=project, source__in=sources_for(kind), label__isnull=False)
-    rows = answered.values_list("video_id", "frame", "label_id").order_by("video_id", "frame")
-    for video_id, frame, class_id in rows:
-        ranges.setdefault(video_id, []).append((frame, frame, class_id))
-    return ranges
+    return {video_id: [(frame, frame, class_id) for frame, class_id in answers]
+            for video_id, answers in sample_answers(project, kind, track).items()}
 
 
 def build_training_set(project, kind: str, classes: list, image_size: int, embeddings_key: str,

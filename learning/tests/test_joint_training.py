@@ -105,3 +105,25 @@ def test_every_track_in_one_network_is_a_full_fine_tune(two_tracks):
     job = services.start_training(project=project, every_track=True, started_by=None, enqueue=False)
     assert job.options["tracks"] == [project.first_track.pk, light.pk]
     assert job.options["track"] == project.first_track.pk
+
+
+@pytest.mark.django_db
+def test_cold_label_answers_on_another_track_train_that_track_s_model(two_tracks):
+    from learning import training
+    from learning.selectors import human_frame_counts
+    from learning.services import answer_sample
+
+    project, video, light = two_tracks
+    day, night = light.classes.all()
+    user, samples = UserFactory(), list(video.samples.all())
+    for sample in samples:  # the card's answer on the light track; the sample's own answer stays the first track's
+        answer_sample(sample=sample, label_class=night if SHOT_OF[sample.frame] >= 2 else day, user=user)
+    nights = sum(SHOT_OF[s.frame] >= 2 for s in samples)
+    assert human_frame_counts(project, "cold", light) == {day.pk: len(samples) - nights, night.pk: nights}
+    job = services.start_training(project=project, kind="cold", track=light, head_only=True, epochs=2,
+                                  started_by=None, enqueue=False)
+    run_job(job.pk, training.run_training)
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.error
+    assert Model.objects.get(pk=job.metrics["model"]).classes == ["day", "night"]
+    assert job.metrics["training_images"] == len(samples)  # the answers, not the every-9th-frame labels
