@@ -31,8 +31,8 @@ class TrainForm(forms.Form):
     track = IdField(queryset=Track.objects.none(), empty_label=None, required=False,
                     help_text="The question the model learns to answer: its classes are this track's.")
     every_track = forms.BooleanField(required=False, label="Every track in one network",
-                                     help_text="Instead of the track above, a full fine-tune of all: one backbone "
-                                               "learns every track, a head each; a model per track.")
+                                     help_text="A full fine-tune of all tracks instead of one: one backbone learns "
+                                               "every track, a head each; a model per track.")
     kind = forms.ChoiceField(label="Learn from", initial="human", choices=[
         ("human", "Every frame a person labelled: answers, corrections, imports, reviewed videos"),
         ("cold", "Only the answered Cold Label and uncertain samples"),

@@ -57,6 +57,24 @@ def list_samples_for_review(project, show: str):
             .order_by("-labelled_at", "-pk"))
 
 
+def answers_on_other_tracks(project, samples: list[TrainingSample]) -> dict[int, list[tuple[str, LabelClass]]]:
+    """sample pk -> (track name, class) of a person's label at the sample's frame on each track after the first
+    (a sample's own answer is its first track's): what the card took there, for the answers list."""
+    found: dict[int, list] = {sample.pk: [] for sample in samples}
+    by_video: dict[int, list] = {}
+    for sample in samples:
+        by_video.setdefault(sample.video_id, []).append(sample)
+    classes = {label_class.pk: label_class for label_class in project.classes.all()}
+    for track in list(project.tracks.all())[1:]:
+        for label_set in LabelSet.objects.current(track).filter(video_id__in=by_video).defer(*HEAVY_FIELDS):
+            runs = label_set.label_runs
+            for sample in by_video[label_set.video_id]:
+                class_id, author = runs.at(sample.frame)
+                if author > 0:
+                    found[sample.pk].append((track.name, classes[class_id]))
+    return found
+
+
 def get_queue_progress(project) -> dict:
     queue = list_label_queue(project)
     total = queue.count()

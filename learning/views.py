@@ -119,6 +119,9 @@ def sample_review(request: HttpRequest, project_id: int) -> HttpResponse:
     show = request.GET.get("show", "all")
     show = show if show in selectors.SAMPLE_FILTERS else "all"
     page = Paginator(selectors.list_samples_for_review(project, show), 48).get_page(request.GET.get("page"))
+    answers = selectors.answers_on_other_tracks(project, list(page))
+    for sample in page:
+        sample.other_answers = answers[sample.pk]
     return render(request, "learning/sample_review.html", {
         "project": project, "page": page, "show": show, "filters": list(selectors.SAMPLE_FILTERS),
         "progress": selectors.get_queue_progress(project), "can_label": get_role(request.user, project) != Role.VIEWER,

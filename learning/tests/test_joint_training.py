@@ -108,7 +108,7 @@ def test_every_track_in_one_network_is_a_full_fine_tune(two_tracks):
 
 
 @pytest.mark.django_db
-def test_cold_label_answers_on_another_track_train_that_track_s_model(two_tracks):
+def test_cold_label_answers_on_another_track_train_that_track_s_model(two_tracks, client):
     from learning import training
     from learning.selectors import human_frame_counts
     from learning.services import answer_sample
@@ -119,6 +119,10 @@ def test_cold_label_answers_on_another_track_train_that_track_s_model(two_tracks
     for sample in samples:  # the card's answer on the light track; the sample's own answer stays the first track's
         answer_sample(sample=sample, label_class=night if SHOT_OF[sample.frame] >= 2 else day, user=user)
     nights = sum(SHOT_OF[s.frame] >= 2 for s in samples)
+    client.force_login(add_member(project))
+    answers = client.get(reverse("learning:sample-review", args=[project.pk])).content.decode()
+    assert answers.count('data-testid="sample-track-answer"') == len(samples)  # each answer on the light track
+    assert answers.count("light: night") == nights
     assert human_frame_counts(project, "cold", light) == {day.pk: len(samples) - nights, night.pk: nights}
     job = services.start_training(project=project, kind="cold", track=light, head_only=True, epochs=2,
                                   started_by=None, enqueue=False)

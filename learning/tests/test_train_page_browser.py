@@ -71,3 +71,17 @@ def test_a_trained_model_shows_its_confusion_and_the_same_numbers_everywhere(pag
     expect(row).to_contain_text("distinct frames of 10 labelled")
     name = row.locator("input[name=name]")
     assert name.evaluate("(input) => input.scrollWidth <= input.clientWidth")  # the whole name shows
+
+
+def test_every_track_in_one_network_hides_the_single_track_choice(page: Page, live_server, shots_video):
+    from projects.services import add_track
+
+    project, _ = labelled_project(shots_video)
+    add_track(project=project, name="light", class_names=["day", "night"])
+    log_in(page, live_server, add_member(project, Role.LABELLER))
+    page.goto(f"{live_server.url}/projects/{project.pk}/train/")
+    expect(page.locator("select[name=track]")).to_be_visible()
+    page.get_by_label("Every track in one network").check()
+    expect(page.locator("select[name=track]")).to_be_hidden()
+    page.get_by_label("Every track in one network").uncheck()
+    expect(page.locator("select[name=track]")).to_be_visible()
