@@ -22,8 +22,8 @@ AUDIT_SHARE = 0.01  # of a project's frames, the most the suggested audit asks a
 HALF_WIDTH = 0.005  # what the suggested audit aims for, if the model's confidences are calibrated
 
 
-def pending_audit_frames(project: Project, track: Track | None = None):
-    """The open audit frames of the track's audits (the first track's unless named)."""
+def pending_audit_frames(project: Project, track: Track | int | None = None):
+    """The open audit frames of the track's audits (a track or its id; the first track's unless named)."""
     return TrainingSample.objects.filter(project=project, source=AUDIT, label__isnull=True,
                                          audit__track=track or project.first_track).select_related("video")
 
@@ -160,7 +160,7 @@ def import_audit_answers(*, project: Project, rows: list, user: AbstractBaseUser
                               f"{', '.join(missing[:10])} (columns video,frame,class, as `audit --next` lists them).")
     for row, key in zip(rows, keys, strict=True):
         answer_audit_frame(sample=samples[key], label_class=row.label_class, user=user)
-    tracks = {row.label_class.track for row in rows}
+    tracks = {key[2] for key in keys}  # track ids: no query per row
     return {"answers": len(rows), "open": sum(pending_audit_frames(project, track).count() for track in tracks)}
 
 

@@ -60,18 +60,17 @@ def list_samples_for_review(project, show: str):
 def answers_on_other_tracks(project, samples: list[TrainingSample]) -> dict[int, list[tuple[str, LabelClass]]]:
     """sample pk -> (track name, class) of a person's label at the sample's frame on each track after the first
     (a sample's own answer is its first track's): what the card took there, for the answers list."""
-    found: dict[int, list] = {sample.pk: [] for sample in samples}
-    by_video: dict[int, list] = {}
+    frames: dict[int, set] = {}
     for sample in samples:
-        by_video.setdefault(sample.video_id, []).append(sample)
+        frames.setdefault(sample.video_id, set()).add(sample.frame)
     classes = {label_class.pk: label_class for label_class in project.classes.all()}
+    found: dict[int, list] = {sample.pk: [] for sample in samples}
     for track in list(project.tracks.all())[1:]:
-        for label_set in LabelSet.objects.current(track).filter(video_id__in=by_video).defer(*HEAVY_FIELDS):
-            runs = label_set.label_runs
-            for sample in by_video[label_set.video_id]:
-                class_id, author = runs.at(sample.frame)
-                if author > 0:
-                    found[sample.pk].append((track.name, classes[class_id]))
+        labels = {(video_id, frame): class_id for video_id, answers in people_labels_at(track, frames).items()
+                  for frame, class_id in answers}
+        for sample in samples:
+            if (sample.video_id, sample.frame) in labels:
+                found[sample.pk].append((track.name, classes[labels[sample.video_id, sample.frame]]))
     return found
 
 
@@ -193,7 +192,14 @@ def sample_answers(project: Project, kind: str, track=None) -> dict[int, list[tu
     frames: dict[int, set] = {}
     for video_id, frame in samples.values_list("video_id", "frame"):
         frames.setdefault(video_id, set()).add(frame)
-    for label_set in LabelSet.objects.current(track_id).filter(video_id__in=frames).defer(*HEAVY_FIELDS):
+    return people_labels_at(track_id, frames)
+
+
+def people_labels_at(track, frames: dict[int, set]) -> dict[int, list[tuple[int, int]]]:
+    """video id -> (frame, class id) of the given frames (video id -> frames) that a person labelled on the
+    track (or its id): their own label there, or any frame of a video reviewed there."""
+    found: dict[int, list] = {}
+    for label_set in LabelSet.objects.current(track).filter(video_id__in=frames).defer(*HEAVY_FIELDS):
         runs = label_set.label_runs
         for frame in sorted(frames[label_set.video_id]):
             class_id, author = runs.at(frame)

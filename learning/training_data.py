@@ -87,7 +87,7 @@ def build_joint_training_set(project, kind: str, classes_per_track: list[list], 
             labelled[start : end + 1] = True
         human += int(labelled.sum())
         frames = _VideoFrames(video, image_size, None)
-        picked = np.asarray(sorted({frame for track in per_track if track for frame, _ in frames.pick(track, None)[0]}),
+        picked = np.asarray(sorted({frame for track in per_track if track for frame, _ in frames.choose(track)}),
                             dtype=np.int64)
         if not len(picked):
             continue
@@ -116,14 +116,18 @@ class _VideoFrames:
         self.video, self.size, self.cached, self.key = video, image_size, cached, key
         self.images: dict[int, np.ndarray] = {}
 
-    def pick(self, ranges: list, featurize) -> tuple[list[tuple[int, int]], np.ndarray]:
-        """(frame, class id) of each picked frame, and their features or images (in that order)."""
+    def choose(self, ranges: list) -> list[tuple[int, int]]:
+        """(frame, class id) of the few distinct frames each range gives."""
         if self.cached is not None:
             frames, hashes = self.cached.frames, self.cached.hashes
         else:
             frames, hashes = self._hash_candidates(ranges)
-        picks = [(frame, class_id) for start, end, class_id in ranges
-                 for frame in spread_over_range(start, end, frames, hashes, RANGE_CAP, RANGE_THRESHOLD)]
+        return [(frame, class_id) for start, end, class_id in ranges
+                for frame in spread_over_range(start, end, frames, hashes, RANGE_CAP, RANGE_THRESHOLD)]
+
+    def pick(self, ranges: list, featurize) -> tuple[list[tuple[int, int]], np.ndarray]:
+        """(frame, class id) of each picked frame, and their features or images (in that order)."""
+        picks = self.choose(ranges)
         wanted = np.asarray([frame for frame, _ in picks], dtype=np.int64)
         if featurize is None:
             return picks, self.images_of(wanted)

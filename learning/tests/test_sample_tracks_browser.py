@@ -20,16 +20,21 @@ def label_at(video, track, frame: int) -> tuple[str, bool]:
     return video.project.classes.get(pk=class_id).name, author > 0
 
 
-def test_a_card_asks_every_track_and_enter_agrees_with_the_rest(page: Page, live_server, video_files):
+def open_cards(page: Page, live_server, video_files) -> tuple:
+    """Road/junction (keys 1, 2) and a weather track (sunny, rain: keys 3, 4), 3 samples, the first card open;
+    returns (video, weather track, the first card's frame)."""
     project = make_project(classes=["road", "junction"])
-    weather = add_track(project, "weather", ["sunny", "rain"])  # keys 3 and 4
+    weather = add_track(project, "weather", ["sunny", "rain"])
     video = ingest(project, video_files["cfr.mp4"])
     sample_uniformly(project, [video], 3)
-    user = add_member(project, Role.LABELLER)
-    log_in(page, live_server, user)
+    log_in(page, live_server, add_member(project, Role.LABELLER))
     page.goto(f"{live_server.url}/projects/{project.pk}/samples/label/")
     expect(page.locator("body")).to_have_attribute("data-shortcuts", "ready")
-    first = int(page.get_by_test_id("sample-frame").inner_text())
+    return video, weather, int(page.get_by_test_id("sample-frame").inner_text())
+
+
+def test_a_card_asks_every_track_and_enter_agrees_with_the_rest(page: Page, live_server, video_files):
+    video, weather, first = open_cards(page, live_server, video_files)
     weather_row = page.locator("[data-track=weather]")
     expect(weather_row).to_have_attribute("data-answered", "false")
     expect(weather_row).to_contain_text("sunny?")  # what the track says now, to agree with
@@ -55,14 +60,7 @@ def test_a_card_asks_every_track_and_enter_agrees_with_the_rest(page: Page, live
 
 def test_a_second_track_s_key_typed_while_the_first_answer_is_on_its_way_still_counts(page: Page, live_server,
                                                                                      video_files):
-    project = make_project(classes=["road", "junction"])
-    weather = add_track(project, "weather", ["sunny", "rain"])  # keys 3 and 4
-    video = ingest(project, video_files["cfr.mp4"])
-    sample_uniformly(project, [video], 3)
-    log_in(page, live_server, add_member(project, Role.LABELLER))
-    page.goto(f"{live_server.url}/projects/{project.pk}/samples/label/")
-    expect(page.locator("body")).to_have_attribute("data-shortcuts", "ready")
-    first = int(page.get_by_test_id("sample-frame").inner_text())
+    video, weather, first = open_cards(page, live_server, video_files)
     page.keyboard.press("2")
     page.keyboard.press("4")  # at once: the junction answer is still on its way
     expect(page.get_by_test_id("sample-frame")).not_to_have_text(str(first))
