@@ -136,6 +136,7 @@ def _prepare(env: dict) -> None:
     subprocess.run(manage("collectstatic", "--no-input", "--verbosity", "0"), env=env, check=True)
     subprocess.run(manage("ensure_admin"), env=env, check=True)
     subprocess.run(manage("requeue_jobs"), env=env, check=True)
+    subprocess.run(manage("keep_features"), env=env, check=True)  # a changed AIGVA_BACKBONE: fill in the background
 
 
 def main() -> None:

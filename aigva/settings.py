@@ -72,6 +72,10 @@ AIGVA_ALLOW_RANDOM_INIT = env.bool("AIGVA_ALLOW_RANDOM_INIT", default=False)
 # bfloat16 doubles CPU speed but can change a model's labels: "auto" verifies it on each job's first frames and
 # keeps it only where it kept 99.5 % of their labels (prediction.ml.pipeline.TorchClassifier).
 AIGVA_BF16 = env.str("AIGVA_BF16", default="auto", validate=lambda v: v in ("auto", "on", "off"))
+# The probe's one decode of a new video also runs the backbone on the frames gated prediction would classify
+# (V-5), so sampling, head-only training and the first prediction decode almost nothing again. Off: the probe
+# only counts frames (and in parallel processes), and the first prediction decodes the whole video.
+AIGVA_INGEST_FEATURES = env.bool("AIGVA_INGEST_FEATURES", default=True)
 AIGVA_PREDICT_BATCH = env.int("AIGVA_PREDICT_BATCH", default=None)  # None: prediction.ml.device.batch_size_for
 AIGVA_CUSTOM_MODELS = env.json("AIGVA_CUSTOM_MODELS", default={})
 FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)

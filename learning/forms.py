@@ -2,7 +2,7 @@ from django import forms
 
 from aigva.params import IdField, IdsField
 from learning.services import default_sample_method
-from prediction.backbone_choices import available_backbones, default_backbone
+from prediction.backbone_choices import available_backbones, project_backbone
 from projects.forms import choose_track
 from projects.models import Track
 
@@ -42,9 +42,14 @@ class TrainForm(forms.Form):
                                  help_text="Share of frames held out, whole videos where there are several.")
     patience = forms.IntegerField(min_value=1, max_value=100, initial=3,
                                   help_text="Stop after this many epochs without a better validation loss.")
-    head_only = forms.BooleanField(required=False, label="Head only (seconds, backbone frozen)")
+    head_only = forms.BooleanField(
+        required=False, label="Head only (seconds, backbone frozen)",
+        help_text="Learns from the features kept when each video was uploaded, and predicts from them, decoding only "
+                  "where a label changes inside a shot. Unticked, the whole network learns: its backbone is new, so "
+                  "its first prediction of each video decodes every frame again.")
     propagate = forms.BooleanField(required=False, label="Propagate labels to neighbouring frames of the same shot")
-    backbone = forms.ChoiceField(choices=[], help_text="The network that turns frames into features.")
+    backbone = forms.ChoiceField(choices=[], help_text="The network that turns frames into features. Uploads keep "
+                                                       "the default one's features; another decodes the videos.")
 
     def __init__(self, *args, project, last_options: dict | None = None, **kwargs):
         """The choices of the last training are kept (what a person set once, they mean again); the track is
@@ -55,7 +60,7 @@ class TrainForm(forms.Form):
             del self.fields["every_track"]
         available = available_backbones()
         self.fields["backbone"].choices = list(available.items())
-        self.fields["backbone"].initial = default_backbone()
+        self.fields["backbone"].initial = project_backbone(project)
         if (last_options or {}).get("tracks") and "every_track" in self.fields:
             self.initial.setdefault("every_track", True)
         for name, value in (last_options or {}).items():

@@ -2,17 +2,16 @@
 
 from collections.abc import Callable, Iterable
 
-import av
-import imagehash
 import numpy as np
 from django.core.files.base import ContentFile
 from django.db import transaction
-from PIL import Image
 
 from labelling.models import LabelSet
 from learning.models import TrainingSample
 from learning.selectors import held_out_frames
-from prediction.backbone_choices import check_backbone
+from prediction import embeddings
+from prediction.backbone_choices import check_backbone, project_backbone
+from prediction.ml.frame_hash import HASH_STRIDE, grey_phash, hash_distance
 from prediction.ml.selection import representative
 from projects.jobs import JobReporter
 from projects.models import Job
@@ -20,7 +19,6 @@ from videos.frames import THUMBNAIL_WIDTH, read_frames
 from videos.models import Video
 from videos.storage import local_copy
 
-HASH_SIZE = 64  # frames are reduced to this square before pHash (which takes 32 x 32 of it)
 MAX_CANDIDATES = 1000  # frames of one video the representative method runs the model on, spread evenly
 CANDIDATES_PER_SAMPLE = 4  # at least this many looked at per frame asked for, so there is a choice
 
@@ -32,18 +30,21 @@ def uniform_frames(frame_count: int, count: int) -> list[int]:
     return sorted(set(np.linspace(0, frame_count - 1, num=min(count, frame_count)).round().astype(int).tolist()))
 
 
-def unique_frames(hashes: list[tuple[int, imagehash.ImageHash]], threshold: int, count: int) -> list[int]:
+def unique_frames(hashes: list[tuple[int, int]], threshold: int, count: int) -> list[int]:
     """Frames whose pHash is at least `threshold` bits from the last kept one; `count` of them, spread evenly."""
     kept, last = [], None
     for frame, frame_hash in hashes:
-        if last is None or frame_hash - last >= threshold:
+        if last is None or hash_distance(frame_hash, last) >= threshold:
             kept.append(frame)
             last = frame_hash
     return [kept[i] for i in uniform_frames(len(kept), count)]
 
 
-def phash_of(frame: av.VideoFrame) -> imagehash.ImageHash:
-    return imagehash.phash(Image.fromarray(frame.to_ndarray(format="gray", width=HASH_SIZE, height=HASH_SIZE)))
+def nearest(sorted_frames: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """(T,) for each target, the row of the nearest of `sorted_frames` (ascending, not empty)."""
+    after = np.clip(np.searchsorted(sorted_frames, targets), 0, len(sorted_frames) - 1)
+    before = np.clip(after - 1, 0, len(sorted_frames) - 1)
+    return np.where(np.abs(sorted_frames[before] - targets) <= np.abs(sorted_frames[after] - targets), before, after)
 
 
 def choose_frames(path: str, video: Video, options: dict, on_frame=None, features_of=None) -> list[int]:
@@ -53,19 +54,38 @@ def choose_frames(path: str, video: Video, options: dict, on_frame=None, feature
         return uniform_frames(video.frame_count, options["per_video"])
     stride = max(1, round(options["stride_seconds"] * float(video.fps or 1)))
     if options["method"] == "representative":
-        candidates = np.arange(0, video.frame_count, stride)
-        if len(candidates) < CANDIDATES_PER_SAMPLE * options["per_video"]:  # a short video: look closer
-            candidates = np.asarray(uniform_frames(video.frame_count, CANDIDATES_PER_SAMPLE * options["per_video"]))
-        candidates = candidates[uniform_frames(len(candidates), MAX_CANDIDATES)]
+        candidates = _representative_candidates(video, stride, options["per_video"], features_of.cached_frames(video))
         features = features_of(video, path, candidates, on_frame)
         return candidates[representative(features, options["per_video"])].tolist()
-    hashes = []
-    for frame_index, frame_hash in read_frames(path, video.frame_pts_array(), range(0, video.frame_count, stride),
-                                                phash_of):
-        hashes.append((frame_index, frame_hash))
+    return unique_frames(_stride_hashes(path, video, stride, on_frame), options["threshold"], options["per_video"])
+
+
+def _representative_candidates(video: Video, stride: int, per_video: int, cached: np.ndarray) -> np.ndarray:
+    """One frame per stride, at most MAX_CANDIDATES spread evenly; each moved to the nearest frame whose features
+    the cache has (the probe's pass kept one at least every second), so none is decoded."""
+    candidates = np.arange(0, video.frame_count, stride)
+    if len(candidates) < CANDIDATES_PER_SAMPLE * per_video:  # a short video: look closer
+        candidates = np.asarray(uniform_frames(video.frame_count, CANDIDATES_PER_SAMPLE * per_video))
+    candidates = candidates[uniform_frames(len(candidates), MAX_CANDIDATES)]
+    if len(cached) < len(candidates):  # too few to stand in for them (a very short video): decode
+        return candidates
+    return np.unique(cached[nearest(cached, candidates)])
+
+
+def _stride_hashes(path: str, video: Video, stride: int, on_frame) -> list[tuple[int, int]]:
+    """(frame, grey pHash) one per stride: the nearest of those the probe's pass kept, else decoded."""
+    wanted = np.arange(0, video.frame_count, stride)
+    stored = embeddings.load_grey_hashes(video)
+    if stored is not None and len(stored[0]) and stride >= HASH_STRIDE:
+        frames, hashes = stored
+        rows = np.unique(nearest(frames, wanted))
+        return list(zip(frames[rows].tolist(), hashes[rows].tolist(), strict=True))
+    hashed = []
+    for frame_index, frame_hash in read_frames(path, video.frame_pts_array(), wanted, grey_phash):
+        hashed.append((frame_index, frame_hash))
         if on_frame:
             on_frame(frame_index)
-    return unique_frames(hashes, options["threshold"], options["per_video"])
+    return hashed
 
 
 def run_sampling(job: Job, reporter: JobReporter) -> dict:
@@ -76,7 +96,7 @@ def run_sampling(job: Job, reporter: JobReporter) -> dict:
         from prediction.features import FrameFeatures  # torch loads only where a backbone runs
 
         reporter.progress(0.0, "Loading the model that tells pictures apart")
-        features_of = FrameFeatures(check_backbone(None))
+        features_of = FrameFeatures(check_backbone(project_backbone(job.project)))
     for position, video in enumerate(videos):
         def progress(frame: int, position=position, video=video) -> None:
             reporter.progress((position + frame / video.frame_count) / len(videos),

@@ -11,7 +11,7 @@ from labelling.services import label_range
 from learning.jobs import COLLECT, SAMPLE, TRAIN
 from learning.models import TrainingSample
 from learning.selectors import SAMPLE_FILTERS, TRAIN_KINDS, list_label_queue, sample_tracks, training_classes
-from prediction.backbone_choices import check_backbone, default_backbone
+from prediction.backbone_choices import check_backbone, default_backbone, project_backbone
 from prediction.models import Model
 from projects.jobs import create_job, enqueue_job
 from projects.models import Job, LabelClass, Project, Track
@@ -189,9 +189,10 @@ def start_training(
                                  status__in=["queued", "running"])
     if predict and active.exists():
         raise UserFacingError("A retrain of this project is already under way; its updates arrive in a moment.")
+    backbone = check_backbone(backbone or project_backbone(project))
     job = create_job(project_id=project.pk, kind=TRAIN, created_by=started_by, options={
         "kind": kind, "epochs": epochs, "val_split": val_split, "patience": patience, "head_only": head_only,
-        "propagate": propagate, "predict": predict, "backbone": check_backbone(backbone), "track": track.pk,
+        "propagate": propagate, "predict": predict, "backbone": backbone, "track": track.pk,
         **({"tracks": [t.pk for t in tracks]} if len(tracks) > 1 else {}),
     })
     if enqueue:

@@ -12,12 +12,12 @@ from django.conf import settings
 from learning.audits import refresh_accuracy
 from learning.joint_training import run_joint_training
 from learning.models import TrainingSample
-from learning.sampling import phash_of
 from learning.selectors import sources_for, training_classes
 from learning.training_data import build_training_set
 from learning.training_report import IMAGE_SIZE, epoch_reporter, result_metrics, store_model, thin_class_warnings
 from prediction.features import pretrained_model
 from prediction.ml import device as devices
+from prediction.ml.frame_hash import grey_phash, hash_distance
 from prediction.ml.model import FrameClassifier, ModelConfig, backbone_digest
 from prediction.ml.training import TrainConfig, extract_features, train
 from prediction.predicting import torch_classifier, update_predictions
@@ -115,13 +115,13 @@ def _propagated(project, kind: str, classes: list):
         wanted = {f for f in wanted | {s.frame for s in video_samples} if 0 <= f < video.frame_count}
         with local_copy(video.file) as path:
             decoded = dict(read_frames(path, video.frame_pts_array(), wanted,
-                                       lambda f, picture=video.picture: (phash_of(f), picture.square(f, IMAGE_SIZE))))
+                                       lambda f, picture=video.picture: (grey_phash(f), picture.square(f, IMAGE_SIZE))))
         for sample in video_samples:
             reference = decoded[sample.frame][0]
             for sign in (-1, 1):
                 for offset in offsets:
                     neighbour = decoded.get(sample.frame + sign * offset)
-                    if neighbour is None or neighbour[0] - reference >= PROPAGATION_THRESHOLD:
+                    if neighbour is None or hash_distance(neighbour[0], reference) >= PROPAGATION_THRESHOLD:
                         break
                     yield neighbour[1], index_of[sample.label_id], video.pk
 

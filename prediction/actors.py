@@ -11,3 +11,11 @@ def predict_video(job_id: int) -> None:
     from prediction import predicting  # torch stays out of web processes
 
     run_job(job_id, predicting.run_prediction)
+
+
+@dramatiq.actor(queue_name="gpu", max_retries=0, time_limit=24 * HOUR_MS)
+def keep_features(job_id: int) -> None:
+    """Claim a features job: decode its video once and keep the backbone's features of its gated frames."""
+    from prediction import ingest  # torch stays out of web processes
+
+    run_job(job_id, ingest.keep_features)

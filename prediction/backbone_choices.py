@@ -35,6 +35,12 @@ def default_backbone() -> str | None:
     return settings.AIGVA_BACKBONE if settings.AIGVA_BACKBONE in found else next(iter(found), None)
 
 
+def project_backbone(project) -> str | None:
+    """The backbone whose features the project's uploads keep: its own choice where it can run here, else the
+    default."""
+    return project.backbone if project.backbone in available_backbones() else default_backbone()
+
+
 def check_backbone(name: str | None) -> str:
     """The backbone to train (the default when none is named); refused now, not minutes into the job."""
     found = available_backbones()

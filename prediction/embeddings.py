@@ -40,9 +40,15 @@ def cache_name(video: Video, backbone_key: str, mode: str) -> str:
 
 
 def store(video: Video, backbone_key: str, mode: str, cached: CachedEmbeddings) -> None:
+    _save(video, cache_name(video, backbone_key, mode), frames=cached.frames, embeddings=cached.embeddings,
+          hashes=cached.hashes)
+
+
+def _save(video: Video, name: str, **arrays: np.ndarray) -> None:
+    """The arrays as one .npz in the video's storage, replacing any before."""
     buffer = io.BytesIO()
-    np.savez(buffer, frames=cached.frames, embeddings=cached.embeddings, hashes=cached.hashes)
-    name, storage = cache_name(video, backbone_key, mode), video.file.storage
+    np.savez(buffer, **arrays)
+    storage = video.file.storage
     if storage.exists(name):
         storage.delete(name)
     storage.save(name, ContentFile(buffer.getvalue()))
@@ -103,6 +109,25 @@ def find(video: Video, backbone_key: str) -> CachedEmbeddings | None:
     order = [f"skip{skip}" for skip in skips[:1] if skip == 1] + [GATED] * (GATED in modes) + [
         f"skip{skip}" for skip in skips if skip != 1]
     return _read(video, cache_name(video, backbone_key, order[0])) if order else None
+
+
+def _grey_hashes_name(video: Video) -> str:
+    return f"{_folder(video)}/grey-phash.npz"
+
+
+def store_grey_hashes(video: Video, frames: np.ndarray, hashes: np.ndarray) -> None:
+    """The grey pHashes (prediction.ml.frame_hash.grey_phash) the probe's pass took of `frames`, for unique
+    sampling; they do not depend on any backbone."""
+    _save(video, _grey_hashes_name(video), frames=frames, hashes=hashes)
+
+
+def load_grey_hashes(video: Video) -> tuple[np.ndarray, np.ndarray] | None:
+    """(frames, hashes) as stored, or None for a video probed without them."""
+    name, storage = _grey_hashes_name(video), video.file.storage
+    if not storage.exists(name):
+        return None
+    with storage.open(name) as handle, np.load(io.BytesIO(handle.read())) as arrays:
+        return arrays["frames"], arrays["hashes"]
 
 
 def cache_files(video: Video) -> list[str]:

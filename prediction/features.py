@@ -31,14 +31,31 @@ def pretrained_model(config: ModelConfig) -> FrameClassifier:
         raise UserFacingError(str(exc)) from exc
 
 
+# backbone -> (its pretrained network with a placeholder head, its embeddings key), loaded once per process: every
+# probe of a worker runs it.
+_PRETRAINED: dict[str, tuple[FrameClassifier, str]] = {}
+
+
+def pretrained(backbone: str) -> tuple[FrameClassifier, str]:
+    """The backbone's pretrained network for features (its head is a placeholder), and its embeddings key."""
+    if backbone not in _PRETRAINED:
+        model = pretrained_model(ModelConfig(backbone, ("any",), IMAGE_SIZE)).eval()
+        _PRETRAINED[backbone] = model, f"{backbone}-{backbone_digest(model)}"
+    return _PRETRAINED[backbone]
+
+
 class FrameFeatures:
     """Features of any frames of any video, by the project's pretrained backbone."""
 
     def __init__(self, backbone: str) -> None:
         self.device = devices.pick_device(settings.AIGVA_DEVICE)
         devices.use_all_cores()
-        self.model = pretrained_model(ModelConfig(backbone, ("any",), IMAGE_SIZE))
-        self.key = f"{backbone}-{backbone_digest(self.model)}"
+        self.model, self.key = pretrained(backbone)
+
+    def cached_frames(self, video: Video) -> np.ndarray:
+        """(M,) the frames of the video whose features the cache holds (none: empty)."""
+        cached = embeddings.find(video, self.key)
+        return cached.frames if cached is not None else np.zeros(0, dtype=np.int64)
 
     def __call__(self, video: Video, path: str, frames: np.ndarray,
                  on_frame: Callable[[int], None] | None = None) -> np.ndarray:

@@ -1,6 +1,7 @@
 from django import forms
 
 from aigva.params import IdField, IdsField
+from prediction.backbone_choices import available_backbones, project_backbone
 from prediction.models import Model
 from videos.models import VideoStatus
 
@@ -52,3 +53,12 @@ class CustomModelForm(forms.Form):
     def __init__(self, *args, names: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["custom_name"].choices = [(name, name) for name in names]
+
+
+class BackboneForm(forms.Form):
+    backbone = forms.ChoiceField(choices=[], label="Keep the features of")
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["backbone"].choices = list(available_backbones().items())
+        self.fields["backbone"].initial = project_backbone(project)

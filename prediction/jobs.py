@@ -3,10 +3,18 @@
 from projects.job_kinds import register_kind
 
 PREDICT = "predict"
+FEATURES = "features"  # a video's one decode for a backbone chosen after its upload (V-5)
 
 
 def register() -> None:
     register_kind(PREDICT, label="Predict labels", actor="prediction.actors.predict_video", summary=summarize)
+    register_kind(FEATURES, label="Keep features", actor="prediction.actors.keep_features", summary=summarize_features)
+
+
+def summarize_features(metrics: dict) -> str:
+    if not metrics.get("frames"):
+        return ""
+    return f"{metrics['backbone']}: features of {metrics['gated_frames']:,} of {metrics['frames']:,} frames"
 
 
 def summarize(metrics: dict) -> str:

@@ -49,3 +49,21 @@ class Model(models.Model):
     def embeddings_key(self) -> str:
         """Names this model's embeddings in the cache; empty when it has none (custom code)."""
         return f"{self.backbone}-{self.backbone_digest}" if self.backbone_digest else ""
+
+
+class VideoFeatures(models.Model):
+    """A backbone's features of a video's gated frames are in the embeddings cache (V-5): kept by the upload's one
+    decode, or filled in later for a backbone chosen later. Sampling, head-only training and a head's first
+    prediction read them instead of decoding the video."""
+
+    video = models.ForeignKey("videos.Video", on_delete=models.CASCADE, related_name="kept_features")
+    backbone = models.CharField(max_length=40)
+    key = models.CharField(max_length=60)  # the cache's key: backbone and weights digest
+    frames = models.PositiveIntegerField()  # gated frames kept
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["video", "backbone"], name="video_features_once")]
+
+    def __str__(self) -> str:
+        return f"{self.backbone} features of video {self.video_id}"

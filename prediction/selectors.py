@@ -1,11 +1,14 @@
 """Reads of the prediction app."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import Http404
 
 from labelling.models import LabelSet
-from prediction.models import Model
-from projects.models import Role
+from prediction.backbone_choices import project_backbone
+from prediction.jobs import FEATURES
+from prediction.models import Model, VideoFeatures
+from projects.models import ACTIVE_JOB_STATUSES, Project, Role
 from projects.selectors import require_role
 
 
@@ -45,3 +48,15 @@ def describe_left_out(videos: list, *, overwrite_people: bool = False, track=Non
     """"a.mp4 (reviewed: …); b.mp4 (not ready (probing))" for the videos a prediction leaves out."""
     reasons = reasons_not_to_predict(videos, overwrite_people=overwrite_people, track=track)
     return "; ".join(f"{video.name} ({reasons[video.pk]})" for video in videos if video.pk in reasons)
+
+
+def kept_features(project: Project) -> dict | None:
+    """{"backbone", "kept", "ready", "keeping"}: how many of the project's ready videos have its backbone's
+    features kept (V-5), and how many are being kept now; None where uploads keep none."""
+    backbone = project_backbone(project)
+    if not settings.AIGVA_INGEST_FEATURES or backbone is None:
+        return None
+    ready = project.videos.filter(status="ready")
+    return {"backbone": backbone, "ready": ready.count(),
+            "kept": VideoFeatures.objects.filter(video__in=ready, backbone=backbone).count(),
+            "keeping": project.jobs.filter(kind=FEATURES, status__in=ACTIVE_JOB_STATUSES).count()}

@@ -8,12 +8,13 @@ from django.db import transaction
 
 from aigva.errors import UserFacingError
 from prediction import registry
-from prediction.jobs import PREDICT
-from prediction.models import Model
+from prediction.backbone_choices import available_backbones, project_backbone
+from prediction.jobs import FEATURES, PREDICT
+from prediction.models import Model, VideoFeatures
 from prediction.selectors import REVIEWED, reasons_not_to_predict
 from projects.jobs import active_duplicate, create_job, enqueue_job
 from projects.models import Job, Project, Track
-from videos.models import Video
+from videos.models import Video, VideoStatus
 
 
 def rename_model(*, model: Model, name: str) -> Model:
@@ -118,3 +119,33 @@ def start_predictions(
         for job in jobs:
             enqueue_job(job)
     return jobs
+
+
+@transaction.atomic
+def start_feature_fills(*, project: Project, started_by: AbstractBaseUser | None = None) -> list[Job]:
+    """A features job for each ready video of the project that lacks its backbone's features (V-5: uploaded
+    before the backbone was chosen, or before its features were kept at all), unless one is under way."""
+    backbone = project_backbone(project)
+    if not settings.AIGVA_INGEST_FEATURES or backbone is None:
+        return []
+    options = {"backbone": backbone}
+    kept = VideoFeatures.objects.filter(backbone=backbone).values("video_id")
+    jobs = []
+    for video in project.videos.filter(status=VideoStatus.READY).exclude(pk__in=kept).order_by("pk"):
+        if active_duplicate(project_id=project.pk, kind=FEATURES, options=options, video=video) is None:
+            jobs.append(create_job(project_id=project.pk, kind=FEATURES, options=options, created_by=started_by,
+                                   video=video))
+    for job in jobs:
+        enqueue_job(job)
+    return jobs
+
+
+@transaction.atomic
+def choose_backbone(*, project: Project, backbone: str, started_by: AbstractBaseUser | None) -> list[Job]:
+    """The backbone whose features the project's uploads keep; the videos uploaded before get theirs in the
+    background (a features job each)."""
+    if backbone not in available_backbones():
+        raise UserFacingError(f"The backbone is one of {', '.join(available_backbones())}.")
+    Project.objects.filter(pk=project.pk).update(backbone=backbone)
+    project.backbone = backbone
+    return start_feature_fills(project=project, started_by=started_by)

@@ -8,9 +8,9 @@ from django.views.decorators.http import require_POST
 from aigva.errors import UserFacingError
 from aigva.params import parse_int
 from prediction import registry, services
-from prediction.forms import CustomModelForm, PredictForm
+from prediction.forms import BackboneForm, CustomModelForm, PredictForm
 from prediction.jobs import PREDICT
-from prediction.selectors import describe_left_out, get_member_model
+from prediction.selectors import describe_left_out, get_member_model, kept_features
 from projects.models import Role
 from projects.selectors import get_member_project, get_role
 
@@ -24,6 +24,7 @@ def model_list(request: HttpRequest, project_id: int) -> HttpResponse:
         "form": PredictForm(project=project, model_id=parse_int(request.GET.get("model"))),
         "custom_form": CustomModelForm(names=sorted(registry.available_custom_models())),
         "jobs": project.jobs.filter(kind=PREDICT).select_related("video", "model")[:20],
+        "kept_features": kept_features(project), "backbone_form": BackboneForm(project=project),
     })
 
 
@@ -72,4 +73,24 @@ def register_custom(request: HttpRequest, project_id: int) -> HttpResponse:
         services.register_custom(project=project, custom_name=form.cleaned_data["custom_name"], created_by=request.user)
     except UserFacingError as exc:
         messages.error(request, str(exc))
+    return redirect("prediction:model-list", project.pk)
+
+
+@require_POST
+def keep_features(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Choose the backbone whose features uploads keep; the videos without them get them in the background."""
+    project = get_member_project(request.user, project_id, Role.MANAGER)
+    form = BackboneForm(request.POST, project=project)
+    try:
+        if not form.is_valid():
+            raise UserFacingError("Choose one of the backbones this server can run.")
+        jobs = services.choose_backbone(project=project, backbone=form.cleaned_data["backbone"],
+                                        started_by=request.user)
+    except UserFacingError as exc:
+        messages.error(request, str(exc))
+    else:
+        backbone = form.cleaned_data["backbone"]
+        messages.success(request, f"Keeping {backbone} features of {len(jobs)} video{pluralize(len(jobs))}: "
+                                  "progress on the videos page." if jobs else
+                                  f"Every ready video has its {backbone} features; new uploads keep them.")
     return redirect("prediction:model-list", project.pk)

@@ -35,6 +35,8 @@ class Project(models.Model):
     target_accuracy = models.FloatField(
         default=0.99, validators=[MinValueValidator(0.5), MaxValueValidator(0.9999)],
         help_text="Review is done when at least this share of frames is right with 95 % confidence.")
+    # The backbone whose features each upload's one decode keeps (V-5); empty: the server's AIGVA_BACKBONE.
+    backbone = models.CharField(max_length=40, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -7,9 +7,10 @@ decodes exactly its own packets' frames; otherwise one sequential decode decides
 
 import multiprocessing
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import Protocol
 
 import av
 import numpy as np
@@ -46,13 +47,29 @@ def index_packets(container: av.container.InputContainer, stream) -> PacketIndex
     return PacketIndex(np.asarray(pts, dtype=np.int64), np.asarray(keyframe, dtype=bool))
 
 
-def decode_all(path: str, on_frame: Callable[[int], None] | None = None) -> list[int | None]:
-    """Every frame's timestamp in display order, by one sequential decode."""
+class FrameWatcher(Protocol):
+    """Sees every frame of a probe's decode (V-5): `see` in display order, `finish` once every frame decoded,
+    and `close` in any case, last."""
+
+    def see(self, index: int, frame: av.VideoFrame) -> None: ...
+
+    def finish(self, frame_count: int) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def decode_all(path: str, on_frame: Callable[[int], None] | None = None,
+               watchers: Sequence[FrameWatcher] = ()) -> list[int | None]:
+    """Every frame's timestamp in display order, by one sequential decode; each frame shown to the watchers."""
     pts: list[int | None] = []
     with av.open(path) as container:
         stream = container.streams.video[0]
+        if watchers:  # the one pass the video gets: FFmpeg's threads decode ahead while the watchers work
+            stream.thread_type = "AUTO"
         try:
             for frame in container.decode(stream):
+                for watcher in watchers:
+                    watcher.see(len(pts), frame)
                 pts.append(frame.pts)
                 if on_frame and len(pts) % 250 == 0:
                     on_frame(len(pts))

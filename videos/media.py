@@ -46,9 +46,7 @@ class ProbeResult:
 
     @property
     def picture(self) -> Picture:
-        width = max(2, round(self.width * self.sample_aspect))
-        turned = self.quarter_turns % 2
-        return Picture(self.height if turned else width, width if turned else self.height, self.quarter_turns)
+        return _picture_of(vars(self))
 
     @property
     def frame_count(self) -> int:
@@ -77,6 +75,14 @@ class ProbeResult:
             and self.pix_fmt in BROWSER_PIXEL_FORMATS
             and (self.audio_codec is None or self.audio_codec in BROWSER_AUDIO_CODECS)
         )
+
+
+def _picture_of(details: dict) -> Picture:
+    """As players show it: upright, square pixels."""
+    width = max(2, round(details["width"] * details["sample_aspect"]))
+    turned = details["quarter_turns"] % 2
+    return Picture(details["height"] if turned else width, width if turned else details["height"],
+                   details["quarter_turns"])
 
 
 def _open(source) -> av.container.InputContainer:
@@ -149,8 +155,21 @@ def _fps_of(rate: Fraction | None, pts: np.ndarray, time_base: Fraction) -> Frac
     return Fraction(25)
 
 
-def probe(path: str, on_progress: Progress | None = None, workers: int | None = None) -> ProbeResult:
-    """Every frame's presentation time, decode-verified: packets listed, then all of them decoded."""
+@dataclass(frozen=True)
+class Header:
+    """What a probe knows of a video before decoding it: enough to set up watchers of its frames."""
+
+    fps: Fraction  # the container's rate (25 where it names none)
+    picture: Picture
+
+
+WatchersFor = Callable[[Header], list[decoding.FrameWatcher]]
+
+
+def probe(path: str, on_progress: Progress | None = None, workers: int | None = None,
+          watchers_for: WatchersFor | None = None) -> ProbeResult:
+    """Every frame's presentation time, decode-verified: packets listed, then all of them decoded. The
+    watchers `watchers_for` gives see every frame of that decode (which is then one sequential pass)."""
     with _open(path) as container:
         stream = container.streams.video[0]
         time_base = stream.time_base or Fraction(1, 90_000)
@@ -164,22 +183,31 @@ def probe(path: str, on_progress: Progress | None = None, workers: int | None = 
         )
         index = decoding.index_packets(container, stream)
     details |= _display_of(path)
-    decoded = _decoded_pts(path, index, workers or decoding.default_workers(), on_progress)
-    if not decoded:
-        raise MediaError("The video track has no frames that decode.")
+    fps = _fps_of(rate, np.zeros(0), time_base)
+    watchers = watchers_for(Header(fps, _picture_of(details))) if watchers_for else []
+    try:
+        decoded = _decoded_pts(path, index, workers or decoding.default_workers(), on_progress, watchers)
+        if not decoded:
+            raise MediaError("The video track has no frames that decode.")
+        for watcher in watchers:
+            watcher.finish(len(decoded))
+    finally:
+        for watcher in watchers:
+            watcher.close()
     pts = np.asarray(_fill_missing(decoded, rate, time_base), dtype=np.int64)
     fps = _fps_of(rate, pts, time_base)
     return ProbeResult(**details, fps=fps, pts=_presentation_times(pts, fps, time_base))
 
 
-def _decoded_pts(path: str, index, workers: int, on_progress: Progress | None) -> list[int | None]:
+def _decoded_pts(path: str, index, workers: int, on_progress: Progress | None,
+                 watchers: list[decoding.FrameWatcher]) -> list[int | None]:
     try:
-        if workers > 1 and index.all_timed and len(index.pts) >= decoding.PARALLEL_MIN_FRAMES:
+        if not watchers and workers > 1 and index.all_timed and len(index.pts) >= decoding.PARALLEL_MIN_FRAMES:
             parallel = decoding.decode_parallel(path, index, workers, on_progress)
             if parallel is not None:
                 return parallel
         expected = max(len(index.pts), 1)
-        return decoding.decode_all(path, on_progress and (lambda n: on_progress(min(n / expected, 0.99))))
+        return decoding.decode_all(path, on_progress and (lambda n: on_progress(min(n / expected, 0.99))), watchers)
     except decoding.DecodeError as exc:
         raise MediaError(f"The video is damaged: {exc}.") from exc
 

@@ -20,7 +20,7 @@ from projects.models import Job, Project
 from videos import media
 from videos.jobs import PROBE
 from videos.models import Video, VideoStatus
-from videos.signals import video_probed
+from videos.signals import video_decoding, video_probed
 from videos.storage import local_copy
 from videos.uploads import size_text
 
@@ -132,7 +132,8 @@ def probe_video(job: Job, reporter: JobReporter) -> dict:
     with local_copy(video.file) as path:
         try:
             media.check_video(path, settings.AIGVA_MAX_FRAME_PIXELS)  # before any decode
-            probed = media.probe(path, on_progress=lambda f: reporter.progress(f * 0.5, "Counting frames"))
+            probed = media.probe(path, on_progress=lambda f: reporter.progress(f * 0.5, "Reading every frame"),
+                                 watchers_for=lambda header: _watchers(video, header))
             damaged_audio = _store_rendition(video, path, probed, reporter) if not probed.browser_playable else 0
         except media.MediaError as exc:
             raise UserFacingError(str(exc)) from exc
@@ -143,6 +144,12 @@ def probe_video(job: Job, reporter: JobReporter) -> dict:
     video_probed.send(sender=Video, video=video, frame_count=probed.frame_count)
     Video.objects.filter(pk=video.pk).update(status=VideoStatus.READY)
     return {"frame_count": probed.frame_count, "fps": str(probed.fps), "rendition": bool(video.playback)}
+
+
+def _watchers(video: Video, header: media.Header) -> list:
+    """What other apps watch the probe's decode with (V-5: prediction keeps the backbone's features)."""
+    answers = video_decoding.send(sender=Video, video=video, header=header)
+    return [watcher for _, watcher in answers if watcher is not None]
 
 
 def _store_rendition(video: Video, path: str, probed: media.ProbeResult, reporter: JobReporter) -> int:

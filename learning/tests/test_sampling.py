@@ -8,8 +8,10 @@ from aigva.errors import UserFacingError
 from labelling.tests.shots import write_shots_video
 from learning import actors, services
 from learning.models import TrainingSample
-from learning.sampling import phash_of, uniform_frames, unique_frames
+from learning.sampling import nearest, uniform_frames, unique_frames
 from learning.tests.factories import shown_frame
+from prediction.features import FrameFeatures
+from prediction.ml.frame_hash import grey_phash, hash_distance
 from prediction.ml.selection import representative
 from projects.models import JobStatus
 from projects.tests.factories import make_project
@@ -30,10 +32,15 @@ def test_uniform_spreads_frames_from_first_to_last():
 
 
 def test_unique_keeps_a_frame_when_it_differs_enough_from_the_last_kept_one():
-    hashes = [(frame, value) for frame, value in enumerate([0, 3, 9, 10, 30, 31])]
-    distance_hashes = [(frame, _Bits(value)) for frame, value in hashes]
-    assert unique_frames(distance_hashes, threshold=8, count=10) == [0, 2, 4]  # 9-0 >= 8, 30-9 >= 8
-    assert unique_frames(distance_hashes, threshold=8, count=2) == [0, 4]  # capped, spread evenly
+    bits = [0, 0b111, 0xFF, 0x1FF, 0xFFFF00, 0xFFFF01]  # 0, 3, 8, 9, 16 and 17 bits set
+    hashes = list(enumerate(bits))
+    assert unique_frames(hashes, threshold=8, count=10) == [0, 2, 4]  # 8 bits from 0, then 24 from 0xFF
+    assert unique_frames(hashes, threshold=8, count=2) == [0, 4]  # capped, spread evenly
+
+
+def test_nearest_finds_the_closest_kept_frame_either_side():
+    kept = np.asarray([0, 10, 30, 31])
+    assert kept[nearest(kept, np.asarray([0, 4, 6, 20, 29, 40]))].tolist() == [0, 0, 10, 10, 30, 31]
 
 
 def test_representative_takes_the_most_typical_frame_of_each_kind_of_picture():
@@ -54,18 +61,13 @@ def test_representative_takes_the_most_typical_frame_of_each_kind_of_picture():
     assert representative(np.ones((10, 4)), 3).tolist() == [0]  # one kind of picture: one question
 
 
-class _Bits(int):
-    def __sub__(self, other):
-        return abs(int(self) - int(other))
-
-
 def test_the_generated_shots_differ_across_cuts_and_not_within(shots_video):
     with av.open(str(shots_video)) as container:
-        hashes = [phash_of(frame) for frame in container.decode(video=0)]
+        hashes = [grey_phash(frame) for frame in container.decode(video=0)]
     starts = np.cumsum([0] + SHOTS[:-1])
     for start, length in zip(starts, SHOTS, strict=True):
-        assert max(hashes[start + i] - hashes[start] for i in range(length)) < 8
-    assert min(hashes[b] - hashes[a] for a, b in zip(starts, starts[1:], strict=False)) >= 8
+        assert max(hash_distance(hashes[start + i], hashes[start]) for i in range(length)) < 8
+    assert min(hash_distance(hashes[b], hashes[a]) for a, b in zip(starts, starts[1:], strict=False)) >= 8
 
 
 def sample(project, video, **options):
@@ -82,9 +84,10 @@ def test_unique_sampling_picks_the_first_frame_of_each_shot_at_the_stride(shots_
     video = ingest(project, shots_video)
     job = sample(project, video, per_video=10, method="unique", stride_seconds=1.0, threshold=8)
     samples = list(video.samples.order_by("frame"))
-    # Candidates every 10 frames; the first candidate inside each shot is kept.
-    assert [s.frame for s in samples] == [0, 30, 40, 70]
-    assert [shown_frame(s) for s in samples] == [0, 30, 40, 70]
+    # Candidates every 10 frames, each the nearest frame the probe's pass hashed (every 4th: 0, 8, 20, 28, 40, 48,
+    # 60, 68, 80, 88); the first candidate inside each shot is kept.
+    assert [s.frame for s in samples] == [0, 28, 40, 80]
+    assert [shown_frame(s) for s in samples] == [0, 28, 40, 80]
     assert job.summary == ("4 new samples of 10 asked: shots.mp4 has only 4 frames 8+ pHash bits from the one "
                            "before, one per 1 s")
     with samples[0].image.open("rb") as handle:
@@ -105,15 +108,17 @@ def test_representative_sampling_asks_once_about_each_look_whichever_shot_it_com
     assert sorted(look[s.frame] for s in samples) == ["A", "B", "C"]
     assert all(shown_frame(s) == s.frame for s in samples)
     assert job.summary == "3 new samples"
+    # Chosen among the frames whose features the probe's pass kept: none was decoded for its features.
+    assert {s.frame for s in samples} <= set(FrameFeatures("efficientnet_lite0").cached_frames(video).tolist())
 
 
 @pytest.mark.django_db
 def test_representative_features_come_from_the_cache_where_it_has_them_and_match_decoding(shots_video, settings):
     from prediction import embeddings
-    from prediction.features import FrameFeatures
     from videos.storage import local_copy
 
     settings.AIGVA_BACKBONE = "efficientnet_lite0"
+    settings.AIGVA_INGEST_FEATURES = False  # no gated cache: this one decides what is cached
     video = ingest(make_project(), shots_video)
     features_of = FrameFeatures("efficientnet_lite0")
     frames = np.arange(0, 90, 10)

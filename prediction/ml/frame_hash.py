@@ -4,6 +4,7 @@ The pipeline hashes every HASH_STRIDE-th frame while it decodes; the hashes trav
 embeddings, so picking training frames from a range needs no decoding once a video was predicted.
 """
 
+import av
 import cv2
 import imagehash
 import numpy as np
@@ -16,8 +17,22 @@ NOT_HASHED = -1  # in an int64 hash array, a frame the pipeline did not hash
 def frame_hash(image: np.ndarray) -> int:
     """imagehash's pHash of an (H, W, 3) uint8 RGB image, as a signed 64-bit integer."""
     gray = cv2.resize(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY), (64, 64), interpolation=cv2.INTER_AREA)
-    bits = imagehash.phash(Image.fromarray(gray)).hash.flatten()
-    return int(np.packbits(bits).view(">i8")[0])
+    return _as_int(imagehash.phash(Image.fromarray(gray)))
+
+
+def _as_int(image_hash: imagehash.ImageHash) -> int:
+    return int(np.packbits(image_hash.hash.flatten()).view(">i8")[0])
+
+
+def grey_phash(frame: av.VideoFrame) -> int:
+    """imagehash's pHash of a decoded frame, shrunk to 64x64 grey by the decoder's scaler (cheap on any size),
+    as a signed 64-bit integer: what unique sampling compares."""
+    return _as_int(imagehash.phash(Image.fromarray(frame.to_ndarray(format="gray", width=64, height=64))))
+
+
+def hash_distance(a: int, b: int) -> int:
+    """Bits in which two pHashes differ."""
+    return int(np.bitwise_count(np.int64(a) ^ np.int64(b)))
 
 
 def hashes_of(frames: np.ndarray, images: np.ndarray) -> np.ndarray:
@@ -38,7 +53,7 @@ def spread_over_range(start: int, end: int, frames: np.ndarray, hashes: np.ndarr
     kept: list[int] = []
     last_hash = None
     for frame, value in zip(inside.tolist(), inside_hashes.tolist(), strict=True):
-        if last_hash is None or int(np.bitwise_count(np.int64(value ^ last_hash))) >= threshold:
+        if last_hash is None or hash_distance(value, last_hash) >= threshold:
             kept.append(frame)
             last_hash = value
     if not kept:

@@ -8,12 +8,14 @@ from torch import nn
 
 from prediction.ml.backbones import build_backbone
 
+DEFAULT_IMAGE_SIZE = 224
+
 
 @dataclass(frozen=True)
 class ModelConfig:
     backbone: str
     classes: tuple[str, ...]
-    image_size: int = 224
+    image_size: int = DEFAULT_IMAGE_SIZE
 
 
 class FrameClassifier(nn.Module):
@@ -38,8 +40,10 @@ class FrameClassifier(nn.Module):
 
 
 def backbone_digest(model: FrameClassifier) -> str:
-    """Names the backbone's weights: models with the same digest give the same embeddings."""
+    """Names the backbone's weights and input size: models with the same digest give the same embeddings."""
     digest = hashlib.sha256(model.config.backbone.encode())
+    if model.config.image_size != DEFAULT_IMAGE_SIZE:  # the default's digests predate the size counting
+        digest.update(f"{model.config.image_size}px".encode())
     for name, tensor in sorted(model.backbone.state_dict().items()):
         digest.update(name.encode())
         digest.update(tensor.detach().cpu().contiguous().numpy().tobytes())

@@ -199,12 +199,18 @@ class TorchClassifier:
         return probabilities, features
 
     @torch.inference_mode()
-    def _run(self, images: np.ndarray, bf16: bool) -> tuple[np.ndarray, np.ndarray]:
+    def embed(self, images: np.ndarray, bf16: bool | None = None) -> torch.Tensor:
+        """(B, S, S, 3) uint8 -> (B, D) float16 pooled features on the device, as the embeddings cache keeps
+        them; in bfloat16 as decided (or as `bf16` says)."""
         pixels = torch.from_numpy(images)
         if self.device.type == "cuda":  # a pinned copy goes over while the host decodes the next batch
             pixels = pixels.pin_memory()
-        with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=bf16):
-            features = self.model.features(pixels.to(self.device, non_blocking=True)).to(torch.float16)  # (B, D)
+        with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.bf16 if bf16 is None else bf16):
+            return self.model.features(pixels.to(self.device, non_blocking=True)).to(torch.float16)
+
+    @torch.inference_mode()
+    def _run(self, images: np.ndarray, bf16: bool) -> tuple[np.ndarray, np.ndarray]:
+        features = self.embed(images, bf16)  # (B, D)
         # The head sees the features as the cache keeps them, so a re-prediction from it gives these answers.
         probabilities = self.model.head(features.float()).softmax(dim=1)  # (B, K)
         return probabilities.cpu().numpy(), features.cpu().numpy()

@@ -61,7 +61,7 @@ def test_deleting_a_video_deletes_its_embeddings_cache(project, video_files, tmp
     predict_here(model, video, frame_skip=3)
     predict_here(model, video, frame_skip=4)
     storage, names = video.file.storage, embeddings.cache_files(video)
-    assert len(names) == 2 and all(storage.exists(name) for name in names)
+    assert len(names) == 4 and all(storage.exists(name) for name in names)  # and the probe's: gated, pHashes
     with django_capture_on_commit_callbacks(execute=True):
         delete_video(video=video)
     assert not any(storage.exists(name) for name in names)

@@ -1,0 +1,25 @@
+"""Whether a video is ready to sample and predict without decoding it again (V-5), for its row on the videos
+page: the project backbone's features of its gated frames are kept, or being kept (with the job's progress)."""
+
+from django import template
+
+from prediction.backbone_choices import project_backbone
+from prediction.jobs import FEATURES
+from prediction.models import VideoFeatures
+from projects.models import ACTIVE_JOB_STATUSES
+from videos.models import Video
+
+register = template.Library()
+
+
+@register.simple_tag
+def features_state(video: Video) -> dict:
+    """{"backbone", "kept": bool, "job": the features job under way or None} of a ready video; {} otherwise."""
+    if not video.is_ready:
+        return {}
+    backbone = project_backbone(video.project)
+    if backbone is None:
+        return {}
+    return {"backbone": backbone,
+            "kept": VideoFeatures.objects.filter(video=video, backbone=backbone).exists(),
+            "job": video.jobs.filter(kind=FEATURES, status__in=ACTIVE_JOB_STATUSES).order_by("-created_at").first()}
