@@ -5,6 +5,7 @@ processes, each from one keyframe to the next. The split is used only when every
 decodes exactly its own packets' frames; otherwise one sequential decode decides.
 """
 
+import logging
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -17,6 +18,7 @@ import numpy as np
 
 from aigva.processes import die_with_parent
 
+log = logging.getLogger(__name__)
 # Below this many frames a second process costs more than it saves.
 PARALLEL_MIN_FRAMES = 1500
 SEGMENTS_PER_WORKER = 4
@@ -56,6 +58,34 @@ class FrameWatcher(Protocol):
     def finish(self, frame_count: int) -> None: ...
 
     def close(self) -> None: ...
+
+
+class Guarded:
+    """A watcher whose failure costs only what it would keep: the decode goes on without it (logged)."""
+
+    def __init__(self, watcher: FrameWatcher) -> None:
+        self.watcher, self.failed = watcher, False
+
+    def see(self, index: int, frame: av.VideoFrame) -> None:
+        self._call(self.watcher.see, index, frame)
+
+    def finish(self, frame_count: int) -> None:
+        self._call(self.watcher.finish, frame_count)
+
+    def close(self) -> None:
+        try:
+            self.watcher.close()
+        except Exception:
+            log.exception("closing %r failed", self.watcher)
+
+    def _call(self, method, *args) -> None:
+        if self.failed:
+            return
+        try:
+            method(*args)
+        except Exception:
+            self.failed = True
+            log.exception("%r failed; the decode goes on without it", self.watcher)
 
 
 def decode_all(path: str, on_frame: Callable[[int], None] | None = None,

@@ -184,7 +184,7 @@ def probe(path: str, on_progress: Progress | None = None, workers: int | None = 
         index = decoding.index_packets(container, stream)
     details |= _display_of(path)
     fps = _fps_of(rate, np.zeros(0), time_base)
-    watchers = watchers_for(Header(fps, _picture_of(details))) if watchers_for else []
+    watchers = [decoding.Guarded(w) for w in watchers_for(Header(fps, _picture_of(details)))] if watchers_for else []
     try:
         decoded = _decoded_pts(path, index, workers or decoding.default_workers(), on_progress, watchers)
         if not decoded:

@@ -147,9 +147,13 @@ def probe_video(job: Job, reporter: JobReporter) -> dict:
 
 
 def _watchers(video: Video, header: media.Header) -> list:
-    """What other apps watch the probe's decode with (V-5: prediction keeps the backbone's features)."""
-    answers = video_decoding.send(sender=Video, video=video, header=header)
-    return [watcher for _, watcher in answers if watcher is not None]
+    """What other apps watch the probe's decode with (V-5: prediction keeps the backbone's features); one that
+    cannot start is left out (logged): the video comes in without what it would have kept."""
+    answers = video_decoding.send_robust(sender=Video, video=video, header=header)
+    for receiver, answer in answers:
+        if isinstance(answer, Exception):
+            log.error("%s could not watch the probe of video %s", receiver, video.pk, exc_info=answer)
+    return [answer for _, answer in answers if answer is not None and not isinstance(answer, Exception)]
 
 
 def _store_rendition(video: Video, path: str, probed: media.ProbeResult, reporter: JobReporter) -> int:

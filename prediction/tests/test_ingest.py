@@ -23,6 +23,8 @@ from projects.jobs import run_job
 from projects.models import Job, JobStatus, Role
 from projects.tests.factories import add_member, make_project
 from videos.frames import AS_DECODED
+from videos.models import Video, VideoStatus
+from videos.signals import video_decoding
 from videos.tests.factories import ingest
 from videos.tests.numbered_video import write_numbered_video
 
@@ -159,3 +161,25 @@ def test_only_managers_choose_the_backbone(client, shots_video):
     client.force_login(add_member(project, Role.LABELLER))
     response = client.post(reverse("prediction:keep-features", args=[project.pk]), {"backbone": "resnet34"})
     assert response.status_code == 403 and not Job.objects.filter(kind=FEATURES).exists()
+
+
+@pytest.mark.django_db
+def test_a_watcher_that_fails_costs_only_what_it_would_keep(shots_video):
+    def broken_backbone(images):
+        raise RuntimeError("CUDA out of memory")
+
+    def failing(**_):
+        return GateWatcher(broken_backbone, lambda frame: AS_DECODED.square(frame, 16), GATE, batch_size=2)
+
+    def cannot_start(**_):
+        raise RuntimeError("no such weights")
+
+    for receiver in (failing, cannot_start):
+        video_decoding.connect(receiver, sender=Video, dispatch_uid=receiver.__name__)
+    try:
+        video = ingest(make_project(), shots_video)
+    finally:
+        for receiver in (failing, cannot_start):
+            video_decoding.disconnect(sender=Video, dispatch_uid=receiver.__name__)
+    assert video.status == VideoStatus.READY and video.frame_count == COUNT
+    assert VideoFeatures.objects.filter(video=video).exists()  # the project backbone's watcher kept its features
