@@ -49,7 +49,8 @@ class TrainForm(forms.Form):
                   "its first prediction of each video decodes every frame again.")
     propagate = forms.BooleanField(required=False, label="Propagate labels to neighbouring frames of the same shot")
     backbone = forms.ChoiceField(choices=[], help_text="The network that turns frames into features. Uploads keep "
-                                                       "the default one's features; another decodes the videos.")
+                                                       "the features of the project's backbone (Models page); another "
+                                                       "decodes the videos.")
 
     def __init__(self, *args, project, last_options: dict | None = None, **kwargs):
         """The choices of the last training are kept (what a person set once, they mean again); the track is

@@ -9,6 +9,7 @@ from django.conf import settings
 from aigva.errors import UserFacingError
 
 RESNET34_WEIGHTS = "resnet34-b627a593.pth"  # torchvision's ResNet34_Weights.IMAGENET1K_V1
+NAMES = {"resnet34": "ResNet34", "efficientnet_lite0": "EfficientNet-Lite0"}  # as people know them
 
 
 def torch_checkpoints() -> Path:

@@ -5,7 +5,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.http import Http404
 
 from labelling.models import LabelSet
-from prediction.backbone_choices import project_backbone
+from prediction.backbone_choices import NAMES, project_backbone
 from prediction.jobs import FEATURES
 from prediction.models import Model, VideoFeatures
 from projects.models import ACTIVE_JOB_STATUSES, Project, Role
@@ -57,6 +57,6 @@ def kept_features(project: Project) -> dict | None:
     if not settings.AIGVA_INGEST_FEATURES or backbone is None:
         return None
     ready = project.videos.filter(status="ready")
-    return {"backbone": backbone, "ready": ready.count(),
+    return {"backbone": NAMES.get(backbone, backbone), "ready": ready.count(),
             "kept": VideoFeatures.objects.filter(video__in=ready, backbone=backbone).count(),
             "keeping": project.jobs.filter(kind=FEATURES, status__in=ACTIVE_JOB_STATUSES).count()}

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from aigva.errors import UserFacingError
 from aigva.params import parse_int
 from prediction import registry, services
+from prediction.backbone_choices import NAMES
 from prediction.forms import BackboneForm, CustomModelForm, PredictForm
 from prediction.jobs import PREDICT
 from prediction.selectors import describe_left_out, get_member_model, kept_features
@@ -89,7 +90,7 @@ def keep_features(request: HttpRequest, project_id: int) -> HttpResponse:
     except UserFacingError as exc:
         messages.error(request, str(exc))
     else:
-        backbone = form.cleaned_data["backbone"]
+        backbone = NAMES.get(form.cleaned_data["backbone"], form.cleaned_data["backbone"])
         messages.success(request, f"Keeping {backbone} features of {len(jobs)} video{pluralize(len(jobs))}: "
                                   "progress on the videos page." if jobs else
                                   f"Every ready video has its {backbone} features; new uploads keep them.")

@@ -3,7 +3,7 @@ page: the project backbone's features of its gated frames are kept, or being kep
 
 from django import template
 
-from prediction.backbone_choices import project_backbone
+from prediction.backbone_choices import NAMES, project_backbone
 from prediction.jobs import FEATURES
 from prediction.models import VideoFeatures
 from projects.models import ACTIVE_JOB_STATUSES
@@ -20,6 +20,6 @@ def features_state(video: Video) -> dict:
     backbone = project_backbone(video.project)
     if backbone is None:
         return {}
-    return {"backbone": backbone,
+    return {"backbone": NAMES.get(backbone, backbone),
             "kept": VideoFeatures.objects.filter(video=video, backbone=backbone).exists(),
             "job": video.jobs.filter(kind=FEATURES, status__in=ACTIVE_JOB_STATUSES).order_by("-created_at").first()}

@@ -150,9 +150,9 @@ def test_the_pages_say_which_videos_are_ready_to_sample_and_predict(client, shot
     settings.AIGVA_ALLOW_RANDOM_INIT = True
     response = client.post(reverse("prediction:keep-features", args=[project.pk]), {"backbone": "resnet34"},
                            follow=True)
-    assert "Keeping resnet34 features of 1 video: progress on the videos page." in response.content.decode()
+    assert "Keeping ResNet34 features of 1 video: progress on the videos page." in response.content.decode()
     row = client.get(reverse("videos:video-row", args=[video.pk])).content.decode()
-    assert "Keeping resnet34 features" in row and 'hx-trigger="every 1s"' in row  # it polls until they are kept
+    assert "Keeping ResNet34 features" in row and 'hx-trigger="every 1s"' in row  # it polls until they are kept
 
 
 @pytest.mark.django_db
