@@ -35,4 +35,5 @@ bench: install
 	bash scripts/test-services.sh $(BIN)/python bench/loop.py
 	bash scripts/test-services.sh $(BIN)/python bench/review.py
 	$(BIN)/python bench/ingest.py
+	bash scripts/test-services.sh $(BIN)/python bench/long.py
 	bash scripts/test-services.sh $(BIN)/python bench/export.py

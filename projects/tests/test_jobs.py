@@ -211,6 +211,7 @@ def test_a_finished_job_row_says_what_it_made(db):
 def test_each_app_registers_its_job_kinds_and_the_actor_that_runs_them():
     project = Project(name="Unsaved")
     expected = {PROBE: "videos.actors.probe_video", "predict": "prediction.actors.predict_video",
+                "features": "prediction.actors.keep_features",
                 SAMPLE: "learning.actors.sample_frames", COLLECT: "learning.actors.collect_reviewed_frames",
                 "train": "learning.actors.train_model", EXPORT: "exports.actors.export_dataset"}
     assert set(job_kinds.kinds()) == set(expected)
