@@ -24,10 +24,27 @@ def _as_int(image_hash: imagehash.ImageHash) -> int:
     return int(np.packbits(image_hash.hash.flatten()).view(">i8")[0])
 
 
+LUMA_FORMATS = {"yuv420p", "yuvj420p", "yuv422p", "yuvj422p", "yuv444p", "yuvj444p", "yuv440p", "yuv411p", "nv12",
+                "nv21"}  # 8-bit, luma first: read as grey as it is
+HASH_SIDE = 64  # frames are reduced to this square of grey before pHash (which takes 32 x 32 of it)
+
+
+def sparse_luma(frame: av.VideoFrame, step: int) -> np.ndarray | None:
+    """Every step-th pixel of every step-th row of the frame's luma plane (a view, no copy); None for pixel
+    formats whose first plane is not 8-bit luma."""
+    if frame.format.name not in LUMA_FORMATS:
+        return None
+    plane = frame.planes[0]
+    return np.frombuffer(plane, np.uint8).reshape(-1, plane.line_size)[: frame.height : step, : frame.width : step]
+
+
 def grey_phash(frame: av.VideoFrame) -> int:
-    """imagehash's pHash of a decoded frame, shrunk to 64x64 grey by the decoder's scaler (cheap on any size),
-    as a signed 64-bit integer: what unique sampling compares."""
-    return _as_int(imagehash.phash(Image.fromarray(frame.to_ndarray(format="gray", width=64, height=64))))
+    """imagehash's pHash of a decoded frame, shrunk to 64x64 grey, as a signed 64-bit integer: what unique
+    sampling compares. Read from a sparse grid of its luma plane (1.35 ms a 720p frame by the scaler, 0.2 ms so)."""
+    grid = sparse_luma(frame, max(1, min(frame.width, frame.height) // (2 * HASH_SIDE)))
+    grey = (frame.to_ndarray(format="gray", width=HASH_SIDE, height=HASH_SIDE) if grid is None else
+            cv2.resize(np.ascontiguousarray(grid), (HASH_SIDE, HASH_SIDE), interpolation=cv2.INTER_AREA))
+    return _as_int(imagehash.phash(Image.fromarray(grey)))
 
 
 def hash_distance(a: int, b: int) -> int:

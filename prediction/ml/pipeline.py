@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from prediction.ml.boundaries import Read, look_between
-from prediction.ml.frame_hash import hashes_of
+from prediction.ml.frame_hash import hashes_of, sparse_luma
 from prediction.ml.gating import Frames, GateConfig, fill_between, gated_predict, thumbnail
 from prediction.ml.model import FrameClassifier
 from prediction.ml.shown import AS_DECODED, Shown
@@ -104,17 +104,11 @@ def decode_batches(
             indices, images = [], []
 
 
-LUMA_FORMATS = {"yuv420p", "yuvj420p", "yuv422p", "yuvj422p", "yuv444p", "yuvj444p", "yuv440p", "yuv411p", "nv12",
-                "nv21"}  # 8-bit, luma first: the change signal reads it as it is
-
-
 def change_thumbnail(frame: av.VideoFrame) -> np.ndarray:
     """The change signal of a decoded frame, from every 4th pixel of its luma plane (a 16x16 average needs no
     more), or a small grey conversion for other pixel formats."""
-    if frame.format.name in LUMA_FORMATS:
-        plane = frame.planes[0]
-        grey = np.frombuffer(plane, np.uint8).reshape(-1, plane.line_size)[: frame.height : 4, : frame.width : 4]
-    else:
+    grey = sparse_luma(frame, 4)
+    if grey is None:
         grey = frame.reformat(width=64, height=64, format="gray").to_ndarray()
     return thumbnail(grey)
 
