@@ -24,7 +24,7 @@ def dashcam_clip(seconds: float, shot_seconds: float | None = None, scenes: int 
                 .repeat(block, 0).repeat(block, 1)[:HEIGHT, : WIDTH * 2]
                 for block, tint in [(8, [1, 1, 1]), (16, [1, 0.6, 0.4]), (40, [0.4, 0.7, 1])][:scenes]]
     shot_frames = int(shot_seconds * FPS) if shot_seconds else None
-    with av.open(str(path), "w") as out:
+    with av.open(str(partial := path.with_suffix(".part.mp4")), "w") as out:
         stream = out.add_stream("libx264", rate=FPS, options={"preset": "veryfast", "crf": "23"})
         stream.width, stream.height, stream.pix_fmt = WIDTH, HEIGHT, "yuv420p"
         for index in range(int(seconds * FPS)):
@@ -35,7 +35,7 @@ def dashcam_clip(seconds: float, shot_seconds: float | None = None, scenes: int 
             pixels = texture[:, offset : offset + WIDTH] // 2 + grain
             out.mux(stream.encode(av.VideoFrame.from_ndarray(pixels, format="rgb24")))
         out.mux(stream.encode(None))
-    return path
+    return partial.rename(path)  # a run stopped half-way leaves no clip that looks whole
 
 
 def shots_clip(minutes: float, width: int = 320, height: int = 180, fps: int = 30, shot_seconds: float = 8.0,
@@ -50,7 +50,7 @@ def shots_clip(minutes: float, width: int = 320, height: int = 180, fps: int = 3
     looks = [(rng.integers(0, 256, (height // block + 1, 2 * width // block + 1, 3)) * np.asarray(tint))
              .astype(np.uint8).repeat(block, 0).repeat(block, 1)[:height, : 2 * width]
              for block, tint in [(4, [1, 1, 1]), (10, [1, 0.6, 0.4]), (30, [0.4, 0.7, 1])][:scenes]]
-    with av.open(str(path), "w") as out:
+    with av.open(str(partial := path.with_suffix(".part.mp4")), "w") as out:
         stream = out.add_stream("libx264", rate=fps, options={"preset": "veryfast", "crf": "23"})
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
         for index, scene in enumerate(scene_of(minutes, fps, shot_seconds, scenes)):
@@ -59,7 +59,7 @@ def shots_clip(minutes: float, width: int = 320, height: int = 180, fps: int = 3
             pixels = looks[scene][:, offset : offset + width] // 2 + grain[:height, :width]
             out.mux(stream.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(pixels), format="rgb24")))
         out.mux(stream.encode(None))
-    return path
+    return partial.rename(path)
 
 
 def scene_of(minutes: float, fps: int = 30, shot_seconds: float = 8.0, scenes: int = 3) -> np.ndarray:
