@@ -96,7 +96,10 @@ class Walk:
 
     def predict_killing_its_worker(self, project: dict, model: int) -> int:
         """Returns the process group of the worker left."""
-        [predicting] = self.post(f"/projects/{project['id']}/predictions", json={"model_id": model})
+        # Every frame: the upload kept the gated frames' features, so a gated prediction would be done in a second,
+        # before it could be killed; classifying every frame decodes the video and runs the backbone throughout.
+        [predicting] = self.post(f"/projects/{project['id']}/predictions", json={"model_id": model,
+                                                                                "every_frame": True})
         query = "SELECT status, progress, worker, attempts FROM projects_job WHERE id = %s"
         with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as database:
             def row() -> tuple:
