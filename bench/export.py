@@ -25,10 +25,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aigva.settings_dev")
 django.setup()
 
 from django.core.files import File  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 
 from bench.clips import dashcam_clip  # noqa: E402
+from bench.database import throwaway_database  # noqa: E402
 
 QUALITY = 90
 JSON_FRAMES = 100_000
@@ -97,9 +96,7 @@ def main() -> None:
     from videos import services
 
     clip = dashcam_clip(args.seconds)
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with throwaway_database():
         project = create_project(name="Export bench", class_names=["road", "junction", "parking"], created_by=None)
         with clip.open("rb") as handle:
             video = services.create_video(project=project, upload=File(handle, name=clip.name), name=clip.name,
@@ -114,8 +111,6 @@ def main() -> None:
         export_s, metrics = zip_export(project)
         assert metrics["images"] == count
         json_s, json_bytes, peak_mib = json_export(project)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
     serial = count / (decode_s + encode_s)
     print(f"{count} frames of 1280x720 H.264, JPEG quality {QUALITY}, {os.cpu_count()} cores")
     print(f"decode only {count / decode_s:.1f} frames/s, JPEG encode only {count / encode_s:.1f} frames/s "

@@ -19,9 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aigva.settings_dev")
 django.setup()
 
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
+
+from bench.database import throwaway_database  # noqa: E402
 
 FRAMES = 1_080_000  # 10 hours at 30 fps
 REPEATS = 15
@@ -35,6 +35,18 @@ def median_ms(request) -> float:
         times.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, response.content[:200]
     return statistics.median(times)
+
+
+def range_editor(client, label_set, frames: int, class_pks):
+    """A request that gives a random stretch (1-999 frames) of the label set a random class of `class_pks`."""
+    rng = np.random.default_rng(1)
+
+    def edit():
+        start = int(rng.integers(0, frames - 1000))
+        data = {"start": start, "end": start + int(rng.integers(1, 1000)), "class_id": int(rng.choice(class_pks))}
+        return client.post(f"/label-sets/{label_set.pk}/range/", data)
+
+    return edit
 
 
 TRACKS = [("road", ["road", "junction", "parking", "tunnel"]), ("weather", ["sunny", "rain", "snow"]),
@@ -131,9 +143,7 @@ def redraw_times(timeline_bodies: list[bytes], confidences: list[bytes]) -> dict
 
 
 def main() -> None:
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with throwaway_database():
         user, video, sets, class_pks, runs = build()
         label_set = sets[0]
         client = Client()
@@ -141,14 +151,7 @@ def main() -> None:
         trivial = median_ms(lambda: client.get("/healthz"))
         page = median_ms(lambda: client.get(f"/videos/{video.pk}/"))
         timeline = median_ms(lambda: client.get(f"/label-sets/{label_set.pk}/timeline/"))
-        rng = np.random.default_rng(1)
-
-        def edit():
-            start = int(rng.integers(0, FRAMES - 1000))
-            data = {"start": start, "end": start + int(rng.integers(1, 1000)), "class_id": int(rng.choice(class_pks))}
-            return client.post(f"/label-sets/{label_set.pk}/range/", data)
-
-        range_edit = median_ms(edit)
+        range_edit = median_ms(range_editor(client, label_set, FRAMES, class_pks))
         payload = client.get(f"/label-sets/{label_set.pk}/timeline/").content
         frame_times_ms = median_ms(lambda: client.get(f"/videos/{video.pk}/frame-times/"))
         frame_times = client.get(f"/videos/{video.pk}/frame-times/").content
@@ -168,8 +171,6 @@ def main() -> None:
                            ("zooming", "zoom in and out x2"), ("panned_hour", "panned, one hour shown"),
                            ("panned_frames", "panned, 30 frames shown")]:
             print(f"    {what:28s} {redraw[name]:6.2f} ms  ratio to a 60 Hz frame {redraw[name] / 16.7:5.2f}")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,6 @@ import csv
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -37,9 +36,8 @@ os.environ.update(AIGVA_BACKBONE="efficientnet_lite0", AIGVA_ALLOW_RANDOM_INIT="
 django.setup()
 
 from correction import FIXES_PER_VIDEO, correction_rounds  # noqa: E402
-from django.conf import settings  # noqa: E402
+from database import throwaway_database  # noqa: E402
 from django.core.files import File  # noqa: E402
-from django.db import connection  # noqa: E402
 from tracks import two_tracks  # noqa: E402
 
 SIZE, FPS = (480, 270), 10
@@ -268,24 +266,16 @@ def main() -> None:
     args = parser.parse_args()
     if args.tracks and not args.set:
         parser.error("--tracks needs --set: the background track's truth is the development set's CSV column")
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    with tempfile.TemporaryDirectory() as folder:
-        settings.MEDIA_ROOT = str(Path(folder) / "media")
-        try:
-            started = time.perf_counter()
-            loop = Loop(Path(folder), args.videos, args.seconds, args.set)
-            frames = sum(len(t) for t in loop.truth.values())
-            print(f"{args.set or 'generated set'}: {len(loop.videos)} videos, {frames} frames, {len(loop.names)} "
-                  f"classes ({', '.join(loop.names)}); built and probed in {time.perf_counter() - started:.0f} s")
-            print("Backbone: EfficientNet-Lite0, ImageNet weights, head trained on frozen features. "
-                  "(A random-init ResNet34 cannot learn from 10 frames.) The first prediction fills the "
-                  "embeddings cache; later ones re-predict from it.", flush=True)
-            results = two_tracks(loop, args.set) if args.tracks else run_scenarios(loop, args.correction_only)
-        finally:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
+    with throwaway_database() as folder:
+        started = time.perf_counter()
+        loop = Loop(folder, args.videos, args.seconds, args.set)
+        frames = sum(len(t) for t in loop.truth.values())
+        print(f"{args.set or 'generated set'}: {len(loop.videos)} videos, {frames} frames, {len(loop.names)} "
+              f"classes ({', '.join(loop.names)}); built and probed in {time.perf_counter() - started:.0f} s")
+        print("Backbone: EfficientNet-Lite0, ImageNet weights, head trained on frozen features. "
+              "(A random-init ResNet34 cannot learn from 10 frames.) The first prediction fills the "
+              "embeddings cache; later ones re-predict from it.", flush=True)
+        results = two_tracks(loop, args.set) if args.tracks else run_scenarios(loop, args.correction_only)
     print(" ".join(f"{key}={value}" for key, value in results.items()))
 
 

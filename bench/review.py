@@ -15,16 +15,13 @@ Uses a throwaway test database on the configured PostgreSQL.
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from correction import retrain_and_update  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
+from database import throwaway_database  # noqa: E402
 from loop import Loop  # noqa: E402 (sets Django up)
 from sklearn.metrics import roc_auc_score  # noqa: E402
 
@@ -145,14 +142,8 @@ def main() -> None:
     parser.add_argument("--videos", type=int, default=10, help="generated videos")
     parser.add_argument("--seconds", type=int, default=120, help="per generated video")
     args = parser.parse_args()
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            settings.MEDIA_ROOT = str(Path(folder) / "media")
-            results = review_day(Loop(Path(folder), args.videos, args.seconds, args.set))
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+    with throwaway_database() as folder:
+        results = review_day(Loop(folder, args.videos, args.seconds, args.set))
     print(" ".join(f"{key}={value}" for key, value in results.items()))
 
 
