@@ -42,6 +42,12 @@ def project_backbone(project) -> str | None:
     return project.backbone if project.backbone in available_backbones() else default_backbone()
 
 
+def ingest_backbone(project) -> str | None:
+    """The backbone whose features the project's uploads keep at ingest (V-5); None where they keep none:
+    AIGVA_INGEST_FEATURES is off, or no backbone can run here."""
+    return project_backbone(project) if settings.AIGVA_INGEST_FEATURES else None
+
+
 def check_backbone(name: str | None) -> str:
     """The backbone to train (the default when none is named); refused now, not minutes into the job."""
     found = available_backbones()

@@ -1,12 +1,11 @@
 """How prediction answers what other apps announce: a probe's decode keeps the backbone's features, and a
 deleted video's embeddings cache goes with it."""
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete
 
 from prediction import embeddings
-from prediction.backbone_choices import project_backbone
+from prediction.backbone_choices import ingest_backbone
 from videos.media import Header
 from videos.models import Video
 from videos.signals import video_decoding
@@ -20,8 +19,8 @@ def connect() -> None:
 def watch_decoding(*, video: Video, header: Header, **_):
     """The watcher that keeps the project's backbone's features at ingest; none where that is off, or where no
     backbone can run here."""
-    backbone = project_backbone(video.project)
-    if not settings.AIGVA_INGEST_FEATURES or backbone is None:
+    backbone = ingest_backbone(video.project)
+    if backbone is None:
         return None
     from prediction import ingest  # torch loads only where a probe runs
 

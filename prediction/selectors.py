@@ -1,11 +1,10 @@
 """Reads of the prediction app."""
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import Http404
 
 from labelling.models import LabelSet
-from prediction.backbone_choices import NAMES, project_backbone
+from prediction.backbone_choices import NAMES, ingest_backbone
 from prediction.jobs import FEATURES
 from prediction.models import Model, VideoFeatures
 from projects.models import ACTIVE_JOB_STATUSES, Project, Role
@@ -53,8 +52,8 @@ def describe_left_out(videos: list, *, overwrite_people: bool = False, track=Non
 def kept_features(project: Project) -> dict | None:
     """{"backbone", "kept", "ready", "keeping"}: how many of the project's ready videos have its backbone's
     features kept (V-5), and how many are being kept now; None where uploads keep none."""
-    backbone = project_backbone(project)
-    if not settings.AIGVA_INGEST_FEATURES or backbone is None:
+    backbone = ingest_backbone(project)
+    if backbone is None:
         return None
     ready = project.videos.filter(status="ready")
     return {"backbone": NAMES.get(backbone, backbone), "ready": ready.count(),

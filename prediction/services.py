@@ -8,7 +8,7 @@ from django.db import transaction
 
 from aigva.errors import UserFacingError
 from prediction import registry
-from prediction.backbone_choices import available_backbones, project_backbone
+from prediction.backbone_choices import available_backbones, ingest_backbone
 from prediction.jobs import FEATURES, PREDICT
 from prediction.models import Model, VideoFeatures
 from prediction.selectors import REVIEWED, reasons_not_to_predict
@@ -125,8 +125,8 @@ def start_predictions(
 def start_feature_fills(*, project: Project, started_by: AbstractBaseUser | None = None) -> list[Job]:
     """A features job for each ready video of the project that lacks its backbone's features (V-5: uploaded
     before the backbone was chosen, or before its features were kept at all), unless one is under way."""
-    backbone = project_backbone(project)
-    if not settings.AIGVA_INGEST_FEATURES or backbone is None:
+    backbone = ingest_backbone(project)
+    if backbone is None:
         return []
     options = {"backbone": backbone}
     kept = VideoFeatures.objects.filter(backbone=backbone).values("video_id")

@@ -12,12 +12,15 @@ from videos.models import Video
 register = template.Library()
 
 
-@register.simple_tag
-def features_state(video: Video) -> dict:
+@register.simple_tag(takes_context=True)
+def features_state(context, video: Video) -> dict:
     """{"backbone", "kept": bool, "job": the features job under way or None} of a ready video; {} otherwise."""
     if not video.is_ready:
         return {}
-    backbone = project_backbone(video.project)
+    backbones = context.render_context.setdefault("project_backbones", {})  # found once per page, not per row
+    if video.project_id not in backbones:
+        backbones[video.project_id] = project_backbone(video.project)
+    backbone = backbones[video.project_id]
     if backbone is None:
         return {}
     return {"backbone": NAMES.get(backbone, backbone),
