@@ -56,9 +56,7 @@ def choose_frames(path: str, video: Video, options: dict, on_frame=None, feature
     if options["method"] == "representative":
         candidates = _representative_candidates(video, stride, options["per_video"], features_of.cached_frames(video))
         features = features_of(video, path, candidates, on_frame)
-        # Each card is read by a seek: among frames as typical, the one nearest after a keyframe is quickest.
-        read_cost = video.decode_steps(candidates)
-        return candidates[representative(features, options["per_video"], read_cost=read_cost)].tolist()
+        return candidates[representative(features, options["per_video"])].tolist()
     return unique_frames(_stride_hashes(path, video, stride, on_frame), options["threshold"], options["per_video"])
 
 

@@ -40,7 +40,6 @@ class ProbeResult:
     fps: Fraction
     time_base: Fraction
     pts: np.ndarray  # (N,) int64 presentation times in time_base units, one per frame, ascending
-    key_frames: np.ndarray  # (K,) int64 the frames that are keyframes (where a seek lands), ascending
     audio_codec: str | None
     quarter_turns: int = 0  # counterclockwise, as players turn it (the display matrix)
     sample_aspect: Fraction = Fraction(1)  # a pixel's width / height
@@ -197,8 +196,7 @@ def probe(path: str, on_progress: Progress | None = None, workers: int | None = 
             watcher.close()
     pts = np.asarray(_fill_missing(decoded, rate, time_base), dtype=np.int64)
     fps = _fps_of(rate, pts, time_base)
-    key_frames = np.flatnonzero(np.isin(pts, index.pts[index.keyframe]))  # decode order's keys, as frames shown
-    return ProbeResult(**details, fps=fps, pts=_presentation_times(pts, fps, time_base), key_frames=key_frames)
+    return ProbeResult(**details, fps=fps, pts=_presentation_times(pts, fps, time_base))
 
 
 def _decoded_pts(path: str, index, workers: int, on_progress: Progress | None,

@@ -51,8 +51,6 @@ class Video(models.Model):
     time_base_den = models.PositiveIntegerField(null=True, blank=True)
     # Presentation time of every frame in time-base units: zlib-compressed int64 array.
     frame_pts = models.BinaryField(null=True, blank=True)
-    # The frames a seek lands on (keyframes), ascending: zlib-compressed int64 array; null when not known.
-    key_frames = models.BinaryField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
     content_hash = models.CharField(max_length=64, blank=True, db_index=True)  # sha256 of the file, from the probe
@@ -106,15 +104,3 @@ class Video(models.Model):
     def frame_pts_array(self) -> np.ndarray:
         """(N,) int64 presentation time of each frame in time-base units."""
         return np.frombuffer(zlib.decompress(bytes(self.frame_pts)), dtype="<i8")
-
-    def set_key_frames(self, frames: np.ndarray) -> None:
-        self.key_frames = zlib.compress(frames.astype("<i8").tobytes())
-
-    def decode_steps(self, frames: np.ndarray) -> np.ndarray | None:
-        """(N,) how many frames reading each of `frames` decodes after its seek (from the keyframe at or before
-        it); None where the probe did not list the keyframes."""
-        if not self.key_frames:
-            return None
-        keys = np.frombuffer(zlib.decompress(bytes(self.key_frames)), dtype="<i8")
-        before = np.searchsorted(keys, frames, side="right") - 1
-        return np.where(before >= 0, frames - keys[np.maximum(before, 0)], frames)

@@ -9,7 +9,7 @@ from videos.models import Video
 
 def get_member_video(user: AbstractBaseUser, video_id: int, min_role: Role = Role.VIEWER) -> Video:
     """404 unless the user may see the video's project (other projects' ids stay secret)."""
-    video = Video.objects.filter(pk=video_id).select_related("project").defer("frame_pts", "key_frames").first()
+    video = Video.objects.filter(pk=video_id).select_related("project").defer("frame_pts").first()
     if video is None:
         raise Http404("No such video.")
     require_role(user, video.project, min_role)
@@ -21,7 +21,7 @@ def list_project_videos(project: Project) -> QuerySet[Video]:
     estimated to be (issue 31)."""
     latest_job = Job.objects.filter(video=OuterRef("pk")).order_by("-created_at")
     current = Q(label_sets__is_current=True, label_sets__track=project.first_track)
-    return project.videos.defer("frame_pts", "key_frames").annotate(
+    return project.videos.defer("frame_pts").annotate(
         latest_job_id=Subquery(latest_job.values("pk")[:1]),
         labels_reviewed=Count("label_sets", filter=current & Q(label_sets__reviewed=True)),
         current_labels=FilteredRelation("label_sets", condition=current),

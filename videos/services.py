@@ -180,7 +180,6 @@ def _store_probe(video: Video, probed: media.ProbeResult, note: str) -> None:
     video.fps_num, video.fps_den = probed.fps.numerator, probed.fps.denominator
     video.time_base_num, video.time_base_den = probed.time_base.numerator, probed.time_base.denominator
     video.set_frame_pts(probed.pts)
-    video.set_key_frames(probed.key_frames)
     video.duration = probed.duration_seconds
     video.width, video.height = probed.width, probed.height
     picture = probed.picture
@@ -188,7 +187,7 @@ def _store_probe(video: Video, probed: media.ProbeResult, note: str) -> None:
     video.quarter_turns = picture.quarter_turns
     video.codec, video.mime_type, video.note = probed.codec, probed.mime_type, note
     video.save(update_fields=[
-        "frame_count", "fps_num", "fps_den", "time_base_num", "time_base_den", "frame_pts", "key_frames", "duration",
+        "frame_count", "fps_num", "fps_den", "time_base_num", "time_base_den", "frame_pts", "duration",
         "width", "height", "display_width", "display_height", "quarter_turns", "codec", "mime_type", "note",
     ])
 

@@ -61,23 +61,6 @@ def test_representative_takes_the_most_typical_frame_of_each_kind_of_picture():
     assert representative(np.ones((10, 4)), 3).tolist() == [0]  # one kind of picture: one question
 
 
-def test_representative_shows_the_quickest_to_read_of_the_frames_about_as_typical():
-    rng = np.random.default_rng(0)
-    features = np.concatenate([centre + rng.normal(size=(40, 16)) for centre in rng.normal(size=(2, 16)) * 10])
-    typical = representative(features, 2)
-    read_cost = np.full(len(features), 100)
-    read_cost[typical] = 90
-    cheap_but_odd = [np.argmax(np.linalg.norm(features[:40] - features[:40].mean(0), axis=1))]
-    read_cost[cheap_but_odd] = 0  # an edge case is not shown however cheap
-    assert representative(features, 2, read_cost=read_cost).tolist() == typical.tolist()
-    centred = features - features.mean(0)
-    unit = centred / np.linalg.norm(centred, axis=1, keepdims=True)
-    order = np.argsort(((unit[:40] - unit[:40].mean(0)) ** 2).sum(1))  # the first kind, most typical first
-    read_cost[order[1]] = 5  # the second most typical: nearly as good, and read in 5 frames instead of 90
-    picked = representative(features, 2, read_cost=read_cost)
-    assert picked[0] == order[1] and picked[1] == typical[1]
-
-
 def test_the_generated_shots_differ_across_cuts_and_not_within(shots_video):
     with av.open(str(shots_video)) as container:
         hashes = [grey_phash(frame) for frame in container.decode(video=0)]

@@ -8,15 +8,11 @@ from sklearn.exceptions import ConvergenceWarning
 
 KMEANS_RESTARTS = 32  # the best of this many k-means runs: with fewer, a tiny change in the features (float16
 # cache or float32 decode) moved several picks, and the first round's accuracy with them (96.9-97.9 % with 4)
-NEAR_CENTRE = 0.25  # a cluster's members as close to its centre as its nearest one, give or take this share of
-# the way to its median member, are all typical of it: the one cheapest to read is shown
 
 
-def representative(features: np.ndarray, count: int, seed: int = 0, read_cost: np.ndarray | None = None
-                   ) -> np.ndarray:
+def representative(features: np.ndarray, count: int, seed: int = 0) -> np.ndarray:
     """Sorted indices of up to `count` rows of `features` (N, D) that stand for its kinds of picture: the
-    row nearest the centre of each of `count` k-means clusters of the features' directions from their mean;
-    with `read_cost` (N,), the cheapest of the rows about as near (NEAR_CENTRE).
+    row nearest the centre of each of `count` k-means clusters of the features' directions from their mean.
 
     The typical frame of each kind teaches a head the most; the frames farthest apart (k-center) are
     cross-fades, blur and glare, and evenly spaced ones spend answers on long shots. Taking out what every
@@ -31,11 +27,8 @@ def representative(features: np.ndarray, count: int, seed: int = 0, read_cost: n
         warnings.simplefilter("ignore", ConvergenceWarning)
         clusters = KMeans(count, n_init=KMEANS_RESTARTS, random_state=seed).fit(unit)
     distance = ((unit - clusters.cluster_centers_[clusters.labels_]) ** 2).sum(1)
-    cost = np.zeros(len(features)) if read_cost is None else read_cost
     picks = []
     for cluster in np.unique(clusters.labels_):
         members = np.flatnonzero(clusters.labels_ == cluster)
-        nearest = distance[members].min()
-        near = members[distance[members] <= nearest + NEAR_CENTRE * (np.median(distance[members]) - nearest)]
-        picks.append(near[np.lexsort((distance[near], cost[near]))[0]])
+        picks.append(members[distance[members].argmin()])
     return np.sort(np.asarray(picks, dtype=np.int64))

@@ -3,8 +3,7 @@ import numpy as np
 import pytest
 
 from videos import media
-from videos.models import Video
-from videos.tests.numbered_video import read_frame_number, write_numbered_video
+from videos.tests.numbered_video import read_frame_number
 
 
 def decoded_numbers(path) -> list[int]:
@@ -22,14 +21,6 @@ def test_probe_counts_every_frame_exactly(video_files, name, frames, playable):
     assert probed.frame_count == frames
     assert probed.browser_playable is playable
     assert np.all(np.diff(probed.pts) > 0)
-
-
-def test_probe_lists_the_keyframes_a_seek_lands_on(tmp_path):
-    path = write_numbered_video(tmp_path / "gop.mp4", count=50, gop=12, options={"sc_threshold": "0", "bf": "2"})
-    probed = media.probe(str(path))
-    with av.open(str(path)) as container:
-        keys = [index for index, frame in enumerate(container.decode(video=0)) if frame.key_frame]
-    assert probed.key_frames.tolist() == keys == [0, 12, 24, 36, 48]  # in display order, B-frames and all
 
 
 def test_probe_keeps_variable_frame_times(video_files):
@@ -83,10 +74,3 @@ def test_verify_rendition_catches_a_missing_frame(video_files):
 def test_probe_refuses_non_videos_clearly(bad_files, name, message):
     with pytest.raises(media.MediaError, match=message):
         media.probe(str(bad_files[name]))
-
-
-def test_a_videos_decode_steps_count_from_the_keyframe_at_or_before_each_frame():
-    video = Video()
-    assert video.decode_steps(np.asarray([0, 5])) is None  # probed before keyframes were listed
-    video.set_key_frames(np.asarray([0, 12, 24]))
-    assert video.decode_steps(np.asarray([0, 5, 12, 30])).tolist() == [0, 5, 0, 6]
