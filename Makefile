@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PYTEST_ARGS ?= --durations=25  # the slowest tests, so the suite's time can be watched in CI's output
 
 .PHONY: run test topology install lint bench
 
