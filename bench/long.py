@@ -201,11 +201,12 @@ def ten_hours(hours: float) -> dict:
     person = get_user_model().objects.create_superuser("bench", "", "bench-password-123")
     steps = {}
     steps["ingest"], video = timed(ingest, project, path, "long.mp4", features=True)
+    ingest_peak_gb = peak_gb()
     steps["sample"], _ = timed(sample, project, video)
     answer(project, video, person, truth)
     steps["train"], model = timed(train_head, project)
     steps["predict"], metrics = timed(predict, model, video)
-    peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+    all_peak_gb = peak_gb()
     labels = labels_of(video)
     page_ms, edit_ms = label_page_times(person, video)
     print(f"\n{path.name}: {frames} frames, {path.stat().st_size / 1e9:.2f} GB; plain decode {decode_s:.0f} s "
@@ -214,11 +215,17 @@ def ten_hours(hours: float) -> dict:
         print(f"  {step:8s} {seconds:7.1f} s  {seconds / decode_s:.3f} x decode")
     print(f"  the first prediction decoded {metrics['model_frames']} frames; {accuracy(project, labels, truth):.2%} "
           f"of frames right")
-    print(f"  the process's peak memory {peak_gb:.2f} GB (target <= 2)")
+    print(f"  the process's peak memory {all_peak_gb:.2f} GB (target <= 2); {ingest_peak_gb:.2f} GB by the end of the "
+          "upload")
     print(f"  labels page {page_ms:.1f} ms (target < 300), range edit {edit_ms:.1f} ms (target < 50), server time, "
           f"median of {REPEATS}")
-    return {"all_ratio": sum(steps.values()) / decode_s, "peak_gb": peak_gb, "page_ms": page_ms,
+    return {"all_ratio": sum(steps.values()) / decode_s, "peak_gb": all_peak_gb, "page_ms": page_ms,
             "range_edit_ms": edit_ms}
+
+
+def peak_gb() -> float:
+    """The most memory this process has held so far (resident), in GiB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
 
 
 def label_page_times(person, video) -> tuple[float, float]:
