@@ -2,11 +2,11 @@
 k-th frame ("skip{k}"), or the frames change-gated prediction classified ("gated", which grows as
 re-predictions look at new stretches)."""
 
-import io
+import tempfile
 from dataclasses import dataclass
 
 import numpy as np
-from django.core.files.base import ContentFile
+from django.core.files import File
 
 from videos.models import Video
 
@@ -45,13 +45,15 @@ def store(video: Video, backbone_key: str, mode: str, cached: CachedEmbeddings) 
 
 
 def _save(video: Video, name: str, **arrays: np.ndarray) -> None:
-    """The arrays as one .npz in the video's storage, replacing any before."""
-    buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
+    """The arrays as one .npz in the video's storage, replacing any before. Written through a temporary file:
+    a 10-hour clip's features are hundreds of MB, which a buffer in memory would hold twice."""
     storage = video.file.storage
-    if storage.exists(name):
-        storage.delete(name)
-    storage.save(name, ContentFile(buffer.getvalue()))
+    with tempfile.TemporaryFile() as spool:
+        np.savez(spool, **arrays)
+        spool.seek(0)
+        if storage.exists(name):
+            storage.delete(name)
+        storage.save(name, File(spool, name=name))
 
 
 def add_to_gated(video: Video, backbone_key: str, more: CachedEmbeddings) -> None:
@@ -90,7 +92,7 @@ def _read(video: Video, name: str) -> CachedEmbeddings | None:
     storage = video.file.storage
     if not storage.exists(name):
         return None
-    with storage.open(name) as handle, np.load(io.BytesIO(handle.read())) as arrays:
+    with storage.open(name) as handle, np.load(handle) as arrays:
         frames, embeddings = arrays["frames"], arrays["embeddings"]
         # Caches written before hashes were kept have none: ranges then give their middle frames.
         hashes = arrays["hashes"] if "hashes" in arrays else np.full(len(frames), -1, dtype=np.int64)
@@ -126,7 +128,7 @@ def load_grey_hashes(video: Video) -> tuple[np.ndarray, np.ndarray] | None:
     name, storage = _grey_hashes_name(video), video.file.storage
     if not storage.exists(name):
         return None
-    with storage.open(name) as handle, np.load(io.BytesIO(handle.read())) as arrays:
+    with storage.open(name) as handle, np.load(handle) as arrays:
         return arrays["frames"], arrays["hashes"]
 
 

@@ -9,6 +9,7 @@ only a label change inside a shot (between two anchors that disagree) decodes it
 """
 
 import queue
+import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,7 +46,11 @@ class GateWatcher:
         self.kept: Kept | None = None
         self._batch: tuple[list[int], list[np.ndarray]] = ([], [])
         self._queue: queue.Queue = queue.Queue(maxsize=QUEUE_BATCHES)
-        self._done: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (frames, features, hashes) per batch
+        self._done: list[tuple[np.ndarray, np.ndarray]] = []  # (frames, hashes) per batch
+        # Features go to disk as the backbone makes them: held in memory, joining them at the end would hold
+        # a second copy (about 220 MB on a 10-hour clip).
+        self._features = tempfile.TemporaryFile()
+        self._width = 0
         self._error: BaseException | None = None
         self._hashed: list[int] = []
         self._grey: list[int] = []
@@ -97,8 +102,10 @@ class GateWatcher:
         try:
             while (item := self._queue.get()) is not None:
                 frames, images = item
-                self._done.append((frames, self._embed(images),
-                                   np.asarray([frame_hash(image) for image in images], dtype=np.int64)))
+                features = np.ascontiguousarray(self._embed(images), dtype=np.float16)
+                self._features.write(features.tobytes())
+                self._width = features.shape[1]
+                self._done.append((frames, np.asarray([frame_hash(image) for image in images], dtype=np.int64)))
         except BaseException as exc:  # raised in the decoding thread, at its next frame or at the end
             self._error = exc
 
@@ -112,19 +119,26 @@ class GateWatcher:
         if self._previous is not None and self._last_kept != self._previous[0]:
             self._keep(*self._previous)
         self._send()
-        self.close()
+        self._stop()
         self._raise()
-        frames, features, hashes = ([np.zeros(0, dtype=np.int64)], [np.zeros((0, 0), dtype=np.float16)],
-                                    [np.zeros(0, dtype=np.int64)])
+        frames, hashes = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
         if self._done:
-            frames, features, hashes = (list(part) for part in zip(*self._done, strict=True))
-        self.kept = Kept(np.concatenate(frames), np.concatenate(features), np.concatenate(hashes),
+            frames, hashes = (list(part) for part in zip(*self._done, strict=True))
+        self._features.seek(0)
+        features = np.fromfile(self._features, dtype=np.float16).reshape(-1, self._width)
+        self.close()
+        self.kept = Kept(np.concatenate(frames), features, np.concatenate(hashes),
                          np.asarray(self._hashed, dtype=np.int64), np.asarray(self._grey, dtype=np.int64))
         if self._store:
             self._store(self.kept)
 
     def close(self) -> None:
-        """Stop the backbone's thread once it has the frames already sent; also when decoding failed."""
+        """Stop the backbone's thread and drop its file; also when decoding failed."""
+        self._stop()
+        self._features.close()
+
+    def _stop(self) -> None:
+        """Let the backbone's thread end once it has the frames already sent."""
         while self._thread.is_alive():
             try:
                 self._queue.put(None, timeout=0.2)
