@@ -54,8 +54,10 @@ def choose_frames(path: str, video: Video, options: dict, on_frame=None, feature
         return uniform_frames(video.frame_count, options["per_video"])
     stride = max(1, round(options["stride_seconds"] * float(video.fps or 1)))
     if options["method"] == "representative":
-        candidates = _representative_candidates(video, stride, options["per_video"], features_of.cached_frames(video))
-        features = features_of(video, path, candidates, on_frame)
+        cached = features_of.cached(video)
+        candidates = _representative_candidates(video, stride, options["per_video"],
+                                                np.zeros(0, dtype=np.int64) if cached is None else cached.frames)
+        features = features_of(video, path, candidates, on_frame, cached)
         return candidates[representative(features, options["per_video"])].tolist()
     return unique_frames(_stride_hashes(path, video, stride, on_frame), options["threshold"], options["per_video"])
 

@@ -51,24 +51,17 @@ class FrameFeatures:
         self.device = devices.pick_device(settings.AIGVA_DEVICE)
         devices.use_all_cores()
         self.model, self.key = pretrained(backbone)
-        self._looked_up: tuple[int, embeddings.CachedEmbeddings | None] | None = None  # cached_frames' read, for the
-        # call that follows it: the cache is read once
 
-    def cached_frames(self, video: Video) -> np.ndarray:
-        """(M,) the frames of the video whose features the cache holds (none: empty)."""
-        cached = embeddings.find(video, self.key)
-        self._looked_up = video.pk, cached
-        return cached.frames if cached is not None else np.zeros(0, dtype=np.int64)
+    def cached(self, video: Video) -> embeddings.CachedEmbeddings | None:
+        """The video's densest embeddings cache under this backbone, if it has one."""
+        return embeddings.find(video, self.key)
 
-    def _cache_of(self, video: Video) -> embeddings.CachedEmbeddings | None:
-        looked_up, self._looked_up = self._looked_up, None
-        return looked_up[1] if looked_up and looked_up[0] == video.pk else embeddings.find(video, self.key)
-
-    def __call__(self, video: Video, path: str, frames: np.ndarray,
-                 on_frame: Callable[[int], None] | None = None) -> np.ndarray:
-        """(F, D) float32 features of `frames` (sorted) of the video whose file is at `path`."""
+    def __call__(self, video: Video, path: str, frames: np.ndarray, on_frame: Callable[[int], None] | None = None,
+                 cached: embeddings.CachedEmbeddings | None = None) -> np.ndarray:
+        """(F, D) float32 features of `frames` (sorted) of the video whose file is at `path`: from `cached` (looked
+        up when not given) where it has them, the others decoded."""
         out = np.zeros((len(frames), self.model.head.in_features), dtype=np.float32)
-        cached = self._cache_of(video)
+        cached = self.cached(video) if cached is None else cached
         found = np.zeros(len(frames), dtype=bool)
         if cached is not None:
             found, at = cached.rows_of(frames)

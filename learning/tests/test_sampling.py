@@ -109,7 +109,7 @@ def test_representative_sampling_asks_once_about_each_look_whichever_shot_it_com
     assert all(shown_frame(s) == s.frame for s in samples)
     assert job.summary == "3 new samples"
     # Chosen among the frames whose features the probe's pass kept: none was decoded for its features.
-    assert {s.frame for s in samples} <= set(FrameFeatures("efficientnet_lite0").cached_frames(video).tolist())
+    assert {s.frame for s in samples} <= set(FrameFeatures("efficientnet_lite0").cached(video).frames.tolist())
 
 
 @pytest.mark.django_db
