@@ -1,6 +1,8 @@
+import av
+import numpy as np
 import pytest
 
-from videos.frames import SEEK_GAP_FRAMES, read_frames
+from videos.frames import SEEK_GAP_FRAMES, _decoded, read_frames
 from videos.media import probe
 from videos.tests.numbered_video import read_frame_number, write_numbered_video
 
@@ -37,3 +39,19 @@ def test_frames_outside_the_video_are_refused(video_files):
     path = str(video_files["cfr.mp4"])
     with pytest.raises(IndexError, match="0..47"):
         list(read_frames(path, probe(path).pts, [48], frame_number))
+
+
+def test_frames_nothing_refers_to_are_not_decoded_on_the_way_and_the_wanted_ones_match_a_full_decode(tmp_path):
+    path = str(write_numbered_video(tmp_path / "bframes.mp4", count=3 * SEEK_GAP_FRAMES, gop=SEEK_GAP_FRAMES))
+    pts = probe(path).pts
+    with av.open(path) as container:
+        every = [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
+        # x264's non-reference B-frames before the target are left out, the target itself is not
+        stream = container.streams.video[0]
+        container.seek(int(pts[SEEK_GAP_FRAMES]), stream=stream, backward=True)
+        target = SEEK_GAP_FRAMES + 50
+        shown = [frame.pts for frame in _decoded(container, stream, lambda: int(pts[target]))]
+    assert int(pts[target]) in shown and len([p for p in shown if p <= pts[target]]) < 40
+    wanted = list(range(0, len(pts), 7)) + [SEEK_GAP_FRAMES + 1, len(pts) - 1]
+    for index, pixels in read_frames(path, pts, wanted, lambda frame: frame.to_ndarray(format="rgb24")):
+        np.testing.assert_array_equal(pixels, every[index])
