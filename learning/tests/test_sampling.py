@@ -61,6 +61,22 @@ def test_representative_takes_the_most_typical_frame_of_each_kind_of_picture():
     assert representative(np.ones((10, 4)), 3).tolist() == [0]  # one kind of picture: one question
 
 
+
+def test_many_candidates_cluster_on_their_leading_directions_as_tightly_as_on_all_of_them():
+    from sklearn.cluster import KMeans
+
+    from prediction.ml.selection import REDUCE_ABOVE_ROWS, _clusters
+
+    rng = np.random.default_rng(1)
+    centres = rng.normal(size=(6, 1280)) * 0.3
+    kind = rng.integers(0, 6, 3 * REDUCE_ABOVE_ROWS)
+    unit = (centres[kind] + rng.normal(size=(len(kind), 1280)) * 0.1).astype(np.float32)  # a long video's 768 frames
+    unit /= np.linalg.norm(unit, axis=1, keepdims=True)
+    reduced, whole = _clusters(unit, 6, seed=0), KMeans(6, n_init=32, random_state=0).fit(unit)
+    assert reduced.cluster_centers_.shape == (6, 1280)  # finished on every direction
+    assert reduced.inertia_ <= whole.inertia_ * 1.002
+    assert sorted(kind[representative(unit, 6)].tolist()) == list(range(6))
+
 def test_the_generated_shots_differ_across_cuts_and_not_within(shots_video):
     with av.open(str(shots_video)) as container:
         hashes = [grey_phash(frame) for frame in container.decode(video=0)]
