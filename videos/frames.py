@@ -119,7 +119,7 @@ def _by_seeking(path: str, frame_pts: np.ndarray, targets: list[int], convert: C
 def _decoded(container: av.container.InputContainer, stream, skip_before: Callable[[], int]):
     """The stream's frames from where the container stands, except that a frame no other frame refers to is not
     decoded when its packet says it is shown before `skip_before()` (the next target): it cannot be wanted. That
-    is about a third of the frames x264 writes (its non-reference B-frames), and the wanted frames' pixels are
+    is over a quarter of the frames x264 writes (its non-reference B-frames), and the wanted frames' pixels are
     the same. (A packet that misnamed its frame would leave a target undecoded: frames are then counted.)"""
     context = stream.codec_context
     for packet in container.demux(stream):
