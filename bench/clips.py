@@ -1,6 +1,7 @@
 """Generated H.264 clips for the benches (720p30 dashcam, long low-resolution shots), cached under bench/.cache/
 (never committed)."""
 
+import csv
 from pathlib import Path
 
 import av
@@ -91,3 +92,15 @@ def scene_of(minutes: float, fps: int = 30, shot_seconds: float = 8.0, scenes: i
         out.extend([scene] * int(shot_seconds * fps * rng.uniform(0.5, 1.5)))
         previous = scene
     return np.asarray(out[:frames])
+
+
+def dev_clips(folder: Path) -> dict:
+    """The development set ../shared/evalset builds: video_NN.mp4 with video_NN.csv (frame,label,label_id,...)."""
+    clips: dict = {}
+    names: dict[int, str] = {}
+    for path in sorted(folder.glob("video_*.mp4")):
+        with path.with_suffix(".csv").open() as handle:
+            rows = list(csv.DictReader(handle))
+        names |= {int(row["label_id"]): row["label"] for row in rows}
+        clips[path] = np.asarray([int(row["label_id"]) for row in rows])
+    return {"classes": [names[i] for i in sorted(names)], **clips}

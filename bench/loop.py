@@ -17,7 +17,6 @@ Uses a throwaway test database on the configured PostgreSQL.
 """
 
 import argparse
-import csv
 import os
 import subprocess
 import sys
@@ -35,6 +34,7 @@ os.environ.update(AIGVA_BACKBONE="efficientnet_lite0", AIGVA_ALLOW_RANDOM_INIT="
                   AIGVA_JOB_HEARTBEAT_SECONDS="30")
 django.setup()
 
+from clips import dev_clips  # noqa: E402
 from correction import FIXES_PER_VIDEO, correction_rounds  # noqa: E402
 from database import throwaway_database  # noqa: E402
 from django.core.files import File  # noqa: E402
@@ -112,18 +112,6 @@ def generated_clips(folder: Path, videos: int, seconds: int) -> dict:
         path = folder / f"video{index:02d}.mp4"
         clips[path] = write_video(path, seconds, images, rng)
     return clips
-
-
-def dev_clips(folder: Path) -> dict:
-    """The development set ../shared/evalset builds: video_NN.mp4 with video_NN.csv (frame,label,label_id,...)."""
-    clips: dict = {}
-    names: dict[int, str] = {}
-    for path in sorted(folder.glob("video_*.mp4")):
-        with path.with_suffix(".csv").open() as handle:
-            rows = list(csv.DictReader(handle))
-        names |= {int(row["label_id"]): row["label"] for row in rows}
-        clips[path] = np.asarray([int(row["label_id"]) for row in rows])
-    return {"classes": [names[i] for i in sorted(names)], **clips}
 
 
 class Loop:
