@@ -95,12 +95,12 @@ def _by_seeking(path: str, frame_pts: np.ndarray, targets: list[int], convert: C
         stream.thread_type = "AUTO"
         next_target = 0
 
-        def skip_before() -> int:
+        def target_pts() -> int:
             return int(frame_pts[targets[next_target]])
 
         while next_target < len(targets):
-            container.seek(int(frame_pts[targets[next_target]]), stream=stream, backward=True)
-            for frame in _decoded(container, stream, skip_before):
+            container.seek(target_pts(), stream=stream, backward=True)
+            for frame in _decoded(container, stream, target_pts):
                 index = _index_of(frame_pts, frame.pts)
                 if index > targets[next_target]:
                     raise _Untrusted  # the seek landed past the target

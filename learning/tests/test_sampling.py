@@ -61,7 +61,6 @@ def test_representative_takes_the_most_typical_frame_of_each_kind_of_picture():
     assert representative(np.ones((10, 4)), 3).tolist() == [0]  # one kind of picture: one question
 
 
-
 def test_many_candidates_cluster_on_their_leading_directions_as_tightly_as_on_all_of_them():
     from sklearn.cluster import KMeans
 
@@ -76,6 +75,7 @@ def test_many_candidates_cluster_on_their_leading_directions_as_tightly_as_on_al
     assert reduced.cluster_centers_.shape == (6, 1280)  # finished on every direction
     assert reduced.inertia_ <= whole.inertia_ * 1.002
     assert sorted(kind[representative(unit, 6)].tolist()) == list(range(6))
+
 
 def test_the_generated_shots_differ_across_cuts_and_not_within(shots_video):
     with av.open(str(shots_video)) as container:

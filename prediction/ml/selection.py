@@ -40,7 +40,6 @@ def representative(features: np.ndarray, count: int, seed: int = 0) -> np.ndarra
     return np.sort(np.asarray(picks, dtype=np.int64))
 
 
-
 def _clusters(unit: np.ndarray, count: int, seed: int) -> KMeans:
     """The best of KMEANS_RESTARTS k-means runs on `unit`, the restarts on its leading principal directions where
     it has many rows (REDUCE_ABOVE_ROWS)."""

@@ -53,5 +53,7 @@ def test_frames_nothing_refers_to_are_not_decoded_on_the_way_and_the_wanted_ones
         shown = [frame.pts for frame in _decoded(container, stream, lambda: int(pts[target]))]
     assert int(pts[target]) in shown and len([p for p in shown if p <= pts[target]]) < 40
     wanted = list(range(0, len(pts), 7)) + [SEEK_GAP_FRAMES + 1, len(pts) - 1]
-    for index, pixels in read_frames(path, pts, wanted, lambda frame: frame.to_ndarray(format="rgb24")):
+    read = dict(read_frames(path, pts, wanted, lambda frame: frame.to_ndarray(format="rgb24")))
+    assert sorted(read) == sorted(set(wanted))
+    for index, pixels in read.items():
         np.testing.assert_array_equal(pixels, every[index])
