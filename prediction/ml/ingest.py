@@ -2,8 +2,8 @@
 frame by frame: the frames change-gated prediction would classify before any head exists, with their backbone
 features, and a grey pHash every HASH_STRIDE frames for unique sampling.
 
-The gated frames are the gate's anchors (a changed picture, at least every `max_gap` frames, the last frame)
-and both frames of every cut. A head's first prediction then places a boundary at a cut from the cache alone;
+The gated frames are the gate's anchors (every `max_gap`-th frame, every cut, the last frame) and both frames of
+every cut. A head's first prediction then places a boundary at a cut from the cache alone;
 only a label change inside a shot (between two anchors that disagree) decodes its stretch
 (prediction.ml.boundaries). The backbone runs in a thread of its own, so decoding goes on meanwhile.
 """
@@ -18,7 +18,7 @@ import av
 import numpy as np
 
 from prediction.ml.frame_hash import HASH_STRIDE, frame_hash, grey_phash
-from prediction.ml.gating import GateConfig, changed
+from prediction.ml.gating import Anchors, GateConfig
 from prediction.ml.pipeline import change_thumbnail
 
 QUEUE_BATCHES = 4  # model inputs waiting for the backbone at most, so memory stays bounded on any length
@@ -54,26 +54,22 @@ class GateWatcher:
         self._error: BaseException | None = None
         self._hashed: list[int] = []
         self._grey: list[int] = []
-        self._anchor_thumb = self._previous_thumb = None
+        self._anchors = Anchors(gate)
         self._previous: tuple[int, av.VideoFrame] | None = None
-        self._last_anchor = self._last_kept = -1
+        self._last_kept = -1
         self._thread = threading.Thread(target=self._run_backbone, name="ingest-backbone", daemon=True)
         self._thread.start()
 
     def see(self, index: int, frame: av.VideoFrame) -> None:
-        thumb = change_thumbnail(frame)
-        cut = self._previous_thumb is not None and changed(thumb, self._previous_thumb, self.gate.threshold)
-        anchor = cut or self._anchor_thumb is None or index - self._last_anchor >= self.gate.max_gap or changed(
-            thumb, self._anchor_thumb, self.gate.threshold)
+        cut, anchor = self._anchors.see(index, change_thumbnail(frame))
         if cut and self._last_kept != index - 1:
             self._keep(index - 1, self._previous[1])  # the cut's first side: a boundary there needs no decode
         if anchor:
-            self._anchor_thumb, self._last_anchor = thumb, index
             self._keep(index, frame)
         if index % HASH_STRIDE == 0:
             self._hashed.append(index)
             self._grey.append(grey_phash(frame))
-        self._previous_thumb, self._previous = thumb, (index, frame)
+        self._previous = (index, frame)
 
     def _keep(self, index: int, frame: av.VideoFrame) -> None:
         frames, images = self._batch

@@ -31,7 +31,7 @@ from videos.tests.numbered_video import write_numbered_video
 CPU = torch.device("cpu")
 GATE = GateConfig(max_gap=15)
 COUNT = 180
-CUTS = [(0, (40, 90, 40)), (40, (150, 60, 60)), (95, (40, 90, 40))]  # (first frame, background colour) of each shot
+CUTS = [(0, (40, 90, 40)), (40, (210, 120, 120)), (95, (40, 90, 40))]  # (first frame, background colour) of each shot
 
 
 def background_of(frame: int) -> np.ndarray:
