@@ -2,9 +2,11 @@
 get different labels, the frames between are decoded once and classified by halving the stretch, so a
 boundary in a stretch of n frames costs about log2(n) forward passes instead of n.
 
-Only different labels count here, not an unsure pair that agrees (as it does while predicting): the cached
-frames are those the gate chose, where the picture changed, at least once a second and around every
-earlier label change, so between two that agree nothing new is hidden; a new head is merely less sure."""
+Only different labels count here, not an unsure pair that agrees (as it does while predicting): reading a
+stretch means seeking into the video, and a new head is often merely less sure. The cached frames are those
+the gate chose (once a second, both sides of every cut, around every earlier label change), so what can hide
+between two that agree is a label change shorter than a second inside a shot, which gated prediction misses
+too unless a frame beside it was unsure."""
 
 from collections.abc import Callable
 from dataclasses import dataclass

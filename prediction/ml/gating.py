@@ -3,10 +3,10 @@ every cut and at the frames people labelled, then only where a label may change,
 while most frames are never classified. The frames in between take their classified neighbours' label.
 
 A frame is *classified* when the model saw it. Between two consecutive classified frames p < q with frames in
-between that disagree or of which either is unsure (low margin), the middle frame is classified, and so on by
-halving until every gap lies between two sure frames that agree: a boundary in a second of frames costs about
-log2(fps) looks. When q is a cut (its picture jumped from q-1's) only q-1 is checked first, since everything
-before it looked like p.
+between that disagree, the middle frame is classified, and so on by halving until the change lies between two
+neighbouring frames: a boundary in a second of frames costs about log2(fps) looks. Where they agree but either
+is unsure (low margin), halving goes on down to gaps of `unsure_gap` frames. When q is a cut (its picture
+jumped from q-1's) only q-1 is checked first, since everything before it looked like p.
 
 Picture change is a hint for cuts, not the trigger: real footage moves all the time (a dashcam, a hand-held
 probe), and a gate that looked wherever the pixels moved looked at most frames of exactly the videos users
@@ -32,11 +32,14 @@ class GateConfig:
     cut_threshold: float = 15.0
     max_gap: int = 30  # frames: the stride, classified whatever the picture does
     min_margin: float = 0.25  # a classified frame less sure than this (top two classes) gets its neighbours seen
+    # Frames: halving between an unsure pair that agrees stops at gaps this short (a change there would have
+    # to last less than this to hide); between a pair that disagrees it goes on to the exact frame.
+    unsure_gap: int = 8
 
     @classmethod
     def for_frame_rate(cls, fps: float) -> "GateConfig":
-        """The model looks at least once a second of video."""
-        return cls(max_gap=max(1, round(fps)))
+        """The model looks at least once a second of video, and between unsure frames every quarter second."""
+        return cls(max_gap=max(1, round(fps)), unsure_gap=max(1, round(fps / 4)))
 
 
 def thumbnail(grey: np.ndarray) -> np.ndarray:
@@ -185,6 +188,8 @@ def _stretches_to_look_at(window: _Window, gate: GateConfig) -> Iterator[int]:
         if not needs_a_look(rows, 0, 1, gate.min_margin):
             continue
         agree_but_unsure = rows[0].argmax() == rows[1].argmax()
+        if agree_but_unsure and q - p <= gate.unsure_gap:
+            continue
         if window.cuts[q] and not agree_but_unsure and (q - 1) not in window.results:
             yield q - 1  # a jump at q: the frames before looked like p, so q-1 settles it
         else:
