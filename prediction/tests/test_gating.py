@@ -30,13 +30,13 @@ def background_of(frame: int, size=(640, 480)) -> np.ndarray:
 class Counting:
     """A custom model that knows the truth by reading the frame number, and counts the frames it saw."""
 
-    def __init__(self, truth=truth_of) -> None:
-        self.truth, self.seen = truth, []
+    def __init__(self, truth=truth_of, confidence: float = 1.0) -> None:
+        self.truth, self.confidence, self.seen = truth, confidence, []
 
     def predict(self, frames):
         numbers = [read_frame_number(frame) for frame in frames]
         self.seen.extend(numbers)
-        return [(self.truth(number), 1.0) for number in numbers]
+        return [(self.truth(number), self.confidence) for number in numbers]
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +58,17 @@ def test_every_boundary_lands_on_its_exact_frame_and_the_model_sees_few_frames(s
     # anchors at 125 and 140) by halving the stretch between: 4 looks, not 14.
     assert {39, 40, 94, 95} <= set(model.seen)
     assert {129, 130} <= set(model.seen) and len(set(range(126, 140)) & set(model.seen)) <= 4
+
+
+def test_between_unsure_frames_that_agree_the_model_looks_down_to_the_unsure_gap_only(shots_video):
+    for unsure_gap in (4, 1):
+        model = Counting(truth=lambda _: "road", confidence=0.4)  # never sure: 0.4 against 0.3 and 0.3
+        predict_video(str(shots_video), CustomClassifier(model.predict, CLASSES),
+                      PipelineConfig(batch_size=8, gate=GateConfig(max_gap=16, unsure_gap=unsure_gap)))
+        if unsure_gap == 4:
+            assert np.diff(sorted(set(model.seen))).max() <= 4 and len(set(model.seen)) < COUNT * 0.4
+        else:
+            assert sorted(model.seen) == list(range(COUNT))
 
 
 def test_the_model_sees_every_frame_a_person_answered_so_retraining_finds_its_features(shots_video):
