@@ -20,8 +20,9 @@ class PredictForm(forms.Form):
     smooth = forms.IntegerField(min_value=1, initial=1, help_text="A label change must last this many frames.")
     every_frame = forms.BooleanField(
         required=False, label="Classify every frame",
-        help_text="Off: the model looks where the picture changes, at least once a second, and at every frame "
-                  "around a change of label, so boundaries stay exact at a fraction of the time.")
+        help_text="Off: the model looks once a second and at every cut, then halves the frames between two "
+                  "that disagree until the change lands on its frame, so boundaries stay exact at a fraction of "
+                  "the time.")
     overwrite_people = forms.BooleanField(
         required=False, label="Overwrite people's labels",
         help_text="Off: every frame a person labelled keeps its label, and reviewed videos are left alone.")

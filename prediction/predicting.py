@@ -153,7 +153,8 @@ def predict_labels(video: Video, model: Model, classifier, options: dict, report
 
 
 def _pipeline_config(video: Video, model: Model, classifier, options: dict) -> PipelineConfig:
-    """How the prediction runs: batch size, every k-th frame or gated by picture change, shots decoded or not."""
+    """How the prediction runs: batch size, every k-th frame or gated (where a label may change), shots decoded
+    or not."""
     device = getattr(classifier, "device", None)
     backbone = classifier.model.config.backbone if isinstance(classifier, TorchClassifier) else None
     batch_size = (video.project.prediction_batch_size or settings.AIGVA_PREDICT_BATCH

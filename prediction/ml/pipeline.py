@@ -1,5 +1,6 @@
 """Decode -> batch -> infer, overlapped: a thread decodes and resizes while the model runs (X-1). By default
-the app gates the model by picture change (prediction.ml.gating); every frame (or every k-th) stays a mode."""
+the app gates the model: it looks where a label may change (prediction.ml.gating); every frame (or every
+k-th) stays a mode."""
 
 import os
 import queue
@@ -32,7 +33,7 @@ class PipelineConfig:
     smooth: int = 1  # minimum run length of a label change
     switch_probability: float | None = None  # decode shots with this chance of a change per frame; None: each
     # frame takes its most probable class
-    gate: GateConfig | None = None  # classify only where the picture changes and at label changes; None: every
+    gate: GateConfig | None = None  # classify a stride, the cuts and where a label may change; None: every
     # (k-th) frame
     queue_batches: int = 4
     hold_previous: float = 0.0  # the share of a frame's probability its previous model label keeps (smoothing)
