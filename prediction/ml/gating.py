@@ -92,13 +92,6 @@ class Frames:
     size_of: Callable[[object], int]  # bytes a decoded frame holds
 
 
-def needs_a_look(probabilities: np.ndarray, p: int, q: int, min_margin: float) -> bool:
-    """Whether the frames between classified rows p and q must be classified: they disagree or one is unsure."""
-    if probabilities[p].argmax() != probabilities[q].argmax():
-        return True
-    return min(_margin(probabilities[p]), _margin(probabilities[q])) < min_margin
-
-
 def _margin(row: np.ndarray) -> float:
     top = np.partition(row, -2)[-2:] if len(row) > 1 else np.asarray([0.0, row[0]])
     return float(top[1] - top[0])
@@ -151,8 +144,8 @@ def gated_predict(
 
 def _settle(window: _Window, classify: Classify, gate: GateConfig, batch_size: int, frames: Frames, seen: Seen,
             final: bool = False) -> _Window:
-    """Classify the window's anchors, then the middle of every stretch the gate asks for, until each gap between
-    classified frames lies between two sure frames that agree; hand on the last anchor as the next window's start."""
+    """Classify the window's anchors, then the middle of every stretch the gate asks for, until no gap between
+    classified frames needs a look; hand on the last anchor as the next window's start."""
     wanted = [position for position in window.anchors if position not in window.results]
     while wanted:
         _classify(window, wanted, classify, batch_size, frames)
@@ -184,13 +177,11 @@ def _stretches_to_look_at(window: _Window, gate: GateConfig) -> Iterator[int]:
     for p, q in zip(done, done[1:], strict=False):
         if q - p < 2:
             continue
-        rows = np.stack([window.results[p][0], window.results[q][0]])
-        if not needs_a_look(rows, 0, 1, gate.min_margin):
-            continue
-        agree_but_unsure = rows[0].argmax() == rows[1].argmax()
-        if agree_but_unsure and q - p <= gate.unsure_gap:
-            continue
-        if window.cuts[q] and not agree_but_unsure and (q - 1) not in window.results:
+        p_row, q_row = window.results[p][0], window.results[q][0]
+        if p_row.argmax() == q_row.argmax():
+            if q - p > gate.unsure_gap and min(_margin(p_row), _margin(q_row)) < gate.min_margin:
+                yield (p + q) // 2  # they agree, but one is unsure
+        elif window.cuts[q] and (q - 1) not in window.results:
             yield q - 1  # a jump at q: the frames before looked like p, so q-1 settles it
         else:
             yield (p + q) // 2

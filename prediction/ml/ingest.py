@@ -2,10 +2,10 @@
 frame by frame: the frames change-gated prediction would classify before any head exists, with their backbone
 features, and a grey pHash every HASH_STRIDE frames for unique sampling.
 
-The gated frames are the gate's anchors (every `max_gap`-th frame, every cut, the last frame) and both frames of
-every cut. A head's first prediction then places a boundary at a cut from the cache alone;
-only a label change inside a shot (between two anchors that disagree) decodes its stretch
-(prediction.ml.boundaries). The backbone runs in a thread of its own, so decoding goes on meanwhile.
+The gated frames are the gate's anchors (gating.Anchors), the frame before every cut and the last frame. A
+head's first prediction then places a boundary at a cut from the cache alone; only a label change inside a shot
+(between two anchors that disagree) decodes its stretch (prediction.ml.boundaries). The backbone runs in a thread
+of its own, so decoding goes on meanwhile.
 """
 
 import queue
@@ -41,7 +41,7 @@ class GateWatcher:
 
     def __init__(self, embed: Embed, to_input: ToInput, gate: GateConfig, batch_size: int,
                  store: Callable[[Kept], None] | None = None) -> None:
-        self.gate, self.batch_size = gate, batch_size
+        self.batch_size = batch_size
         self._embed, self._to_input, self._store = embed, to_input, store
         self.kept: Kept | None = None
         self._batch: tuple[list[int], list[np.ndarray]] = ([], [])

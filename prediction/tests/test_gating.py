@@ -60,15 +60,15 @@ def test_every_boundary_lands_on_its_exact_frame_and_the_model_sees_few_frames(s
     assert {129, 130} <= set(model.seen) and len(set(range(126, 140)) & set(model.seen)) <= 4
 
 
-def test_between_unsure_frames_that_agree_the_model_looks_down_to_the_unsure_gap_only(shots_video):
-    for unsure_gap in (4, 1):
-        model = Counting(truth=lambda _: "road", confidence=0.4)  # never sure: 0.4 against 0.3 and 0.3
-        predict_video(str(shots_video), CustomClassifier(model.predict, CLASSES),
-                      PipelineConfig(batch_size=8, gate=GateConfig(max_gap=16, unsure_gap=unsure_gap)))
-        if unsure_gap == 4:
-            assert np.diff(sorted(set(model.seen))).max() <= 4 and len(set(model.seen)) < COUNT * 0.4
-        else:
-            assert sorted(model.seen) == list(range(COUNT))
+@pytest.mark.parametrize("unsure_gap", [4, 1])
+def test_between_unsure_frames_that_agree_the_model_looks_down_to_the_unsure_gap_only(shots_video, unsure_gap):
+    model = Counting(truth=lambda _: "road", confidence=0.4)  # never sure: 0.4 against 0.3 and 0.3
+    predict_video(str(shots_video), CustomClassifier(model.predict, CLASSES),
+                  PipelineConfig(batch_size=8, gate=GateConfig(max_gap=16, unsure_gap=unsure_gap)))
+    if unsure_gap == 4:
+        assert np.diff(sorted(set(model.seen))).max() <= 4 and len(set(model.seen)) < COUNT * 0.4
+    else:
+        assert sorted(model.seen) == list(range(COUNT))
 
 
 def test_the_model_sees_every_frame_a_person_answered_so_retraining_finds_its_features(shots_video):
