@@ -23,6 +23,9 @@ from prediction.ml.frame_hash import frame_hash
 
 THUMB = 16  # pixels a side of the grey thumbnail the change signal compares
 WINDOW_BYTES = 256 << 20  # decoded frames held at once while their labels are settled
+# Batches of anchors a window gathers before its labels are settled: its stretches' halving rounds then share the
+# model's batches (on bigbuckbunny 7 forward passes for 19 frames, where one batch of anchors took 12).
+SETTLE_BATCHES = 2
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,7 @@ def gated_predict(
         for frame, image, thumb in zip(indices.tolist(), decoded, thumbs, strict=True):
             cut, anchor = anchors.see(frame, thumb, frame in must_see)
             window.add(frame, image, cut, anchor, frames.size_of(image))
-            if len(window.anchors) >= batch_size or window.bytes >= WINDOW_BYTES:
+            if len(window.anchors) >= SETTLE_BATCHES * batch_size or window.bytes >= WINDOW_BYTES:
                 window = _settle(window, classify, gate, batch_size, frames, seen)
                 if on_progress:
                     on_progress(frame + 1)
