@@ -15,7 +15,8 @@ a few frames of each run of one class, as a project would have. bfloat16 is veri
 
 This machine's speed drifts by a third from minute to minute, so each end-to-end run is compared with the model
 alone timed at the same moments: just before and just after the run and, in a long run, every SAMPLE_EVERY frames
-during it (RunClock); each short clip's rate is the best of --rounds runs (the long clip: one).
+during it (RunClock), and with the plain decode timed just before and just after; each short clip's rate is that
+of the best of --rounds runs (the long clip: one), the one that beat the slower of model and decode by most.
 
 Run: .venv/bin/python bench/predict.py [--backbone efficientnet_lite0|resnet34] [--set var/evalset/dev_videos]
 The last line is key=value pairs.
@@ -144,15 +145,18 @@ class RunClock:
 
 
 def timed(path: Path, classifier, config: PipelineConfig, rounds: int, model_rate: Callable[[], float]):
-    """(end-to-end frames/s, model-only frames/s over that run, the prediction) of the run that beat the model
-    by most."""
+    """(end-to-end frames/s, model-only frames/s over that run, plain decode frames/s around it, the prediction)
+    of the run that beat the slower of the two by most. The plain decode is timed just before and just after each
+    run, as the model is, since the machine's speed drifts."""
     runs, before = [], model_rate()
     for _ in range(rounds):
+        decode_before = decode_rate(path)
         clock = RunClock(model_rate, before)
         prediction = predict_video(str(path), classifier, config, on_batch=clock.on_batch)
-        runs.append(clock.finish(len(prediction.classes)))
+        fps, model = clock.finish(len(prediction.classes))
+        runs.append((fps, model, 2 / (1 / decode_before + 1 / decode_rate(path))))
         before = clock.rates[-1]
-    return *max(runs, key=lambda run: run[0] / run[1]), prediction
+    return *max(runs, key=lambda run: run[0] / min(run[1:])), prediction
 
 
 def stable_boundaries(classes: np.ndarray) -> np.ndarray:
@@ -193,13 +197,13 @@ def bench_clip(name: str, path: Path, classes: np.ndarray, args, device: torch.d
     gate = GateConfig.for_frame_rate(fps)
     every_config, gated_config = (PipelineConfig(batch_size=batch, switch_probability=shots),
                                   PipelineConfig(batch_size=batch, gate=gate, switch_probability=shots))
-    decode = max(decode_rate(path) for _ in range(rounds))
-    every_fps, model_every, every = timed(path, classifier, every_config, rounds, model_rate)
-    gated_fps, model_gated, gated = timed(path, classifier, gated_config, rounds, model_rate)
+    every_fps, model_every, decode_every, every = timed(path, classifier, every_config, rounds, model_rate)
+    gated_fps, model_gated, decode_gated, gated = timed(path, classifier, gated_config, rounds, model_rate)
     raw_every, raw_gated = (predict_video(str(path), classifier, dataclasses.replace(config, switch_probability=None))
                             for config in (every_config, gated_config))
     stable = stable_boundaries(every.classes)
-    measures = {"frames": frames, "decode_s": frames / decode, "every_s": frames / every_fps,
+    measures = {"frames": frames, "decode_every_s": frames / decode_every, "decode_gated_s": frames / decode_gated,
+                "every_s": frames / every_fps,
                 "model_every_s": frames / model_every, "gated_s": frames / gated_fps,
                 "model_gated_s": frames / model_gated, "seen": gated.model_frames,
                 "differ_shots": int((gated.classes != every.classes).sum()),
@@ -217,11 +221,12 @@ def bench_clip(name: str, path: Path, classes: np.ndarray, args, device: torch.d
 
 def report(m: dict, device: torch.device) -> dict:
     """Print a clip's (or a set's summed) measures; return its key figures."""
-    model_every, model_gated, decode = (m["frames"] / m[key] for key in ("model_every_s", "model_gated_s", "decode_s"))
+    model_every, model_gated, decode_every, decode = (
+        m["frames"] / m[key] for key in ("model_every_s", "model_gated_s", "decode_every_s", "decode_gated_s"))
     every_fps, gated_fps = m["frames"] / m["every_s"], m["frames"] / m["gated_s"]
-    ceiling = min(model_every, decode) if device.type == "cuda" else 1 / (1 / model_every + 1 / decode)
-    print(f"    model only {model_every:.1f} (over the every-frame run), {model_gated:.1f} (over the gated run), "
-          f"plain decode {decode:.0f} frames/s")
+    ceiling = min(model_every, decode_every) if device.type == "cuda" else 1 / (1 / model_every + 1 / decode_every)
+    print(f"    model only {model_every:.1f} (over the every-frame run), {model_gated:.1f} (over the gated run); "
+          f"plain decode {decode_every:.0f}, {decode:.0f} (around each) frames/s")
     print(f"    every frame: {every_fps:.1f} frames/s = {every_fps / ceiling:.3f} x ceiling {ceiling:.1f}")
     print(f"    gated: {gated_fps:.1f} frames/s = {gated_fps / model_gated:.2f} x model only (target >= 4), "
           f"{gated_fps / decode:.2f} x plain decode (>= 0.8 where decoding is slower); model saw "
