@@ -84,7 +84,7 @@ def for_inference(network: nn.Module) -> nn.Module:
     activations: each batch norm folded into the convolution registered just before it (both backbones apply
     them in that order), EfficientNet's symmetric "same" padding left to its convolution instead of a padded copy,
     and ReLU6 clamping in place (each takes a convolution's fresh output). EfficientNet-Lite0 on 2 CPU cores:
-    17 ms a frame in batches of 4 where the backbone as trained takes 23-33, 25 alone instead of 31-37."""
+    17-21 ms a frame in batches of 4 where the backbone as trained takes 23-37, 25 alone instead of 31-37."""
     copied = copy.deepcopy(network)
     for parent in list(copied.modules()):
         for (conv_name, conv), (norm_name, norm) in pairwise(list(parent.named_children())):

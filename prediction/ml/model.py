@@ -46,6 +46,10 @@ class FrameClassifier(nn.Module):
             self._inference = (weights, for_inference(self.backbone))
         return self._inference[1]
 
+    def __getstate__(self) -> dict:
+        # A deep copy (a track's network, say) has weights of its own, so the inference copy would be stale: drop it.
+        return {**super().__getstate__(), "_inference": None}
+
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         """(B, H, W, 3) uint8 RGB -> (B, K) logits."""
         return self.head(self.features(images))
