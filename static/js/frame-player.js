@@ -1,10 +1,6 @@
 // Wraps a <video>: knows which frame is on screen (requestVideoFrameCallback) and seeks to frames.
 import { frameAt, frameShownAt, seekOffsetOf } from "./frame-clock.js";
 
-// How long after a pause a busy browser may still present the frame it paused on (seen up to 140 ms at 30x
-// CPU throttling; in a few percent of pauses it shows the paused frame without presenting it).
-const PAUSE_SETTLE_MS = 600;
-
 export class FramePlayer {
   constructor(root) {
     this.root = root;
@@ -15,9 +11,6 @@ export class FramePlayer {
     this.pending = null; // frame a seek is heading for, so quick steps add up
     this.times = null;
     this.base = 0; // browser media time of frame 0 (containers may start at a non-zero time)
-    this.pausedAt = -Infinity; // performance.now() of the last pause
-    this.presentedAt = -Infinity; // performance.now() of the last frame presented
-    this.settling = null; // timer that says the frame a pause settled on
     this.aborter = new AbortController();
   }
 
@@ -31,18 +24,6 @@ export class FramePlayer {
   get playhead() {
     if (this.pending !== null || !this.times) return this.target;
     return frameShownAt(this.times, this.video.currentTime - this.base);
-  }
-
-  /** The frame on screen now. After a pause Chromium shows the frame at the paused time or the one after
-   * it, and tells which by presenting it, often late on a busy machine and sometimes not at all: wait a
-   * little for that, and never answer a frame before the paused time. */
-  async shownFrame() {
-    if (!this.video.paused || this.pending !== null) return this.playhead;
-    const left = this.pausedAt + PAUSE_SETTLE_MS - performance.now();
-    if (this.presentedAt < this.pausedAt && left > 0) {
-      await Promise.race([this.nextPresented(), new Promise((resolve) => setTimeout(resolve, left))]);
-    }
-    return Math.max(this.frame, this.playhead);
   }
 
   get frameCount() {
@@ -65,7 +46,8 @@ export class FramePlayer {
     const first = this.nextPresented();
     this.video.currentTime = 0;
     this.base = (await first).mediaTime;
-    this.video.addEventListener("pause", () => this.notePause(), { signal: this.aborter.signal });
+    this.video.addEventListener("pause", () => this.snap(), { signal: this.aborter.signal });
+    this.video.addEventListener("seeked", () => this.confirmSeek(), { signal: this.aborter.signal });
     this.watch();
     this.show(0);
   }
@@ -76,7 +58,6 @@ export class FramePlayer {
 
   watch() {
     const onFrame = (_now, meta) => {
-      this.presentedAt = performance.now();
       this.show(frameAt(this.times, meta.mediaTime - this.base));
       if (!this.aborter.signal.aborted) this.video.requestVideoFrameCallback(onFrame);
     };
@@ -101,23 +82,32 @@ export class FramePlayer {
     this.video.currentTime = this.base + seekOffsetOf(this.times, target);
   }
 
-  /** Pausing marks the time at once: the pause event comes a task later, maybe after a key-up. */
-  notePause() {
-    this.pausedAt = performance.now();
-    clearTimeout(this.settling);
-    this.settling = setTimeout(() => this.settle(), PAUSE_SETTLE_MS);
+  /** A seek to the frame already on the picture presents nothing, so nothing would say it landed. Chromium
+   * presents a new frame no later than the animation frame after `seeked`: after two, the seek's frame is
+   * the one on screen either way. */
+  async confirmSeek() {
+    const heading = this.pending;
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    if (heading !== null && this.pending === heading && !this.video.seeking) this.show(heading);
   }
 
-  /** Say the frame a pause settled on, which Chromium sometimes shows without presenting it. */
-  settle() {
-    if (!this.video.paused || this.pending !== null || this.aborter.signal.aborted) return;
-    const shown = Math.max(this.frame, this.playhead);
-    if (shown !== this.frame) this.show(shown);
+  /** A paused picture is whatever Chromium last decoded: the frame at the paused time or the one after it,
+   * presented late on a busy machine or never (a few percent of pauses under CI's load). Seeking to the
+   * frame the pause reached makes the picture that frame, and says when it is. Called at once by
+   * pause(), since the pause event comes a task later, maybe after a key-up. */
+  snap() {
+    if (this.pending !== null || this.aborter.signal.aborted) return; // a seek already says where it lands
+    const frame = Math.max(this.frame, this.playhead);
+    const time = this.base + seekOffsetOf(this.times, frame);
+    if (Math.abs(this.video.currentTime - time) < 1e-5) return; // already there (currentTime is rounded)
+    this.pending = frame;
+    delete this.root.dataset.currentFrame;
+    this.video.currentTime = time;
   }
 
   pause() {
     this.video.pause();
-    this.notePause();
+    this.snap();
   }
 
   step(delta) {
@@ -140,7 +130,6 @@ export class FramePlayer {
   }
 
   destroy() {
-    clearTimeout(this.settling);
     this.aborter.abort();
   }
 }

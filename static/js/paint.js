@@ -28,13 +28,14 @@ export class Paint {
     return this.stroke && { in: this.stroke.min, out: this.stroke.max };
   }
 
-  /** To the frame on screen now, whether or not the frames before it were shown. */
-  async finish() {
+  /** To the frame at the playhead (a pause snaps the picture to it), whether or not the frames before it
+   * were shown. */
+  finish() {
     const stroke = this.stroke;
     this.stroke = null;
     if (!stroke) return;
-    const shown = await this.player.shownFrame();
-    this.labelRange(Math.min(stroke.min, shown), Math.max(stroke.max, shown), stroke.classId);
+    const at = this.player.playhead;
+    this.labelRange(Math.min(stroke.min, at), Math.max(stroke.max, at), stroke.classId);
   }
 }
 

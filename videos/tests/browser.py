@@ -16,9 +16,11 @@ READ_BIT_STRIP = """(video) => {
   return number;
 }"""
 
-# After two animation frames the last presented frame's callback has run.
+# Once no seek is under way (a pause seeks to the frame it reached), after two animation frames the last
+# presented frame's callback has run.
 SETTLED_STATE = """async (root) => {
   const video = root.querySelector("video");
+  while (root.dataset.currentFrame === undefined) await new Promise((r) => requestAnimationFrame(r));
   await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
   return [root.dataset.currentFrame, root.querySelector("[data-testid=current-frame]").textContent,
           (""" + READ_BIT_STRIP + """)(video)];

@@ -30,7 +30,10 @@ def test_every_way_of_moving_lands_on_the_frame_it_shows(page: Page, live_server
     for target in rng.choices(range(video.frame_count), k=50):
         page.evaluate("(frame) => window.aigvaPlayer.seekToFrame(frame)", target)
         expect_on_screen(page, target)
-    for _ in range(3):
+    # A busy machine (CI's load) left the paused picture a frame ahead of the player in a third of pauses
+    # until a pause seeked to its frame: 6x throttled, 11 of 30 on cfr.mp4, and never corrected in some.
+    page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 6})
+    for _ in range(4):
         page.evaluate("() => window.aigvaPlayer.seekToFrame(0)")
         expect_on_screen(page, 0)
         page.keyboard.press(" ")
@@ -38,6 +41,8 @@ def test_every_way_of_moving_lands_on_the_frame_it_shows(page: Page, live_server
         page.keyboard.press(" ")
         attribute, shown, strip = settled_state(page)
         assert attribute == shown == strip
+        page.wait_for_timeout(300)
+        assert settled_state(page) == (strip, strip, strip)  # and it stays there
 
 
 @pytest.mark.parametrize("name", ["phone.mp4", "phone-hevc.mp4"])
