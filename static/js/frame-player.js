@@ -77,9 +77,14 @@ export class FramePlayer {
       this.show(target); // already on screen: no new frame will be presented
       return;
     }
-    this.pending = target;
-    delete this.root.dataset.currentFrame; // set again once that frame is on screen
-    this.video.currentTime = this.base + seekOffsetOf(this.times, target);
+    this.seekTo(target);
+  }
+
+  /** Seek into `frame`'s display interval; the frame is said again once it is on screen. */
+  seekTo(frame) {
+    this.pending = frame;
+    delete this.root.dataset.currentFrame;
+    this.video.currentTime = this.base + seekOffsetOf(this.times, frame);
   }
 
   /** A seek to the frame already on the picture presents nothing, so nothing would say it landed. Chromium
@@ -99,10 +104,7 @@ export class FramePlayer {
     if (this.pending !== null || this.aborter.signal.aborted) return; // a seek already says where it lands
     const frame = Math.max(this.frame, this.playhead);
     const time = this.base + seekOffsetOf(this.times, frame);
-    if (Math.abs(this.video.currentTime - time) < 1e-5) return; // already there (currentTime is rounded)
-    this.pending = frame;
-    delete this.root.dataset.currentFrame;
-    this.video.currentTime = time;
+    if (Math.abs(this.video.currentTime - time) >= 1e-5) this.seekTo(frame); // else already there (rounded)
   }
 
   pause() {
